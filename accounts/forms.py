@@ -1,0 +1,70 @@
+"""Forms for signing up; log-in and password reset use Django's own forms."""
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth import password_validation
+from django.utils.translation import gettext_lazy as _
+
+from .models import User
+from .roles import Role
+from .validators import normalize_cn_mobile, validate_cn_mobile
+
+
+class SignUpForm(forms.Form):
+    ACCOUNT_TYPES = [(Role.LEARNER.value, Role.LEARNER.label), (Role.PARENT.value, Role.PARENT.label)]
+
+    display_name = forms.CharField(label=_("Your name"), max_length=150)
+    email = forms.EmailField(label=_("E-mail address"), help_text=_("You log in with this address."))
+    mobile = forms.CharField(
+        label=_("Mobile number"),
+        max_length=20,
+        required=False,
+        help_text=_("Optional. For SMS notices about your complaints."),
+    )
+    account_type = forms.ChoiceField(
+        label=_("I am"), choices=ACCOUNT_TYPES, initial=Role.LEARNER.value, widget=forms.RadioSelect
+    )
+    preferred_language = forms.ChoiceField(
+        label=_("Preferred language"), choices=settings.LANGUAGES, initial=settings.LANGUAGE_CODE
+    )
+    password1 = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=password_validation.password_validators_help_text_html(),
+    )
+    password2 = forms.CharField(
+        label=_("Password again"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean_email(self) -> str:
+        email = User.objects.normalize_email(self.cleaned_data["email"])
+        if User.objects.filter(email=email).exists():
+            raise forms.ValidationError(
+                _("An account with this e-mail address already exists."), code="taken"
+            )
+        return email
+
+    def clean_mobile(self) -> str:
+        mobile = self.cleaned_data.get("mobile", "")
+        if not mobile:
+            return ""
+        validate_cn_mobile(mobile)
+        return normalize_cn_mobile(mobile)
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        password1, password2 = cleaned.get("password1"), cleaned.get("password2")
+        if password1 and password2 and password1 != password2:
+            self.add_error(
+                "password2", forms.ValidationError(_("The two passwords differ."), code="mismatch")
+            )
+        elif password1:
+            candidate = User(email=cleaned.get("email", ""), display_name=cleaned.get("display_name", ""))
+            try:
+                password_validation.validate_password(password1, candidate)
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        return cleaned

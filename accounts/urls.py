@@ -1,0 +1,21 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path, reverse_lazy
+
+from . import views
+
+urlpatterns = [
+    path("sign-up/", views.sign_up, name="sign-up"),
+    path("log-in/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("log-out/", auth_views.LogoutView.as_view(), name="logout"),
+    path("language/", views.choose_language, name="choose-language"),
+    path("password-reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path("password-reset/sent/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
+    path(
+        "password-reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(success_url=reverse_lazy("password_reset_complete")),
+        name="password_reset_confirm",
+    ),
+    path(
+        "password-reset/done/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"
+    ),
+]

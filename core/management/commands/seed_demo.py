@@ -1,0 +1,28 @@
+"""Fill the database with one demo institution; running it again changes nothing."""
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from accounts.demo import seed_people
+from courses.demo import seed_courses
+
+
+class Command(BaseCommand):
+    help = "Create demo departments, staff of every role, courses, learners with enrolments and a parent."
+
+    def handle(self, *args, **options) -> None:
+        if not settings.DEMO_DATA_ALLOWED:
+            raise CommandError(
+                "Demo data is not allowed here (DEMO_DATA_ALLOWED is off): it has known passwords."
+            )
+        password = settings.DEMO_PASSWORD
+        with transaction.atomic():
+            people = seed_people(password=password)
+            seed_courses()
+        self.stdout.write(self.style.SUCCESS(_("Demo data is ready. Log in with any of these accounts:")))
+        width = max(len(person.email) for person in people)
+        for person in people:
+            self.stdout.write(f"  {person.email.ljust(width)}  {person.role.label}")
+        self.stdout.write(_("Password for every demo account: %(password)s") % {"password": password})

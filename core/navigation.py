@@ -1,0 +1,29 @@
+"""The site's navigation: each entry names the roles that see it."""
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from accounts.roles import STAFF_ROLES, Role
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str | Promise
+    url_name: str
+    roles: frozenset[str] | None  # None: every logged-in user
+
+    @property
+    def url(self) -> str:
+        return reverse(self.url_name)
+
+
+NAVIGATION: tuple[NavItem, ...] = (
+    NavItem(_("Home"), "home", None),
+    NavItem(_("Staff workspace"), "admin:index", frozenset(str(role) for role in STAFF_ROLES)),
+    NavItem(
+        _("API documentation"), "api-docs", frozenset(str(role) for role in STAFF_ROLES | {Role.MANAGER})
+    ),
+)

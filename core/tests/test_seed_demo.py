@@ -1,0 +1,70 @@
+import pytest
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.test import override_settings
+
+from accounts.models import Department, Guardianship, User
+from accounts.roles import Role
+from courses.models import Course, Enrolment, Instructor
+
+pytestmark = pytest.mark.django_db
+
+
+def snapshot() -> dict:
+    return {
+        "users": sorted(
+            User.objects.values_list(
+                "email", "display_name", "mobile", "department__code", "is_staff", "password"
+            )
+        ),
+        "roles": sorted(User.groups.through.objects.values_list("user__email", "group__name")),
+        "departments": sorted(Department.objects.values_list("code", "name", "name_en", "supervisor__email")),
+        "guardianships": sorted(Guardianship.objects.values_list("guardian__email", "learner__email")),
+        "instructors": sorted(Instructor.objects.values_list("name", "title", "user__email")),
+        "courses": sorted(Course.objects.values_list("code", "title", "price")),
+        "course_teachers": sorted(
+            Course.instructors.through.objects.values_list("course__code", "instructor__name")
+        ),
+        "enrolments": sorted(
+            Enrolment.objects.values_list(
+                "learner__email", "course__code", "start_date", "valid_until", "amount_paid"
+            )
+        ),
+        "groups": sorted(Group.objects.values_list("name", flat=True)),
+    }
+
+
+def test_seed_demo_twice_gives_the_same_data(capsys):
+    call_command("seed_demo")
+    first = snapshot()
+    call_command("seed_demo")
+    assert snapshot() == first
+
+
+def test_seed_demo_covers_every_role_and_a_parent_with_a_child(capsys):
+    call_command("seed_demo")
+    for role in Role:
+        assert User.objects.filter(groups__name=role).exists(), role
+    assert Department.objects.count() == 7
+    guardianship = Guardianship.objects.get()
+    assert guardianship.guardian.has_role(Role.PARENT)
+    assert guardianship.learner.enrolments.exists()
+    assert Enrolment.objects.values("learner").distinct().count() >= 5
+    output = capsys.readouterr().out
+    assert "agent@demo.edu.cn" in output
+    assert "learner@demo.edu.cn" in output
+
+
+def test_demo_accounts_can_log_in(client, capsys):
+    call_command("seed_demo")
+    from django.conf import settings
+
+    assert client.login(username="learner@demo.edu.cn", password=settings.DEMO_PASSWORD)
+
+
+@override_settings(DEMO_DATA_ALLOWED=False)
+def test_seed_demo_refuses_where_demo_data_is_not_allowed():
+    with pytest.raises(CommandError, match="not allowed"):
+        call_command("seed_demo")
+    assert not User.objects.exists()

@@ -1,0 +1,73 @@
+"""Demo courses, instructors and enrolments. Safe to run again."""
+
+import datetime
+from decimal import Decimal
+
+from django.utils import timezone
+
+from accounts.models import Department, User
+
+from .models import Course, Enrolment, Instructor
+
+INSTRUCTORS = [
+    ("何老师", "高级讲师", "instructor@demo.edu.cn"),
+    ("罗老师", "讲师", None),
+    ("梁老师", "副教授", None),
+]
+
+COURSES = [
+    ("PY-101", "Python 编程入门", "零基础学习 Python 编程。", Decimal("1999.00"), ["何老师"]),
+    ("DS-201", "数据分析实战", "用 pandas 做真实的数据分析项目。", Decimal("3680.00"), ["罗老师"]),
+    ("EN-110", "职场英语口语", "面向职场的英语口语训练。", Decimal("2480.00"), ["梁老师"]),
+    (
+        "AC-301",
+        "初级会计职称备考",
+        "系统复习初级会计实务与经济法基础。",
+        Decimal("12800.00"),
+        ["何老师", "梁老师"],
+    ),
+]
+
+# learner e-mail -> course codes
+ENROLMENTS = {
+    "learner@demo.edu.cn": ["PY-101", "AC-301"],
+    "learner2@demo.edu.cn": ["PY-101", "DS-201"],
+    "learner3@demo.edu.cn": ["DS-201"],
+    "learner4@demo.edu.cn": ["EN-110", "AC-301"],
+    "learner5@demo.edu.cn": ["EN-110"],
+    "learner6@demo.edu.cn": ["AC-301"],
+    "child@demo.edu.cn": ["EN-110"],
+}
+
+
+def seed_courses() -> None:
+    academic = Department.objects.get(code="academic_affairs")
+    instructors = {}
+    for name, title, email in INSTRUCTORS:
+        user = User.objects.filter(email=email).first() if email else None
+        instructors[name], _created = Instructor.objects.update_or_create(
+            name=name, defaults={"title": title, "department": academic, "user": user}
+        )
+    courses = {}
+    for code, title, description, price, teacher_names in COURSES:
+        course, _created = Course.objects.update_or_create(
+            code=code,
+            defaults={"title": title, "description": description, "price": price, "department": academic},
+        )
+        course.instructors.set([instructors[name] for name in teacher_names])
+        courses[code] = course
+
+    start = timezone.localdate() - datetime.timedelta(days=60)
+    for email, codes in ENROLMENTS.items():
+        learner = User.objects.get(email=email)
+        for code in codes:
+            course = courses[code]
+            Enrolment.objects.get_or_create(
+                learner=learner,
+                course=course,
+                defaults={
+                    "start_date": start,
+                    "valid_until": start + datetime.timedelta(days=365),
+                    "amount_paid": course.price,
+                },
+            )

@@ -1,0 +1,104 @@
+"""Courses, the instructors who teach them, and learners' enrolments (money in CNY)."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Instructor(models.Model):
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user account"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="instructor_profile",
+    )
+    name = models.CharField(_("name"), max_length=100)
+    title = models.CharField(_("title"), max_length=100, blank=True)
+    department = models.ForeignKey(
+        "accounts.Department",
+        verbose_name=_("department"),
+        on_delete=models.PROTECT,
+        related_name="instructors",
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("instructor")
+        verbose_name_plural = _("instructors")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Course(models.Model):
+    code = models.CharField(_("code"), max_length=30, unique=True)
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    department = models.ForeignKey(
+        "accounts.Department", verbose_name=_("department"), on_delete=models.PROTECT, related_name="courses"
+    )
+    instructors = models.ManyToManyField(
+        Instructor, verbose_name=_("instructors"), related_name="courses", blank=True
+    )
+    price = models.DecimalField(
+        _("price (CNY)"), max_digits=12, decimal_places=2, validators=[MinValueValidator(Decimal("0.00"))]
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("course")
+        verbose_name_plural = _("courses")
+        ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(price__gte=0), name="course_price_not_negative")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}"
+
+
+class Enrolment(models.Model):
+    learner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("learner"),
+        on_delete=models.PROTECT,
+        related_name="enrolments",
+    )
+    course = models.ForeignKey(
+        Course, verbose_name=_("course"), on_delete=models.PROTECT, related_name="enrolments"
+    )
+    start_date = models.DateField(_("start date"))
+    valid_until = models.DateField(_("validity end date"))
+    amount_paid = models.DecimalField(
+        _("amount paid (CNY)"),
+        max_digits=12,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.00"))],
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("enrolment")
+        verbose_name_plural = _("enrolments")
+        ordering = ["-start_date", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["learner", "course", "start_date"], name="enrolment_unique_start"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(valid_until__gte=models.F("start_date")),
+                name="enrolment_valid_after_start",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(amount_paid__gte=0), name="enrolment_amount_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.learner} – {self.course}"
