@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from core.models import LocalizedName
 
@@ -147,3 +148,17 @@ class Guardianship(models.Model):
 
     def __str__(self) -> str:
         return f"{self.guardian} → {self.learner}"
+
+
+class UserUserObjectPermission(UserObjectPermissionBase):
+    """Explicit grants on one person's record (a delegated case), in a direct table."""
+
+    content_object = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="granted_object_permissions"
+    )
+
+
+class UserGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="granted_group_permissions"
+    )
