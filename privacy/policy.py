@@ -115,7 +115,7 @@ def can(user, action: str, obj: Model) -> bool:
 
 
 def get_visible_or_404(*, user, queryset: QuerySet, action: str = VIEW, **lookup) -> Model:
-    """Return the one row matching the lookup that the user may reach; 404 when it is missing or not theirs."""
+    """Return the one row matching the lookup that the user may reach; 404 if missing or not theirs."""
     try:
         return visible_to(user=user, queryset=queryset, action=action).get(**lookup)
     except queryset.model.DoesNotExist as missing:
