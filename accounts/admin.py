@@ -2,19 +2,34 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from privacy.admin import PersonalDataAdminMixin
+
 from .models import Department, Guardianship, User
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(PersonalDataAdminMixin, DjangoUserAdmin):
     ordering = ["email"]
     list_display = ["email", "display_name", "department", "is_staff", "is_active"]
     list_filter = ["is_staff", "is_active", "groups", "department"]
     list_select_related = ["department"]
     search_fields = ["email", "display_name"]
+    personal_data_fields = ("email", "display_name", "mobile", "resident_id", "date_of_birth", "home_address")
     fieldsets = (
         (None, {"fields": ("email", "password")}),
-        (_("Personal details"), {"fields": ("display_name", "mobile", "preferred_language")}),
+        (
+            _("Personal details"),
+            {
+                "fields": (
+                    "display_name",
+                    "mobile",
+                    "resident_id",
+                    "date_of_birth",
+                    "home_address",
+                    "preferred_language",
+                )
+            },
+        ),
         (_("Work"), {"fields": ("department",)}),
         (
             _("Permissions"),

@@ -39,6 +39,19 @@ class SignUpForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 
+    accept_policy = forms.BooleanField(
+        label=_("I have read and accept the privacy policy"),
+        error_messages={"required": _("You can only sign up after accepting the privacy policy.")},
+    )
+
+    def __init__(self, *args, policy_version=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.policy_version = policy_version
+        if policy_version is not None:
+            self.fields["accept_policy"].label = _(
+                "I have read and accept the privacy policy (version %(version)s)"
+            ) % {"version": policy_version.version}
+
     def clean_email(self) -> str:
         email = User.objects.normalize_email(self.cleaned_data["email"])
         if User.objects.filter(email=email).exists():
@@ -56,6 +69,10 @@ class SignUpForm(forms.Form):
 
     def clean(self) -> dict:
         cleaned = super().clean()
+        if self.policy_version is None:
+            raise forms.ValidationError(
+                _("Sign-up is closed until the institution publishes its privacy policy."), code="no_policy"
+            )
         password1, password2 = cleaned.get("password1"), cleaned.get("password2")
         if password1 and password2 and password1 != password2:
             self.add_error(

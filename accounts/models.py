@@ -11,9 +11,10 @@ from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from core.models import LocalizedName
+from privacy.fields import BlindIndexField, EncryptedDateField, EncryptedTextField
 
 from .roles import STAFF_ROLES, Role
-from .validators import validate_cn_mobile
+from .validators import normalize_cn_mobile, normalize_resident_id, validate_cn_mobile, validate_resident_id
 
 
 class Department(LocalizedName):
@@ -60,7 +61,17 @@ class UserManager(BaseUserManager):
 class User(AbstractBaseUser, PermissionsMixin):
     email = models.EmailField(_("e-mail address"), unique=True)
     display_name = models.CharField(_("display name"), max_length=150)
-    mobile = models.CharField(_("mobile number"), max_length=20, blank=True, validators=[validate_cn_mobile])
+    # Sensitive personal data, encrypted at rest; mobile and resident ID are found through blind indexes.
+    mobile = EncryptedTextField(
+        _("mobile number"), max_length=20, blank=True, validators=[validate_cn_mobile]
+    )
+    mobile_index = BlindIndexField(source="mobile", normalizer=normalize_cn_mobile)
+    resident_id = EncryptedTextField(
+        _("resident ID number"), max_length=18, blank=True, validators=[validate_resident_id]
+    )
+    resident_id_index = BlindIndexField(source="resident_id", normalizer=normalize_resident_id)
+    date_of_birth = EncryptedDateField(_("date of birth"), null=True, blank=True)
+    home_address = EncryptedTextField(_("home address"), max_length=300, blank=True)
     preferred_language = models.CharField(
         _("preferred language"), max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
     )

@@ -3,6 +3,9 @@
 from django.contrib.auth.models import Group
 from django.db import transaction
 
+from privacy.models import PolicyVersion
+from privacy.services import policy_accept
+
 from .models import Department, Guardianship, User
 from .roles import STAFF_ROLES, Role
 
@@ -14,19 +17,24 @@ def user_sign_up(
     display_name: str,
     password: str,
     account_type: Role = Role.LEARNER,
+    policy_version: PolicyVersion,
     mobile: str = "",
     preferred_language: str = "",
+    ip_address: str | None = None,
+    user_agent: str = "",
 ) -> User:
-    """Create a learner's or parent's account from the public sign-up page.
+    """Create a learner's or parent's account, recording their acceptance of the privacy policy.
 
-    Requires an e-mail address not yet in use and a validated password; raises ValueError for any
-    account type other than learner or parent (staff accounts are made by administrators).
+    Requires an e-mail address not yet in use, a validated password and the policy version the person
+    accepted; raises ValueError for any account type other than learner or parent (staff accounts are
+    made by administrators).
     """
     if account_type not in (Role.LEARNER, Role.PARENT):
         raise ValueError("Only learner and parent accounts can be created by signing up.")
     extra = {"preferred_language": preferred_language} if preferred_language else {}
     user = User.objects.create_user(email, password, display_name=display_name, mobile=mobile, **extra)
     user_add_role(user=user, role=account_type)
+    policy_accept(user=user, policy_version=policy_version, ip_address=ip_address, user_agent=user_agent)
     return user
 
 

@@ -40,8 +40,12 @@ def resident_id_check_character(first17: str) -> str:
     return _RESIDENT_ID_CHECK[total % 11]
 
 
+def normalize_resident_id(value: str) -> str:
+    return (value or "").strip().upper()
+
+
 def validate_resident_id(value: str) -> None:
-    number = (value or "").strip().upper()
+    number = normalize_resident_id(value)
     if not _RESIDENT_ID_RE.match(number):
         raise ValidationError(
             _("Enter an 18-character resident ID number: 17 digits and a check digit or X."),

@@ -9,6 +9,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django.views.i18n import set_language
 
+from privacy.selectors import policy_version_current
+
 from .forms import SignUpForm
 from .services import user_set_preferred_language, user_sign_up
 
@@ -17,7 +19,8 @@ from .services import user_set_preferred_language, user_sign_up
 def sign_up(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("home")
-    form = SignUpForm(request.POST or None)
+    policy_version = policy_version_current()
+    form = SignUpForm(request.POST or None, policy_version=policy_version)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         user = user_sign_up(
@@ -27,11 +30,14 @@ def sign_up(request: HttpRequest) -> HttpResponse:
             account_type=data["account_type"],
             mobile=data["mobile"],
             preferred_language=data["preferred_language"],
+            policy_version=policy_version,
+            ip_address=request.META.get("REMOTE_ADDR"),
+            user_agent=request.headers.get("User-Agent", ""),
         )
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, _("Welcome! Your account is ready."))
         return redirect("home")
-    return render(request, "accounts/sign_up.html", {"form": form})
+    return render(request, "accounts/sign_up.html", {"form": form, "policy_version": policy_version})
 
 
 @require_POST

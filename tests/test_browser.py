@@ -21,6 +21,7 @@ def test_learner_signs_up_logs_in_and_switches_language(page, live_server):
     page.get_by_label("学员").check()
     page.locator("#id_password1").fill("a-long-enough-password")
     page.locator("#id_password2").fill("a-long-enough-password")
+    page.get_by_label("我已阅读并同意隐私政策").check()
     page.get_by_role("button", name="创建账户").click()
 
     # then: the account exists and they are welcomed on the home page

@@ -7,10 +7,17 @@ from pathlib import Path
 
 import pytest
 
-from config.settings.guard import DEVELOPMENT_SECRET_KEY
+from config.settings.guard import (
+    DEVELOPMENT_BLIND_INDEX_KEY,
+    DEVELOPMENT_ENCRYPTION_KEYS,
+    DEVELOPMENT_SECRET_KEY,
+)
+from privacy.crypto import generate_key
 
 ROOT = Path(__file__).resolve().parent.parent
 STRONG_KEY = "x" * 20 + "a-strong-production-secret-key-0123456789!@#$%^&*"
+HOST = "complaints.example.edu.cn"
+GOOD_KEYS = {"FIELD_ENCRYPTION_KEYS": f"k1:{generate_key()}", "BLIND_INDEX_KEY": generate_key()}
 
 
 def run_manage(*args: str, **env_overrides: str) -> subprocess.CompletedProcess:
@@ -28,9 +35,35 @@ def run_manage(*args: str, **env_overrides: str) -> subprocess.CompletedProcess:
 @pytest.mark.parametrize(
     ("env", "message"),
     [
-        ({"ALLOWED_HOSTS": "complaints.example.edu.cn"}, "SECRET_KEY"),
-        ({"SECRET_KEY": DEVELOPMENT_SECRET_KEY, "ALLOWED_HOSTS": "complaints.example.edu.cn"}, "SECRET_KEY"),
-        ({"SECRET_KEY": STRONG_KEY}, "ALLOWED_HOSTS"),
+        ({"ALLOWED_HOSTS": HOST, **GOOD_KEYS}, "SECRET_KEY"),
+        ({"SECRET_KEY": DEVELOPMENT_SECRET_KEY, "ALLOWED_HOSTS": HOST, **GOOD_KEYS}, "SECRET_KEY"),
+        ({"SECRET_KEY": STRONG_KEY, **GOOD_KEYS}, "ALLOWED_HOSTS"),
+        (
+            {"SECRET_KEY": STRONG_KEY, "ALLOWED_HOSTS": HOST, "BLIND_INDEX_KEY": generate_key()},
+            "FIELD_ENCRYPTION_KEYS",
+        ),
+        (
+            {
+                **GOOD_KEYS,
+                "SECRET_KEY": STRONG_KEY,
+                "ALLOWED_HOSTS": HOST,
+                "FIELD_ENCRYPTION_KEYS": DEVELOPMENT_ENCRYPTION_KEYS[0],
+            },
+            "FIELD_ENCRYPTION_KEYS",
+        ),
+        (
+            {**GOOD_KEYS, "SECRET_KEY": STRONG_KEY, "ALLOWED_HOSTS": HOST, "BLIND_INDEX_KEY": ""},
+            "BLIND_INDEX_KEY",
+        ),
+        (
+            {
+                **GOOD_KEYS,
+                "SECRET_KEY": STRONG_KEY,
+                "ALLOWED_HOSTS": HOST,
+                "BLIND_INDEX_KEY": DEVELOPMENT_BLIND_INDEX_KEY,
+            },
+            "BLIND_INDEX_KEY",
+        ),
     ],
 )
 def test_production_refuses_to_start_on_unsafe_settings(env, message):
@@ -53,7 +86,8 @@ def test_deployment_checks_pass_with_production_like_settings():
         "--fail-level",
         "WARNING",
         SECRET_KEY=STRONG_KEY,
-        ALLOWED_HOSTS="complaints.example.edu.cn",
+        ALLOWED_HOSTS=HOST,
+        **GOOD_KEYS,
     )
     assert result.returncode == 0, result.stderr + result.stdout
     assert "System check identified no issues" in result.stdout

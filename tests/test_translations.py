@@ -25,8 +25,10 @@ def test_every_chinese_entry_is_translated_and_none_is_fuzzy():
 
 def test_placeholders_survive_translation():
     for entry in polib.pofile(str(CATALOGUE)):
-        for placeholder in ("%(", "%s", "%d", "{"):
-            assert entry.msgid.count(placeholder) == entry.msgstr.count(placeholder), entry.msgid
+        translations = list(entry.msgstr_plural.values()) if entry.msgid_plural else [entry.msgstr]
+        for translation in translations:
+            for placeholder in ("%(", "%s", "%d", "{"):
+                assert entry.msgid.count(placeholder) == translation.count(placeholder), entry.msgid
 
 
 def test_the_catalogue_holds_every_string_in_the_code(tmp_path):

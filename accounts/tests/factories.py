@@ -29,6 +29,18 @@ def with_default_roles(*defaults: Role) -> factory.PostGeneration:
     )
 
 
+def accept_current_policy(user: User, create: bool, extracted) -> None:
+    """Users made by factories have accepted the current privacy policy, as every signed-up user has."""
+    if not create or extracted is False:
+        return
+    from privacy.selectors import policy_version_current
+    from privacy.services import policy_accept
+
+    current = policy_version_current()
+    if current is not None:
+        policy_accept(user=user, policy_version=current)
+
+
 class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = User
@@ -39,6 +51,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     mobile = factory.Sequence(lambda n: f"139{n:08d}")
     password = factory.django.Password("a-long-test-password")
     roles = with_default_roles()
+    accepted_policy = factory.PostGeneration(accept_current_policy)
 
 
 class LearnerFactory(UserFactory):

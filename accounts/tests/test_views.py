@@ -21,6 +21,7 @@ def sign_up_data(**overrides) -> dict:
         "preferred_language": "zh-hans",
         "password1": PASSWORD,
         "password2": PASSWORD,
+        "accept_policy": "on",
     }
     data.update(overrides)
     return data
@@ -57,13 +58,14 @@ def test_sign_up_as_parent_gives_the_parent_role(client):
         ({"password1": "123", "password2": "123"}, "password1"),
         ({"account_type": "agent"}, "account_type"),
         ({"display_name": ""}, "display_name"),
+        ({"accept_policy": ""}, "accept_policy"),
     ],
 )
 def test_bad_sign_up_shows_the_error_at_the_field_and_creates_nothing(client, overrides, field):
     response = client.post(reverse("sign-up"), sign_up_data(**overrides))
     assert response.status_code == 200
     assert field in response.context["form"].errors
-    assert f'id="id_{field}_errors"' in response.text or field == "account_type"
+    assert f'id="id_{field}_errors"' in response.text
     assert not User.objects.exists()
 
 

@@ -4,10 +4,20 @@ from django.core.exceptions import ImproperlyConfigured
 
 # Used by local development only; a site with DEBUG off refuses to start on it.
 DEVELOPMENT_SECRET_KEY = "django-insecure-development-key-never-use-in-production"  # noqa: S105
+# Development-only field-encryption and blind-index keys: published here, so they protect nothing.
+DEVELOPMENT_ENCRYPTION_KEYS = ["dev1:NxyIdz-H6drEfJDM-1C8X3O1lF1-mV25WCsv5zTyTUA="]
+DEVELOPMENT_BLIND_INDEX_KEY = "29yEeA3GCGFPvbxCbi6TiR-KIKWjBXb6ZPMFmSM-Ixc="
 
 
-def refuse_unsafe_settings(*, debug: bool, secret_key: str, allowed_hosts: list[str]) -> None:
-    """Raise ImproperlyConfigured when DEBUG is off and the secret key or allowed hosts are unsafe."""
+def refuse_unsafe_settings(
+    *,
+    debug: bool,
+    secret_key: str,
+    allowed_hosts: list[str],
+    encryption_keys: list[str],
+    blind_index_key: str,
+) -> None:
+    """Raise ImproperlyConfigured when DEBUG is off and a key or the allowed hosts are unsafe."""
     if debug:
         return
     if not secret_key or secret_key == DEVELOPMENT_SECRET_KEY:
@@ -20,4 +30,14 @@ def refuse_unsafe_settings(*, debug: bool, secret_key: str, allowed_hosts: list[
         raise ImproperlyConfigured(
             "DEBUG is off but ALLOWED_HOSTS is empty. Set the ALLOWED_HOSTS environment variable to the "
             "comma-separated host names this site answers to, e.g. ALLOWED_HOSTS=complaints.example.edu.cn."
+        )
+    if not encryption_keys or set(encryption_keys) & set(DEVELOPMENT_ENCRYPTION_KEYS):
+        raise ImproperlyConfigured(
+            "DEBUG is off but FIELD_ENCRYPTION_KEYS is empty or holds the development key. Set it to "
+            "'id:key' pairs, newest first; python manage.py generate_encryption_key prints a new one."
+        )
+    if not blind_index_key or blind_index_key == DEVELOPMENT_BLIND_INDEX_KEY:
+        raise ImproperlyConfigured(
+            "DEBUG is off but BLIND_INDEX_KEY is empty or the development key. Set it to 32 random bytes in "
+            "URL-safe base64 (python manage.py generate_encryption_key --blind-index)."
         )

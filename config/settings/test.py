@@ -30,4 +30,14 @@ STORAGES = {
 WHITENOISE_AUTOREFRESH = True
 DEMO_DATA_ALLOWED = True
 
-refuse_unsafe_settings(debug=DEBUG, secret_key=SECRET_KEY, allowed_hosts=ALLOWED_HOSTS)
+# Test-only keys, published here: the suite also rotates to and from others.
+FIELD_ENCRYPTION_KEYS = ["test1:wljqwNrFwNh2t6oOpI-qDY7TGbgn0KERzC0LfudkjU8="]
+BLIND_INDEX_KEY = "YuPheoj_tL1Ye5Nt8zLUBxehE5nuKDEMMOpn-VMvIMs="
+
+refuse_unsafe_settings(
+    debug=DEBUG,
+    secret_key=SECRET_KEY,
+    allowed_hosts=ALLOWED_HOSTS,
+    encryption_keys=FIELD_ENCRYPTION_KEYS,
+    blind_index_key=BLIND_INDEX_KEY,
+)

@@ -1,0 +1,37 @@
+import datetime
+from decimal import Decimal
+
+import factory
+
+from accounts.tests.factories import DepartmentFactory, LearnerFactory
+from courses.models import Course, Enrolment, Instructor
+
+
+class InstructorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Instructor
+
+    name = factory.Sequence(lambda n: f"讲师{n}")
+    department = factory.SubFactory(DepartmentFactory)
+
+
+class CourseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Course
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"C-{n:03d}")
+    title = factory.Sequence(lambda n: f"课程{n}")
+    department = factory.SubFactory(DepartmentFactory)
+    price = Decimal("1999.00")
+
+
+class EnrolmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Enrolment
+
+    learner = factory.SubFactory(LearnerFactory)
+    course = factory.SubFactory(CourseFactory)
+    start_date = factory.LazyFunction(lambda: datetime.date(2026, 9, 1))
+    valid_until = factory.LazyAttribute(lambda enrolment: enrolment.start_date + datetime.timedelta(days=365))
+    amount_paid = factory.LazyAttribute(lambda enrolment: enrolment.course.price)

@@ -1,0 +1,204 @@
+"""Changes that concern personal data: consent, the access log, export and erasure."""
+
+import io
+import json
+import zipfile
+from collections.abc import Callable, Iterable
+
+from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.db.models import Model
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Guardianship, User
+
+from .export import SECTIONS
+from .models import AccessLogEntry, ErasureRequest, PolicyConsent, PolicyVersion, Purpose, PurposeConsent
+
+USER_AGENT_MAX = 400
+ERASED_DISPLAY_NAME = "已注销用户"  # stored data, not interface text: every reader sees the same
+
+
+class PrivacyError(Exception):
+    """A privacy request that cannot be carried out; ``code`` names the reason for pages and the API."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+def policy_accept(
+    *, user: User, policy_version: PolicyVersion, ip_address: str | None = None, user_agent: str = ""
+) -> PolicyConsent:
+    """Record that the user accepted this policy version; accepting twice keeps the first record."""
+    consent, _created = PolicyConsent.objects.get_or_create(
+        user=user,
+        policy_version=policy_version,
+        defaults={"ip_address": ip_address, "user_agent": user_agent[:USER_AGENT_MAX]},
+    )
+    return consent
+
+
+@transaction.atomic
+def purpose_consent_grant(
+    *, user: User, purpose: Purpose, given_by: User, ip_address: str | None = None, user_agent: str = ""
+) -> PurposeConsent:
+    """Grant consent to a sensitive purpose, for oneself or (a parent) for a child; granting again is a no-op.
+
+    Raises PrivacyError when ``given_by`` is neither the person nor their guardian.
+    """
+    if given_by != user and not Guardianship.objects.filter(guardian=given_by, learner=user).exists():
+        raise PrivacyError("not_yours", _("Only the person or their guardian can give this consent."))
+    existing = (
+        PurposeConsent.objects.select_for_update()
+        .filter(user=user, purpose=purpose, withdrawn_at=None)
+        .first()
+    )
+    if existing:
+        return existing
+    return PurposeConsent.objects.create(
+        user=user,
+        purpose=purpose,
+        given_by=given_by,
+        ip_address=ip_address,
+        user_agent=user_agent[:USER_AGENT_MAX],
+    )
+
+
+@transaction.atomic
+def purpose_consent_withdraw(*, user: User, purpose: Purpose, actor: User) -> PurposeConsent | None:
+    """Withdraw an active consent (the person or their guardian); returns None when none was active."""
+    if actor != user and not Guardianship.objects.filter(guardian=actor, learner=user).exists():
+        raise PrivacyError("not_yours", _("Only the person or their guardian can withdraw this consent."))
+    consent = (
+        PurposeConsent.objects.select_for_update()
+        .filter(user=user, purpose=purpose, withdrawn_at=None)
+        .first()
+    )
+    if consent is None:
+        return None
+    consent.withdrawn_at = timezone.now()
+    consent.save(update_fields=["withdrawn_at"])
+    return consent
+
+
+def access_log_record(
+    *,
+    actor: User,
+    subject: User,
+    record: Model,
+    fields: Iterable[str],
+    channel: AccessLogEntry.Channel,
+    screen: str,
+    reason: str = "",
+) -> AccessLogEntry | None:
+    """Write one access-log row for a staff read of another person's personal data.
+
+    Reading one's own data is not logged (returns None). The row can never be changed or deleted afterwards.
+    """
+    if actor.pk == subject.pk:
+        return None
+    return AccessLogEntry.objects.create(
+        actor=actor,
+        subject=subject,
+        content_type=ContentType.objects.get_for_model(record),
+        object_id=str(record.pk),
+        fields=list(fields),
+        channel=channel,
+        screen=screen[:120],
+        reason=reason[:300],
+    )
+
+
+def personal_data_export(*, user: User) -> bytes:
+    """Return a ZIP holding one JSON file with everything the platform keeps about the user."""
+    document = {
+        "exported_at": timezone.now().isoformat(),
+        "person": user.email,
+        **{name: build(user) for name, build in SECTIONS.items()},
+    }
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("personal-data.json", json.dumps(document, ensure_ascii=False, indent=2))
+    return buffer.getvalue()
+
+
+@transaction.atomic
+def erasure_request_create(*, user: User, reason: str = "") -> ErasureRequest:
+    """Ask for the account to be erased; raises PrivacyError when a request is already pending."""
+    if (
+        ErasureRequest.objects.select_for_update()
+        .filter(user=user, state=ErasureRequest.State.PENDING)
+        .exists()
+    ):
+        raise PrivacyError("already_pending", _("An erasure request is already waiting to be handled."))
+    return ErasureRequest.objects.create(user=user, reason=reason)
+
+
+# Other apps anonymise what they hold about a person when an erasure is carried out: (user) -> None.
+ANONYMISERS: list[Callable[[User], None]] = []
+
+
+def _require_erasure_handler(actor: User) -> None:
+    if not actor.has_perm("privacy.carry_out_erasure"):
+        raise PrivacyError("forbidden", _("You may not handle erasure requests."))
+
+
+def _lock_pending(request: ErasureRequest) -> ErasureRequest:
+    request = ErasureRequest.objects.select_for_update().get(pk=request.pk)
+    if request.state != ErasureRequest.State.PENDING:
+        raise PrivacyError("already_handled", _("This erasure request was already handled."))
+    return request
+
+
+@transaction.atomic
+def erasure_carry_out(*, request: ErasureRequest, actor: User) -> ErasureRequest:
+    """Anonymise the person's account and personal fields while keeping their records for statistics.
+
+    Requires the privacy.carry_out_erasure permission. Names, e-mail, encrypted fields and identity documents
+    go; guardianship links go; complaints, enrolments and consent records stay, attached to an anonymous
+    account that can no longer log in.
+    """
+    _require_erasure_handler(actor)
+    request = _lock_pending(request)
+    user = User.objects.select_for_update().get(pk=request.user_id)
+    user.email = f"erased-{user.pk}@erased.invalid"
+    user.display_name = ERASED_DISPLAY_NAME
+    user.mobile = ""
+    user.resident_id = ""
+    user.date_of_birth = None
+    user.home_address = ""
+    user.is_active = False
+    user.is_staff = False
+    user.set_unusable_password()
+    user.save()
+    user.groups.set(Group.objects.none())
+    user.identity_documents.all().delete()
+    Guardianship.objects.filter(guardian=user).delete()
+    Guardianship.objects.filter(learner=user).delete()
+    PurposeConsent.objects.filter(user=user, withdrawn_at=None).update(withdrawn_at=timezone.now())
+    for anonymise in ANONYMISERS:
+        anonymise(user)
+    request.state = ErasureRequest.State.CARRIED_OUT
+    request.handled_by = actor
+    request.handled_at = timezone.now()
+    request.save(update_fields=["state", "handled_by", "handled_at"])
+    return request
+
+
+@transaction.atomic
+def erasure_refuse(*, request: ErasureRequest, actor: User, reason: str) -> ErasureRequest:
+    """Refuse an erasure request with a reason the person sees (e.g. a legal duty to keep records)."""
+    _require_erasure_handler(actor)
+    if not reason.strip():
+        raise PrivacyError("reason_required", _("Say why the request is refused."))
+    request = _lock_pending(request)
+    request.state = ErasureRequest.State.REFUSED
+    request.handled_by = actor
+    request.handled_at = timezone.now()
+    request.refusal_reason = reason.strip()
+    request.save(update_fields=["state", "handled_by", "handled_at", "refusal_reason"])
+    return request

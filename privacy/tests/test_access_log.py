@@ -1,0 +1,173 @@
+"""Every staff read of another person's data leaves one row; people see their own log, and only theirs."""
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.db import DatabaseError, connection, transaction
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from accounts.models import User
+from accounts.roles import Role
+from accounts.tests.factories import LearnerFactory, StaffFactory, UserFactory
+from privacy import policy
+from privacy.models import AccessLogEntry
+from privacy.services import access_log_record
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def records_officer():
+    """A staff member allowed to read people's records (the model-wide view permission)."""
+    officer = StaffFactory(roles=[Role.SUPERVISOR])
+    officer.user_permissions.add(Permission.objects.get(codename="view_user"))
+    return User.objects.get(pk=officer.pk)
+
+
+@pytest.fixture
+def person():
+    return LearnerFactory(mobile="13912345678", home_address="杭州市西湖区")
+
+
+def test_a_staff_read_in_the_admin_leaves_exactly_one_row(client, records_officer, person):
+    client.force_login(records_officer)
+    response = client.get(reverse("admin:accounts_user_change", args=[person.pk]))
+    assert response.status_code == 200
+    assert "13912345678" in response.text
+
+    entry = AccessLogEntry.objects.get()
+    assert entry.actor == records_officer
+    assert entry.subject == person
+    assert entry.object_id == str(person.pk)
+    assert entry.channel == AccessLogEntry.Channel.ADMIN
+    assert entry.screen == "admin:accounts_user_change"
+    assert "mobile" in entry.fields
+
+
+def test_a_staff_read_in_the_api_leaves_exactly_one_row(client, records_officer, person):
+    client.force_login(records_officer)
+    response = client.get(reverse("people-detail", args=[person.pk]))
+    assert response.status_code == 200
+    assert response.json()["mobile"] == "13912345678"
+
+    entry = AccessLogEntry.objects.get()
+    assert (entry.actor, entry.subject, entry.channel) == (
+        records_officer,
+        person,
+        AccessLogEntry.Channel.API,
+    )
+    assert entry.screen == "api:people-detail"
+
+
+def test_staff_without_access_get_404_and_leave_no_row(client, person):
+    agent = StaffFactory()
+    client.force_login(agent)
+    assert client.get(reverse("people-detail", args=[person.pk])).status_code == 404
+    response = client.get(reverse("admin:accounts_user_change", args=[person.pk]))
+    assert response.status_code in (302, 403)
+    assert not AccessLogEntry.objects.exists()
+
+
+def test_a_delegated_grant_opens_one_record_and_is_logged(client, person):
+    agent = StaffFactory()
+    policy.grant(user=agent, action=policy.VIEW, obj=person)
+    client.force_login(agent)
+    assert client.get(reverse("people-detail", args=[person.pk])).status_code == 200
+    assert AccessLogEntry.objects.filter(actor=agent, subject=person).count() == 1
+
+
+def test_a_learner_may_not_use_the_staff_api(client, person):
+    client.force_login(LearnerFactory())
+    assert client.get(reverse("people-detail", args=[person.pk])).status_code == 403
+    assert not AccessLogEntry.objects.exists()
+
+
+def test_reading_ones_own_record_is_not_logged(records_officer):
+    assert (
+        access_log_record(
+            actor=records_officer,
+            subject=records_officer,
+            record=records_officer,
+            fields=["mobile"],
+            channel=AccessLogEntry.Channel.ADMIN,
+            screen="x",
+        )
+        is None
+    )
+    assert not AccessLogEntry.objects.exists()
+
+
+def log_read(actor, subject) -> AccessLogEntry:
+    return access_log_record(
+        actor=actor, subject=subject, record=subject, fields=["mobile"], channel="admin", screen="admin:test"
+    )
+
+
+def test_rows_cannot_be_changed_or_deleted(records_officer, person):
+    entry = log_read(records_officer, person)
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        AccessLogEntry.objects.filter(pk=entry.pk).update(reason="tidied up")
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        entry.delete()
+    with (
+        pytest.raises(DatabaseError, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute("DELETE FROM privacy_accesslogentry")
+    assert AccessLogEntry.objects.get(pk=entry.pk).reason == ""
+
+
+def test_the_admin_offers_no_way_to_change_or_delete_log_rows(client, person, records_officer):
+    superuser = UserFactory(is_superuser=True, is_staff=True)
+    entry = log_read(records_officer, person)
+    client.force_login(superuser)
+    assert client.get(reverse("admin:privacy_accesslogentry_delete", args=[entry.pk])).status_code == 403
+    response = client.post(reverse("admin:privacy_accesslogentry_change", args=[entry.pk]), {"reason": "x"})
+    assert response.status_code == 403
+    assert AccessLogEntry.objects.count() == 1
+
+
+def test_a_learner_sees_their_access_log_and_only_theirs(client, records_officer, person):
+    other = LearnerFactory(display_name="别人")
+    log_read(records_officer, person)
+    someone_else_reads = StaffFactory(display_name="另一位客服")
+    log_read(someone_else_reads, other)
+
+    client.force_login(person)
+    page = client.get(reverse("privacy:my-data"))
+    assert page.status_code == 200
+    assert list(page.context["access_page"].object_list) == list(
+        AccessLogEntry.objects.filter(subject=person)
+    )
+    assert records_officer.display_name in page.text
+    assert "另一位客服" not in page.text
+
+    api = client.get(reverse("my-access-log")).json()
+    assert [row["read_by"] for row in api["results"]] == [records_officer.display_name]
+
+
+def test_the_access_log_page_costs_the_same_queries_for_1_or_40_rows(client, records_officer, person):
+    client.force_login(person)
+    log_read(records_officer, person)
+    client.get(reverse("privacy:my-data"))  # warm the session
+    with CaptureQueriesContext(connection) as one:
+        client.get(reverse("privacy:my-data"))
+    for _ in range(39):
+        log_read(StaffFactory(), person)
+    with CaptureQueriesContext(connection) as many:
+        client.get(reverse("privacy:my-data"))
+    assert len(one.captured_queries) == len(many.captured_queries)
+
+
+def test_the_access_log_api_costs_a_fixed_number_of_queries(
+    client, records_officer, person, django_assert_num_queries
+):
+    for _ in range(30):
+        log_read(StaffFactory(), person)
+    client.force_login(person)
+    client.get(reverse("my-access-log"))  # warm the session
+    # session, user, current policy, the page of rows with reader and record kind
+    with django_assert_num_queries(4):
+        response = client.get(reverse("my-access-log"))
+    assert len(response.json()["results"]) == 25
