@@ -239,17 +239,18 @@ def _opening_spans(*, first_day: date, calendar: BusinessCalendar) -> Iterator[O
     cover fall back to weekday hours, so another span always comes.
     """
     zone = calendar.zone
-    # Wall times skipped by a daylight-saving jump map to instants out of order; clamping keeps spans ordered.
-    previous_close = datetime.min.replace(tzinfo=UTC)
+    # A wall time skipped by a daylight-saving jump maps to an instant past later wall times of the same day;
+    # starting each span at the latest close so far keeps spans in order and counts no instant twice.
+    latest_close = datetime.min.replace(tzinfo=UTC)
     day = first_day
     while True:
         for opens, closes in calendar.opening_hours_on(day):
-            opens_at = max(_instant(day, opens, zone), previous_close)
+            opens_at = max(_instant(day, opens, zone), latest_close)
             closing_day = day + ONE_DAY if closes == MIDNIGHT else day
-            closes_at = max(_instant(closing_day, closes, zone), opens_at)
-            previous_close = closes_at
+            closes_at = _instant(closing_day, closes, zone)
             if closes_at > opens_at:
                 yield opens_at, closes_at
+                latest_close = closes_at
         day += ONE_DAY
 
 
