@@ -18,7 +18,7 @@ import logging
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from functools import cache, cached_property
+from functools import cache, cached_property, lru_cache
 from itertools import pairwise
 from types import MappingProxyType
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -261,10 +261,19 @@ def _instant(day: date, wall_time: time, zone: ZoneInfo) -> datetime:
 
 def _official_workday(day: date) -> bool | None:
     """Say whether the official Chinese calendar makes ``day`` a working day; None for a year it lacks."""
+    official_workday = _looked_up_official_workday(day)
+    if official_workday is None:
+        _warn_year_not_covered(day.year)
+    return official_workday
+
+
+# chinesecalendar scans its whole holiday table for the covered years on every call, three quarters of the
+# cost of a week-long target; the answers never change within a process.
+@lru_cache(maxsize=8192)
+def _looked_up_official_workday(day: date) -> bool | None:
     try:
         return chinese_calendar.is_workday(day)
     except NotImplementedError:
-        _warn_year_not_covered(day.year)
         return None
 
 
