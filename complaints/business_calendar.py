@@ -15,10 +15,10 @@ that fails on 1 January. Upgrading the package brings the new year's holidays in
 """
 
 import logging
-from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field, fields
 from datetime import UTC, date, datetime, time, timedelta
-from functools import cache, cached_property, lru_cache
+from functools import cache, cached_property, lru_cache, partial
 from itertools import pairwise
 from types import MappingProxyType
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -59,7 +59,8 @@ class BusinessCalendar:
        Saturday and Sunday hours then only serve extra working dates on those days;
     3. otherwise a day is open when its weekday has office hours.
 
-    An open day uses its weekday's hours. A make-up working day replaces a normal weekday, so it uses the
+    An open day uses its weekday's hours, so a weekday without hours stays closed even when the official
+    calendar works. A make-up working day replaces a normal weekday, so it uses the
     *standard hours*: those of the first weekday from Monday that has any (Monday's in a Monday-to-Friday
     setup). So does an extra working date whose weekday has no hours.
     """
@@ -87,6 +88,12 @@ class BusinessCalendar:
             raise ValueError(f"Dates cannot be both extra closed and extra working: {listed}.")
         if not self.round_the_clock and not self.standard_hours:
             raise ValueError("An office-hours calendar needs opening hours on at least one weekday.")
+
+    def __reduce__(self) -> tuple[Callable[[], "BusinessCalendar"], tuple[()]]:
+        """Rebuild from plain values: pickle and deepcopy cannot copy the read-only office-hours mapping."""
+        values = {calendar_field.name: getattr(self, calendar_field.name) for calendar_field in fields(self)}
+        values["office_hours"] = dict(self.office_hours)
+        return partial(type(self), **values), ()
 
     @classmethod
     def twenty_four_seven(cls, *, time_zone: str = DEFAULT_TIME_ZONE) -> "BusinessCalendar":

@@ -7,7 +7,9 @@ Dates from the official calendar, as the chinesecalendar package (1.11) records 
 test_official_calendar_dates_the_expectations_rely_on pins these so a changed package fails loudly there.
 """
 
+import copy
 import logging
+import pickle
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -474,6 +476,16 @@ def test_a_calendar_is_frozen_hashable_and_compared_by_value():
     assert other != WEEKDAYS_ONLY
     with pytest.raises(TypeError):
         OFFICE.office_hours[5] = ((time(9), time(12)),)
+
+
+def test_a_calendar_survives_pickling_and_deep_copying():
+    calendar = BusinessCalendar.chinese_office_hours(extra_closed_dates=[date(2026, 3, 11)])
+
+    # The bytes come from this test, so loading them is safe.
+    unpickled = pickle.loads(pickle.dumps(calendar))  # noqa: S301
+    for copied in (unpickled, copy.deepcopy(calendar)):
+        assert copied == calendar
+        assert not copied.is_working_day(date(2026, 3, 11))
 
 
 # Properties over random starts and durations
