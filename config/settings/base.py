@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "feedback",
     "counseling",
     "privacy",
+    "notifications",
 ]
 
 MIDDLEWARE = [
