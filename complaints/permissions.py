@@ -72,8 +72,5 @@ def complaints_visible_by_relation(user: User) -> Q:
 def complaints_changeable_by_relation(user: User) -> Q:
     if not _is_staff(user):
         return policy.NOTHING
-    if Role.LEADERSHIP in user.role_names:
-        as_staff = EVERYTHING
-    else:
-        as_staff = _by_department(user) | Q(owner=user)
+    as_staff = EVERYTHING if Role.LEADERSHIP in user.role_names else _by_department(user) | Q(owner=user)
     return as_staff & ~complaints_about(user)

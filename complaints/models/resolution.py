@@ -152,7 +152,7 @@ class Approval(models.Model):
 
 
 class Appeal(models.Model):
-    """The complainant's request for reconsideration; one per complaint, decided by an independent reviewer."""
+    """A complainant's request for reconsideration; one per complaint, decided by an independent reviewer."""
 
     class Decision(models.TextChoices):
         PENDING = "pending", _("Pending")
