@@ -32,22 +32,22 @@ def _context(complaint: Complaint, **extra) -> dict:
     return {"reference": complaint.reference, **extra}
 
 
-def notify_user(user: User | None, complaint: Complaint, kind: NoticeKind, **extra) -> None:
+def notify_user(user: User | None, complaint: Complaint, notice: NoticeKind, **extra) -> None:
     if user is not None and user.is_active:
-        notification_enqueue(recipient=user, kind=kind, context=_context(complaint, **extra))
+        notification_enqueue(recipient=user, kind=notice, context=_context(complaint, **extra))
 
 
-def notify_complainant(complaint: Complaint, kind: NoticeKind) -> None:
-    notify_user(complaint.complainant, complaint, kind)
+def notify_complainant(complaint: Complaint, notice: NoticeKind) -> None:
+    notify_user(complaint.complainant, complaint, notice)
 
 
-def notify_parties(complaint: Complaint, kind: NoticeKind) -> None:
+def notify_parties(complaint: Complaint, notice: NoticeKind) -> None:
     """Tell the complainant and every affected learner: each learner of a group gets their own notice."""
     recipients = User.objects.filter(is_active=True).filter(
         pk__in={complaint.complainant_id, *complaint.affected_learners.values_list("learner_id", flat=True)}
     )
     for recipient in recipients.order_by("pk"):
-        notify_user(recipient, complaint, kind)
+        notify_user(recipient, complaint, notice)
 
 
 def role_members(role: Role) -> QuerySet[User]:
@@ -55,7 +55,7 @@ def role_members(role: Role) -> QuerySet[User]:
 
 
 def notify_role(
-    role: Role, complaint: Complaint, kind: NoticeKind, *, exclude: set[int] | None = None
+    role: Role, complaint: Complaint, notice: NoticeKind, *, exclude: set[int] | None = None
 ) -> None:
     for member in role_members(role).exclude(pk__in=exclude or set()):
-        notify_user(member, complaint, kind)
+        notify_user(member, complaint, notice)
