@@ -11,7 +11,6 @@ from complaints.errors import (
     ComplaintPermissionDenied,
     ConflictOfInterest,
     RuleViolation,
-    TransitionNotAllowed,
 )
 from complaints.models import Appeal, Complaint, ComplaintRules, Severity
 from complaints.services import (
