@@ -80,6 +80,8 @@ class ComplaintAdmin(admin.ModelAdmin):
         "reference",
         "state",
         "owner",
+        "department",
+        "is_urgent",
         "merged_into",
         "severity",
         "legal_flag",
