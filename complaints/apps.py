@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class ComplaintsConfig(AppConfig):
     name = "complaints"
     verbose_name = _("Complaints")
+
+    def ready(self) -> None:
+        from . import permissions  # noqa: F401  (registers the access rules)

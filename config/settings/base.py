@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "feedback",
     "counseling",
     "privacy",
+    "notifications",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,153 @@
+"""Plain admin screens for complaint data; the staff queue with workflow actions is built separately.
+
+Workflow fields (state, owner, timestamps, reference) are read-only here: they change through services only.
+"""
+
+from django.contrib import admin
+
+from .models import (
+    AffectedLearner,
+    Appeal,
+    Approval,
+    Attachment,
+    Category,
+    Complaint,
+    ComplaintEvent,
+    ComplaintRules,
+    ImprovementAction,
+    Remedy,
+)
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class EventInline(ReadOnlyInline):
+    model = ComplaintEvent
+    fields = ["created_at", "kind", "is_public", "actor", "from_state", "to_state", "body"]
+    readonly_fields = fields
+    ordering = ["created_at", "id"]
+
+
+class AffectedLearnerInline(ReadOnlyInline):
+    model = AffectedLearner
+    fields = ["learner", "added_at"]
+    readonly_fields = fields
+
+
+class AttachmentInline(ReadOnlyInline):
+    model = Attachment
+    fields = ["original_name", "content_type", "size", "sha256", "uploaded_by", "uploaded_at"]
+    readonly_fields = fields
+
+
+class RemedyInline(ReadOnlyInline):
+    model = Remedy
+    fk_name = "complaint"
+    fields = ["learner", "kind", "amount", "days", "enrolment", "state", "carried_out_at"]
+    readonly_fields = fields
+
+
+@admin.register(Complaint)
+class ComplaintAdmin(admin.ModelAdmin):
+    list_display = ["reference", "title", "state", "severity", "is_urgent", "department", "owner"]
+    list_filter = ["state", "severity", "is_urgent", "legal_flag", "safety_flag", "channel", "category"]
+    list_select_related = ["department", "owner"]
+    search_fields = ["reference", "title"]
+    date_hierarchy = "created_at"
+    raw_id_fields = [
+        "complainant",
+        "learner",
+        "filed_by",
+        "subject_course",
+        "subject_instructor",
+        "subject_staff",
+        "subject_department",
+    ]
+    readonly_fields = [
+        "reference",
+        "state",
+        "owner",
+        "department",
+        "is_urgent",
+        "merged_into",
+        "severity",
+        "legal_flag",
+        "safety_flag",
+        "satisfaction_rating",
+        "satisfaction_comment",
+        "created_at",
+        "acknowledged_at",
+        "first_responded_at",
+        "responded_at",
+        "closed_at",
+    ]
+    inlines = [AffectedLearnerInline, AttachmentInline, RemedyInline, EventInline]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "name_en", "default_department", "default_severity", "is_active"]
+    list_filter = ["is_active", "default_severity"]
+    list_select_related = ["default_department"]
+    search_fields = ["code", "name", "name_en"]
+
+
+@admin.register(ComplaintRules)
+class ComplaintRulesAdmin(admin.ModelAdmin):
+    list_display = [
+        "__str__",
+        "group_threshold",
+        "refund_approval_threshold",
+        "appeal_window_days",
+        "duplicate_window_days",
+        "auto_close_days",
+    ]
+
+    def has_add_permission(self, request) -> bool:
+        return not ComplaintRules.objects.exists()
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Approval)
+class ApprovalAdmin(admin.ModelAdmin):
+    list_display = ["complaint", "decision", "requested_by", "requested_at", "decided_by", "decided_at"]
+    list_filter = ["decision"]
+    list_select_related = ["complaint", "requested_by", "decided_by"]
+    readonly_fields = ["complaint", "response", "requested_by", "requested_at", "decision", "decided_by"]
+
+
+@admin.register(Appeal)
+class AppealAdmin(admin.ModelAdmin):
+    list_display = ["complaint", "decision", "filed_at", "reviewer", "decided_at"]
+    list_filter = ["decision"]
+    list_select_related = ["complaint", "reviewer"]
+    readonly_fields = ["complaint", "reason", "filed_by", "filed_at", "reviewer", "decision", "decided_at"]
+
+
+@admin.register(ImprovementAction)
+class ImprovementActionAdmin(admin.ModelAdmin):
+    list_display = ["title", "complaint", "owner", "department", "due_date", "state"]
+    list_filter = ["state", "department"]
+    list_select_related = ["complaint", "owner", "department"]
+    readonly_fields = ["complaint", "state", "done_at", "created_by", "created_at"]

@@ -1,0 +1,37 @@
+"""Complaint models, one module per concern; import them from here."""
+
+from .complaint import (
+    SELF_SERVICE_CHANNELS,
+    AffectedLearner,
+    Channel,
+    Complaint,
+    ComplaintGroupObjectPermission,
+    ComplaintUserObjectPermission,
+)
+from .resolution import Appeal, Approval, ImprovementAction, Remedy
+from .rules import SEVERITY_RANK, Category, ComplaintRules, ReferenceCounter, Severity, severity_max
+from .timeline import Attachment, ComplaintEvent, EventKind, EvidenceStorage, evidence_storage
+
+__all__ = [
+    "SELF_SERVICE_CHANNELS",
+    "SEVERITY_RANK",
+    "AffectedLearner",
+    "Appeal",
+    "Approval",
+    "Attachment",
+    "Category",
+    "Channel",
+    "Complaint",
+    "ComplaintEvent",
+    "ComplaintGroupObjectPermission",
+    "ComplaintRules",
+    "ComplaintUserObjectPermission",
+    "EventKind",
+    "EvidenceStorage",
+    "ImprovementAction",
+    "ReferenceCounter",
+    "Remedy",
+    "Severity",
+    "evidence_storage",
+    "severity_max",
+]

@@ -1,0 +1,101 @@
+"""Evidence files: checked by their content before anything is written, then stored privately."""
+
+import hashlib
+import os
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import filetype
+from django.core.files import File
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from complaints.errors import InvalidEvidence
+from complaints.models import Attachment, Complaint, evidence_storage
+
+# Detected type -> the extension the stored file gets.
+ALLOWED_CONTENT_TYPES = {"image/jpeg": ".jpg", "image/png": ".png", "application/pdf": ".pdf"}
+MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
+MAX_ATTACHMENTS_PER_COMPLAINT = 5
+_SNIFF_BYTES = 8192
+
+
+@dataclass(frozen=True)
+class CheckedFile:
+    upload: File
+    original_name: str
+    content_type: str
+    size: int
+    sha256: str
+
+
+def evidence_check(*, files: Sequence[File], already_attached: int = 0) -> list[CheckedFile]:
+    """Check every file before any is stored: count, size, and type recognised from the bytes themselves.
+
+    Raises InvalidEvidence for the first file refused; reads the files but writes nothing.
+    """
+    if already_attached + len(files) > MAX_ATTACHMENTS_PER_COMPLAINT:
+        raise InvalidEvidence(
+            _("A complaint can have at most %(count)d files.") % {"count": MAX_ATTACHMENTS_PER_COMPLAINT},
+            code="too_many_files",
+        )
+    return [_check_one(upload) for upload in files]
+
+
+def _check_one(upload: File) -> CheckedFile:
+    name = os.path.basename(upload.name or "")[:255] or "evidence"
+    upload.seek(0)
+    kind = filetype.guess(upload.read(_SNIFF_BYTES))
+    if kind is None or kind.mime not in ALLOWED_CONTENT_TYPES:
+        raise InvalidEvidence(
+            _("“%(name)s” is not a JPEG or PNG image or a PDF document.") % {"name": name},
+            code="file_type_not_allowed",
+        )
+    digest, size = hashlib.sha256(), 0
+    upload.seek(0)
+    for chunk in upload.chunks():
+        size += len(chunk)
+        if size > MAX_ATTACHMENT_BYTES:
+            raise InvalidEvidence(
+                _("“%(name)s” is larger than %(megabytes)d MB.")
+                % {"name": name, "megabytes": MAX_ATTACHMENT_BYTES // (1024 * 1024)},
+                code="file_too_large",
+            )
+        digest.update(chunk)
+    if size == 0:
+        raise InvalidEvidence(_("“%(name)s” is empty.") % {"name": name}, code="file_empty")
+    upload.seek(0)
+    return CheckedFile(upload, name, kind.mime, size, digest.hexdigest())
+
+
+def evidence_store(
+    *, complaint: Complaint, checked: Sequence[CheckedFile], actor: User, stored_names: list[str]
+) -> list[Attachment]:
+    """Write checked files under a random private name and record them; call inside the caller's transaction.
+
+    Appends each written file's name to ``stored_names`` so the caller can delete them if it rolls back.
+    """
+    attachments = []
+    for item in checked:
+        attachment = Attachment(
+            complaint=complaint,
+            original_name=item.original_name,
+            content_type=item.content_type,
+            size=item.size,
+            sha256=item.sha256,
+            uploaded_by=actor,
+        )
+        name = f"evidence/{complaint.reference}/{uuid.uuid4().hex}{ALLOWED_CONTENT_TYPES[item.content_type]}"
+        attachment.file.save(name, item.upload, save=False)
+        stored_names.append(attachment.file.name)
+        attachment.save()
+        attachments.append(attachment)
+    return attachments
+
+
+def evidence_discard(names: Sequence[str]) -> None:
+    """Delete files written by a transaction that did not commit."""
+    storage = evidence_storage()
+    for name in names:
+        storage.delete(name)

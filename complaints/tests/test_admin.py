@@ -1,0 +1,38 @@
+"""The plain admin screens open, and the timeline in them cannot be edited."""
+
+import pytest
+from django.urls import reverse
+
+from accounts.tests.factories import UserFactory
+from complaints.services import complaint_acknowledge
+
+from .factories import ComplaintFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def admin_client(client):
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    return client
+
+
+def test_a_complaint_opens_in_the_admin_with_its_timeline_read_only(admin_client, dept_agent, category):
+    complaint = complaint_acknowledge(complaint=ComplaintFactory(category=category), actor=dept_agent)
+
+    page = admin_client.get(reverse("admin:complaints_complaint_change", args=[complaint.pk]))
+
+    assert page.status_code == 200
+    assert complaint.reference in page.text
+    assert 'name="events-0-id"' in page.text  # the event is listed
+    assert 'name="events-0-body"' not in page.text  # shown, not editable
+    assert 'name="events-1-id"' not in page.text  # and no blank row to add one
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["complaint", "category", "complaintrules", "approval", "appeal", "improvementaction"],
+)
+def test_every_registered_list_opens(admin_client, name):
+    ComplaintFactory(responded=True)
+    assert admin_client.get(reverse(f"admin:complaints_{name}_changelist")).status_code == 200
