@@ -1,9 +1,39 @@
 """Fixtures shared by every app's tests."""
 
+import importlib
+
 import pytest
 from django.test import Client
 
 from accounts.tests.factories import LearnerFactory, StaffFactory
+
+# Reference data that data migrations write: a transactional test's flush removes it, so those tests put it
+# back first (every seed function is idempotent).
+MIGRATION_SEEDS = (
+    ("accounts.migrations.0002_role_groups", "create_role_groups"),
+    ("privacy.migrations.0003_first_policy_and_erasure_handlers", "publish_first_policy"),
+    ("privacy.migrations.0003_first_policy_and_erasure_handlers", "let_legal_handle_erasure"),
+    ("complaints.migrations.0003_seed_departments_and_categories", "seed"),
+)
+
+
+def reseed_migration_data() -> None:
+    from django.apps import apps
+
+    for module, function in MIGRATION_SEEDS:
+        getattr(importlib.import_module(module), function)(apps, None)
+
+
+@pytest.fixture(autouse=True)
+def _migration_data_in_transactional_tests(request):
+    marker = request.node.get_closest_marker("django_db")
+    transactional = bool(marker and marker.kwargs.get("transaction")) or any(
+        name in request.fixturenames for name in ("transactional_db", "live_server")
+    )
+    if transactional:
+        request.getfixturevalue("transactional_db")
+        reseed_migration_data()
+    return
 
 
 @pytest.fixture
