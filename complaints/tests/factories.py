@@ -5,7 +5,6 @@ of a service sees exactly what that service wrote.
 """
 
 import datetime
-from decimal import Decimal
 
 import factory
 from django.db import transaction
@@ -23,7 +22,7 @@ from complaints.models import (
 )
 from complaints.services.references import reference_allocate
 from complaints.states import TERMINAL_STATES, State
-from courses.models import Course, Enrolment, Instructor
+from courses.tests.factories import EnrolmentFactory
 
 ACKNOWLEDGED_STATES = frozenset(
     {
@@ -122,36 +121,6 @@ class ComplaintFactory(factory.django.DjangoModelFactory):
             Approval.objects.create(complaint=obj, response="拟同意退费并致歉。", requested_by=obj.owner)
         if obj.state == State.APPEALED:
             Appeal.objects.create(complaint=obj, reason="对处理结果不满意。", filed_by=obj.complainant)
-
-
-class CourseFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Course
-        django_get_or_create = ("code",)
-
-    code = factory.Sequence(lambda n: f"C-{n:03d}")
-    title = factory.Sequence(lambda n: f"课程{n}")
-    department = factory.SubFactory(DepartmentFactory)
-    price = Decimal("2000.00")
-
-
-class InstructorFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Instructor
-
-    name = factory.Sequence(lambda n: f"老师{n}")
-    department = factory.SubFactory(DepartmentFactory)
-
-
-class EnrolmentFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Enrolment
-
-    learner = factory.SubFactory(LearnerFactory)
-    course = factory.SubFactory(CourseFactory)
-    start_date = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=30))
-    valid_until = factory.LazyAttribute(lambda o: o.start_date + datetime.timedelta(days=365))
-    amount_paid = factory.SelfAttribute("course.price")
 
 
 class RemedyFactory(factory.django.DjangoModelFactory):

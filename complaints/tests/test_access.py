@@ -25,9 +25,10 @@ from complaints.services import (
     complaint_delegate,
 )
 from complaints.states import State
+from courses.tests.factories import CourseFactory, InstructorFactory
 from privacy import policy
 
-from .factories import CategoryFactory, ComplaintFactory, CourseFactory, InstructorFactory
+from .factories import CategoryFactory, ComplaintFactory
 
 pytestmark = pytest.mark.django_db
 

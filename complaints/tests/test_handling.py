@@ -26,10 +26,11 @@ from complaints.services import (
     complaint_start_investigation,
 )
 from complaints.states import State
+from courses.tests.factories import InstructorFactory
 from notifications.models import Notification
 from privacy import policy
 
-from .factories import ComplaintFactory, InstructorFactory
+from .factories import ComplaintFactory
 
 pytestmark = pytest.mark.django_db
 

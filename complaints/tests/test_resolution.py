@@ -24,9 +24,10 @@ from complaints.services import (
     remedy_carry_out,
 )
 from complaints.states import State
+from courses.tests.factories import EnrolmentFactory
 from notifications.models import Notification
 
-from .factories import ComplaintFactory, EnrolmentFactory, RemedyFactory
+from .factories import ComplaintFactory, RemedyFactory
 
 pytestmark = pytest.mark.django_db
 

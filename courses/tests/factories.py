@@ -2,6 +2,7 @@ import datetime
 from decimal import Decimal
 
 import factory
+from django.utils import timezone
 
 from accounts.tests.factories import DepartmentFactory, LearnerFactory
 from courses.models import Course, Enrolment, Instructor
@@ -11,7 +12,7 @@ class InstructorFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Instructor
 
-    name = factory.Sequence(lambda n: f"讲师{n}")
+    name = factory.Sequence(lambda n: f"老师{n}")
     department = factory.SubFactory(DepartmentFactory)
 
 
@@ -23,7 +24,7 @@ class CourseFactory(factory.django.DjangoModelFactory):
     code = factory.Sequence(lambda n: f"C-{n:03d}")
     title = factory.Sequence(lambda n: f"课程{n}")
     department = factory.SubFactory(DepartmentFactory)
-    price = Decimal("1999.00")
+    price = Decimal("2000.00")
 
 
 class EnrolmentFactory(factory.django.DjangoModelFactory):
@@ -32,6 +33,6 @@ class EnrolmentFactory(factory.django.DjangoModelFactory):
 
     learner = factory.SubFactory(LearnerFactory)
     course = factory.SubFactory(CourseFactory)
-    start_date = factory.LazyFunction(lambda: datetime.date(2026, 9, 1))
+    start_date = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=30))
     valid_until = factory.LazyAttribute(lambda enrolment: enrolment.start_date + datetime.timedelta(days=365))
     amount_paid = factory.LazyAttribute(lambda enrolment: enrolment.course.price)

@@ -1,0 +1,185 @@
+"""Forms of the learners' and parents' complaint pages; the services do every check that matters."""
+
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from accounts.roles import Role
+from accounts.selectors import learners_of_guardian
+from accounts.validators import normalize_cn_mobile
+from courses.models import Course
+
+from .models import Category
+from .services import MAX_ATTACHMENTS_PER_COMPLAINT
+
+MAX_CO_COMPLAINANTS = 200
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class EvidenceField(forms.FileField):
+    """Any number of files; their types and sizes are checked by content in the service."""
+
+    widget = MultipleFileInput
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else [data]
+        return [super(EvidenceField, self).clean(file, initial) for file in files if file]
+
+
+def evidence_field() -> EvidenceField:
+    return EvidenceField(
+        label=_("Evidence"),
+        required=False,
+        help_text=_("Photos (JPEG, PNG) or PDF documents, up to %(count)d files of 10 MB each.")
+        % {"count": MAX_ATTACHMENTS_PER_COMPLAINT},
+    )
+
+
+class ComplaintFileForm(forms.Form):
+    learner = forms.ModelChoiceField(
+        label=_("On behalf of"),
+        queryset=User.objects.none(),
+        help_text=_("The learner the complaint concerns."),
+    )
+    category = forms.ModelChoiceField(label=_("What is it about?"), queryset=Category.objects.none())
+    course = forms.ModelChoiceField(
+        label=_("Course"),
+        queryset=Course.objects.none(),
+        required=False,
+        help_text=_("Leave empty if the complaint is not about a course."),
+    )
+    title = forms.CharField(
+        label=_("Title"), max_length=200, help_text=_("One line that says what happened.")
+    )
+    description = forms.CharField(
+        label=_("What happened"),
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_("When and where it happened, who was involved, and what you would like us to do."),
+    )
+    is_urgent = forms.BooleanField(
+        label=_("This is urgent"),
+        required=False,
+        help_text=_("Urgent complaints are answered within 24 hours, e.g. a safety risk or a deadline."),
+    )
+    co_complainants = forms.CharField(
+        label=_("Other learners affected"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Optional. One e-mail address or mobile number per line, of learners registered here."),
+    )
+    evidence = evidence_field()
+
+    def __init__(self, *args, user: User, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["category"].queryset = Category.objects.filter(is_active=True).order_by("code")
+        self.fields["category"].label_from_instance = lambda category: category.localized_name
+        if user.has_role(Role.PARENT):
+            learners = learners_of_guardian(guardian=user)
+            if user.has_role(Role.LEARNER):
+                learners = User.objects.filter(Q(pk=user.pk) | Q(pk__in=learners.values("pk")))
+            self.fields["learner"].queryset = learners.order_by("display_name")
+            self.fields["learner"].label_from_instance = lambda person: person.display_name
+        else:
+            del self.fields["learner"]
+        self.fields["course"].queryset = Course.objects.filter(
+            enrolments__learner__in=self._learner_ids()
+        ).distinct()
+        self.fields["course"].label_from_instance = lambda course: f"{course.code} {course.title}"
+
+    def _learner_ids(self) -> list[int]:
+        if "learner" in self.fields:
+            return list(self.fields["learner"].queryset.values_list("pk", flat=True))
+        return [self.user.pk]
+
+    def chosen_learner(self) -> User:
+        return self.cleaned_data.get("learner") or self.user
+
+    def clean_co_complainants(self) -> list[User]:
+        lines = [line.strip() for line in self.cleaned_data["co_complainants"].splitlines() if line.strip()]
+        if len(lines) > MAX_CO_COMPLAINANTS:
+            raise forms.ValidationError(
+                _("List at most %(count)d learners."), code="too_many", params={"count": MAX_CO_COMPLAINANTS}
+            )
+        people, unknown = [], []
+        mobile_index = User._meta.get_field("mobile_index")
+        for line in lines:
+            if "@" in line:
+                person = User.objects.filter(email=User.objects.normalize_email(line)).first()
+            else:
+                person = User.objects.filter(
+                    mobile_index=mobile_index.index_for(normalize_cn_mobile(line))
+                ).first()
+            if person is None or not person.has_role(Role.LEARNER):
+                unknown.append(line)
+            else:
+                people.append(person)
+        if unknown:
+            raise forms.ValidationError(
+                _("No registered learner has: %(entries)s"),
+                code="unknown",
+                params={"entries": ", ".join(unknown)},
+            )
+        return people
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        course = cleaned.get("course")
+        if course is not None and not course.enrolments.filter(learner=self.chosen_learner()).exists():
+            self.add_error("course", _("Choose a course the learner is enrolled in."))
+        return cleaned
+
+
+class ReplyForm(forms.Form):
+    body = forms.CharField(label=_("Your answer"), widget=forms.Textarea(attrs={"rows": 5}))
+    evidence = evidence_field()
+
+
+class EvidenceForm(forms.Form):
+    evidence = evidence_field()
+
+    def clean_evidence(self):
+        files = self.cleaned_data["evidence"]
+        if not files:
+            raise forms.ValidationError(_("Choose at least one file."), code="required")
+        return files
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why are you withdrawing it? (optional)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    confirm = forms.BooleanField(label=_("Yes, withdraw this complaint"))
+
+
+class SatisfactionForm(forms.Form):
+    RATINGS = [
+        (5, _("5 – very satisfied")),
+        (4, _("4 – satisfied")),
+        (3, _("3 – neither satisfied nor dissatisfied")),
+        (2, _("2 – dissatisfied")),
+        (1, _("1 – very dissatisfied")),
+    ]
+    rating = forms.TypedChoiceField(
+        label=_("How satisfied are you with how we handled it?"),
+        choices=RATINGS,
+        coerce=int,
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=_("Comment (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class AppealForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why should the decision be reconsidered?"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("A reviewer who did not handle your complaint will look at it again."),
+    )

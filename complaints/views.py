@@ -1,0 +1,244 @@
+"""Learners' and parents' complaint pages: file, follow, answer, add evidence, withdraw, rate, appeal."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST
+
+from privacy.models import AccessLogEntry
+from privacy.services import access_log_record
+
+from .errors import ComplaintError
+from .forms import AppealForm, ComplaintFileForm, EvidenceForm, ReplyForm, SatisfactionForm, WithdrawForm
+from .models import Appeal, Complaint, ComplaintRules
+from .selectors import complaint_get_for_user, complaint_list_for_user, complaint_timeline_for_user
+from .services import (
+    complaint_add_complainant_reply,
+    complaint_add_evidence,
+    complaint_appeal,
+    complaint_confirm_satisfaction,
+    complaint_file,
+    complaint_withdraw,
+)
+from .services.appeals import appeal_deadline
+from .services.guards import is_party
+from .states import State
+
+LIST_PAGE_SIZE = 20
+
+NEXT_STEP = {
+    State.SUBMITTED: gettext_lazy("We have received it. A member of staff will take it on within one hour."),
+    State.ACKNOWLEDGED: gettext_lazy(
+        "A member of staff has taken it on and is responsible for it to the end."
+    ),
+    State.INVESTIGATING: gettext_lazy("We are looking into it."),
+    State.AWAITING_COMPLAINANT: gettext_lazy("We asked you a question: please answer it below."),
+    State.PENDING_APPROVAL: gettext_lazy("Our answer is being checked before it is sent to you."),
+    State.RESPONDED: gettext_lazy(
+        "We have answered. Tell us whether you are satisfied, or ask for a review."
+    ),
+    State.APPEALED: gettext_lazy(
+        "Your appeal is being reviewed by someone who did not handle the complaint."
+    ),
+    State.CLOSED: gettext_lazy("Closed."),
+    State.REJECTED: gettext_lazy("Not accepted as a complaint: the reason is in the history below."),
+    State.MERGED: gettext_lazy("Handled together with another complaint about the same matter."),
+    State.WITHDRAWN: gettext_lazy("Withdrawn."),
+}
+
+PERSONAL_FIELDS = ("complainant", "learner", "title", "description", "evidence")
+
+
+def _apply_error(form, error: ComplaintError) -> None:
+    field = error.field if error.field in form.fields else None
+    if error.field == "attachments" and "evidence" in form.fields:
+        field = "evidence"
+    form.add_error(field, str(error.message))
+
+
+@login_required
+def complaint_list(request: HttpRequest) -> HttpResponse:
+    page = Paginator(complaint_list_for_user(user=request.user), LIST_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "complaints/list.html", {"page": page, "next_step": NEXT_STEP})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def complaint_new(request: HttpRequest) -> HttpResponse:
+    form = ComplaintFileForm(request.POST or None, request.FILES or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            complaint = complaint_file(
+                actor=request.user,
+                complainant=request.user,
+                learner=form.chosen_learner(),
+                category=data["category"],
+                title=data["title"],
+                description=data["description"],
+                subject_course=data["course"],
+                is_urgent=data["is_urgent"],
+                co_learners=data["co_complainants"],
+                attachments=data["evidence"],
+            )
+        except ComplaintError as error:
+            _apply_error(form, error)
+        else:
+            messages.success(
+                request,
+                _("Your complaint %(reference)s has been filed. Keep this number to follow it.")
+                % {"reference": complaint.reference},
+            )
+            return redirect("complaints:detail", reference=complaint.reference)
+    status = 400 if form.errors else 200
+    return render(request, "complaints/new.html", {"form": form}, status=status)
+
+
+def _detail_context(request: HttpRequest, complaint: Complaint, **forms) -> dict:
+    party = is_party(request.user, complaint)
+    deadline = appeal_deadline(complaint=complaint, rules=ComplaintRules.load())
+    has_appeal = Appeal.objects.filter(complaint=complaint).exists()
+    can_appeal = (
+        party
+        and not has_appeal
+        and (
+            complaint.state == State.RESPONDED
+            or (complaint.state == State.CLOSED and deadline is not None and timezone.now() <= deadline)
+        )
+    )
+    actions = {
+        "reply": party and complaint.state == State.AWAITING_COMPLAINANT,
+        "evidence": party and complaint.is_open,
+        "withdraw": party and complaint.is_open,
+        "satisfaction": party and complaint.state == State.RESPONDED,
+        "appeal": can_appeal,
+    }
+    context = {
+        "complaint": complaint,
+        "timeline": complaint_timeline_for_user(user=request.user, complaint=complaint),
+        "attachments": complaint.attachments.order_by("uploaded_at", "id"),
+        "next_step": NEXT_STEP[State(complaint.state)],
+        "appeal_deadline": deadline,
+        "actions": actions,
+        "reply_form": ReplyForm(),
+        "evidence_form": EvidenceForm(),
+        "withdraw_form": WithdrawForm(),
+        "satisfaction_form": SatisfactionForm(),
+        "appeal_form": AppealForm(),
+    }
+    context.update(forms)
+    return context
+
+
+def _log_staff_read(request: HttpRequest, complaint: Complaint) -> None:
+    if not is_party(request.user, complaint):
+        access_log_record(
+            actor=request.user,
+            subject=complaint.complainant,
+            record=complaint,
+            fields=PERSONAL_FIELDS,
+            channel=AccessLogEntry.Channel.PAGE,
+            screen="complaints:detail",
+        )
+
+
+@login_required
+def complaint_detail(request: HttpRequest, reference: str) -> HttpResponse:
+    complaint = complaint_get_for_user(user=request.user, reference=reference)
+    _log_staff_read(request, complaint)
+    return render(request, "complaints/detail.html", _detail_context(request, complaint))
+
+
+def _act(
+    request: HttpRequest, reference: str, form_class, form_name: str, perform, success: str
+) -> HttpResponse:
+    """Validate the form, call the one service, and come back to the complaint with the outcome."""
+    complaint = complaint_get_for_user(user=request.user, reference=reference)
+    form = form_class(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            perform(complaint, form.cleaned_data)
+        except ComplaintError as error:
+            _apply_error(form, error)
+        else:
+            messages.success(request, success)
+            return redirect("complaints:detail", reference=complaint.reference)
+    complaint = complaint_get_for_user(user=request.user, reference=reference)
+    context = _detail_context(request, complaint, **{form_name: form})
+    return render(request, "complaints/detail.html", context, status=400)
+
+
+@login_required
+@require_POST
+def complaint_reply(request: HttpRequest, reference: str) -> HttpResponse:
+    def perform(complaint, data):
+        if data["evidence"]:
+            complaint_add_evidence(complaint=complaint, files=data["evidence"], actor=request.user)
+        complaint_add_complainant_reply(complaint=complaint, body=data["body"], actor=request.user)
+
+    return _act(request, reference, ReplyForm, "reply_form", perform, _("Thank you. Your answer was sent."))
+
+
+@login_required
+@require_POST
+def complaint_evidence(request: HttpRequest, reference: str) -> HttpResponse:
+    def perform(complaint, data):
+        complaint_add_evidence(complaint=complaint, files=data["evidence"], actor=request.user)
+
+    return _act(request, reference, EvidenceForm, "evidence_form", perform, _("The evidence was added."))
+
+
+@login_required
+@require_POST
+def complaint_withdraw_view(request: HttpRequest, reference: str) -> HttpResponse:
+    def perform(complaint, data):
+        complaint_withdraw(complaint=complaint, actor=request.user, reason=data["reason"])
+
+    return _act(request, reference, WithdrawForm, "withdraw_form", perform, _("The complaint was withdrawn."))
+
+
+@login_required
+@require_POST
+def complaint_satisfaction(request: HttpRequest, reference: str) -> HttpResponse:
+    def perform(complaint, data):
+        complaint_confirm_satisfaction(
+            complaint=complaint, rating=data["rating"], comment=data["comment"], actor=request.user
+        )
+
+    return _act(
+        request, reference, SatisfactionForm, "satisfaction_form", perform, _("Thank you for your answer.")
+    )
+
+
+@login_required
+@require_POST
+def complaint_appeal_view(request: HttpRequest, reference: str) -> HttpResponse:
+    def perform(complaint, data):
+        complaint_appeal(complaint=complaint, reason=data["reason"], actor=request.user)
+
+    return _act(request, reference, AppealForm, "appeal_form", perform, _("Your appeal was filed."))
+
+
+@login_required
+def attachment_download(request: HttpRequest, reference: str, attachment_id: int) -> FileResponse:
+    complaint = complaint_get_for_user(user=request.user, reference=reference)
+    attachment = complaint.attachments.filter(pk=attachment_id).first()
+    if attachment is None:
+        raise Http404
+    _log_staff_read(request, complaint)
+    response = FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
