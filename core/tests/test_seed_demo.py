@@ -6,6 +6,8 @@ from django.test import override_settings
 
 from accounts.models import Department, Guardianship, User
 from accounts.roles import Role
+from complaints.models import Complaint, ComplaintEvent
+from complaints.states import State
 from courses.models import Course, Enrolment, Instructor
 
 pytestmark = pytest.mark.django_db
@@ -32,6 +34,8 @@ def snapshot() -> dict:
             )
         ),
         "groups": sorted(Group.objects.values_list("name", flat=True)),
+        "complaints": sorted(Complaint.objects.values_list("reference", "state", "title", "owner__email")),
+        "events": ComplaintEvent.objects.count(),
     }
 
 
@@ -68,3 +72,12 @@ def test_seed_demo_refuses_where_demo_data_is_not_allowed():
     with pytest.raises(CommandError, match="not allowed"):
         call_command("seed_demo")
     assert not User.objects.exists()
+
+
+def test_the_demo_has_complaints_in_every_state(capsys):
+    call_command("seed_demo")
+    assert set(Complaint.objects.values_list("state", flat=True)) == set(State.values)
+    # a parent's complaint for their child, and an appeal that went through the services
+    parent = {"complainant__email": "parent@demo.edu.cn", "learner__email": "child@demo.edu.cn"}
+    assert Complaint.objects.filter(**parent).exists()
+    assert ComplaintEvent.objects.filter(kind="appeal").exists()

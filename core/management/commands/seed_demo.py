@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.demo import seed_people
+from complaints.demo import seed_complaints
 from courses.demo import seed_courses
 
 
@@ -21,6 +22,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             people = seed_people(password=password)
             seed_courses()
+            seed_complaints()
         self.stdout.write(self.style.SUCCESS(_("Demo data is ready. Log in with any of these accounts:")))
         width = max(len(person.email) for person in people)
         for person in people:
