@@ -24,6 +24,7 @@ from complaints.models import (
 from complaints.states import State
 from complaints.workflow import complaint_lock
 from courses.models import Course, Instructor
+from sla.services import clocks_sync
 
 from .evidence import evidence_check, evidence_discard, evidence_store
 from .guards import event_add, has_any_role, is_party, require_staff_change, require_text
@@ -156,6 +157,7 @@ def complaint_file(
                 created_at=complaint.created_at,
             )
             _record_evidence(complaint=complaint, checked=checked, actor=actor, stored_names=stored_names)
+            clocks_sync(complaint=complaint)
     except BaseException:
         evidence_discard(stored_names)
         raise
@@ -215,6 +217,7 @@ def complaint_apply_group_rule(*, complaint: Complaint, actor: User | None) -> C
         )
         complaint.severity = severity
         complaint.save(update_fields=["severity"])
+        clocks_sync(complaint=complaint)
     return complaint
 
 

@@ -12,6 +12,7 @@ from complaints.models import SEVERITY_RANK, Complaint, ComplaintRules, EventKin
 from complaints.states import State
 from complaints.workflow import Transition, complaint_lock, complaint_transition
 from privacy import policy
+from sla.services import clocks_sync
 
 from .filing import group_severity
 from .guards import (
@@ -135,6 +136,7 @@ def complaint_add_public_reply(*, complaint: Complaint, body: str, actor: User) 
     if complaint.first_responded_at is None:
         complaint.first_responded_at = timezone.now()
         complaint.save(update_fields=["first_responded_at"])
+        clocks_sync(complaint=complaint)
     event_add(complaint=complaint, kind=EventKind.PUBLIC_REPLY, actor=actor, body=body, is_public=True)
     notify_parties(complaint, NoticeKind.PUBLIC_REPLY)
     return complaint
@@ -245,6 +247,7 @@ def _record_severity(*, complaint: Complaint, severity: Severity, reason: str, a
     )
     complaint.severity = severity
     complaint.save(update_fields=["severity"])
+    clocks_sync(complaint=complaint)
 
 
 class Flag(models.TextChoices):
@@ -278,6 +281,7 @@ def complaint_set_flag(
         raise RuleViolation(_("The flag is already set that way."), code="unchanged", field="flag")
     setattr(complaint, flag.value, value)
     complaint.save(update_fields=[flag.value])
+    clocks_sync(complaint=complaint)
     event_add(
         complaint=complaint,
         kind=EventKind.FLAG_CHANGE,

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "counseling",
     "privacy",
     "notifications",
+    "sla",
 ]
 
 MIDDLEWARE = [
