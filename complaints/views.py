@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from privacy.models import AccessLogEntry
 from privacy.services import access_log_record
+from sla.selectors import clocks_for_complaint, with_running_clocks
 
 from .errors import ComplaintError
 from .forms import AppealForm, ComplaintFileForm, EvidenceForm, ReplyForm, SatisfactionForm, WithdrawForm
@@ -63,9 +64,8 @@ def _apply_error(form, error: ComplaintError) -> None:
 
 @login_required
 def complaint_list(request: HttpRequest) -> HttpResponse:
-    page = Paginator(complaint_list_for_user(user=request.user), LIST_PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    complaints = with_running_clocks(complaint_list_for_user(user=request.user))
+    page = Paginator(complaints, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "complaints/list.html", {"page": page, "next_step": NEXT_STEP})
 
 
@@ -125,6 +125,7 @@ def _detail_context(request: HttpRequest, complaint: Complaint, **forms) -> dict
         "timeline": complaint_timeline_for_user(user=request.user, complaint=complaint),
         "attachments": complaint.attachments.order_by("uploaded_at", "id"),
         "next_step": NEXT_STEP[State(complaint.state)],
+        "clocks": clocks_for_complaint(complaint=complaint),
         "appeal_deadline": deadline,
         "actions": actions,
         "reply_form": ReplyForm(),

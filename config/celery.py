@@ -12,6 +12,11 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 app.conf.beat_schedule = {
+    "sla-sweep": {"task": "sla.tasks.sla_sweep_task", "schedule": 60.0},
+    "auto-close-responded-complaints": {
+        "task": "sla.tasks.auto_close_responded_task",
+        "schedule": crontab(minute="*/10"),
+    },
     "clear-expired-sessions": {
         "task": "accounts.tasks.clear_expired_sessions",
         "schedule": crontab(hour=3, minute=17),

@@ -207,6 +207,10 @@ class Clock(models.Model):
     def is_running(self) -> bool:
         return self.met_at is None and self.cancelled_at is None and self.paused_at is None
 
+    @property
+    def is_overdue(self) -> bool:
+        return self.is_running and self.due_at < timezone.now()
+
     def time_left(self, now: datetime.datetime | None = None) -> datetime.timedelta:
         """Real time until the due time (negative when overdue)."""
         return self.due_at - (now or timezone.now())

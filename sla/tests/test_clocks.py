@@ -180,3 +180,28 @@ def test_syncing_twice_changes_nothing(category):
     before = list(Clock.objects.filter(complaint=complaint).values())
     clocks_sync(complaint=complaint)
     assert list(Clock.objects.filter(complaint=complaint).values()) == before
+
+
+def test_the_complaint_page_shows_each_clock_plainly(client, category, agent):
+    with time_machine.travel(at(2026, 3, 2, 10, 0), tick=False):
+        complaint = file(category)
+        complaint = complaint_acknowledge(complaint=complaint, actor=agent)
+        complaint = complaint_start_investigation(complaint=complaint, actor=agent)
+        complaint_request_information(complaint=complaint, question="请补充截图", actor=agent)
+    client.force_login(complaint.complainant)
+    client.post("/accounts/language/", {"language": "en", "next": "/"})
+    with time_machine.travel(at(2026, 3, 2, 11, 0), tick=False):
+        page = client.get(f"/complaints/{complaint.reference}/").text
+    assert "Kept: done 2026-03-02 10:00" in page  # acknowledged at once
+    assert "Paused while we wait for your answer" in page  # resolution waits for the learner
+    assert "2026-03-09 10:00" in page  # the resolution due time
+
+
+def test_an_overdue_clock_says_by_how_much(client, category):
+    with time_machine.travel(at(2026, 3, 2, 10, 0), tick=False):
+        complaint = file(category)
+    client.force_login(complaint.complainant)
+    client.post("/accounts/language/", {"language": "en", "next": "/"})
+    with time_machine.travel(at(2026, 3, 2, 13, 0), tick=False):
+        page = client.get(f"/complaints/{complaint.reference}/").text
+    assert "Overdue by 2\xa0hours" in page
