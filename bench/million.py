@@ -1,0 +1,151 @@
+"""A benchmark database with 1,000,000 complaints, generated in SQL; shared by the benchmarks in bench/.
+
+It lives in its own database (``lr_bench`` unless BENCH_DATABASE_URL says otherwise), is built once and
+reused: run any benchmark and it is created, migrated, seeded with the demo institution, then filled.
+
+Shape of the data: 5,000 learners; complaints filed evenly over the last 365 days across every category,
+channel and department that has staff; 70 % finished (closed, withdrawn, rejected), 30 % open in the other
+states; severity 80 % general, 15 % important, 5 % major; 10 % urgent; three SLA clocks each on the 24×7
+calendar, met or stopped for finished complaints. The SLA benchmark then makes 1 % of the complaints due.
+"""
+
+import os
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+BENCH_DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://root@127.0.0.1:5432/lr_bench")
+# Share of complaints still open: 30 % for the queue and dashboard; the SLA sweep benchmark wants all open.
+OPEN_SHARE = float(os.environ.get("BENCH_OPEN_SHARE", "0.3"))
+COMPLAINTS = int(os.environ.get("BENCH_COMPLAINTS", "1000000"))
+LEARNERS = 5000
+# Benchmark complaints carry references of the year 1999, which no real complaint has.
+BENCH_PREFIX = "TS-1999-"
+
+
+def setup_django() -> None:
+    os.environ["DATABASE_URL"] = BENCH_DATABASE_URL
+    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.bench"
+    import django
+
+    django.setup()
+
+
+def say(message: str) -> None:
+    print(message, flush=True)
+
+
+LEARNERS_SQL = """
+INSERT INTO accounts_user (password, is_superuser, email, display_name, mobile, mobile_index, resident_id,
+    resident_id_index, date_of_birth, home_address, preferred_language, is_staff, is_active, date_joined)
+SELECT '!', false, 'bench-learner-' || n || '@bench.invalid', '学员' || n, '', '', '', '', NULL, '',
+    'zh-hans', false, true, now() - interval '400 days'
+FROM generate_series(1, %(learners)s) AS n
+ON CONFLICT DO NOTHING
+"""
+
+COMPLAINTS_SQL = """
+WITH learners AS (
+    SELECT array_agg(id ORDER BY id) AS ids FROM accounts_user WHERE email LIKE 'bench-learner-%%'
+), categories AS (
+    SELECT array_agg(c.id ORDER BY c.id) AS ids,
+        array_agg(c.default_department_id ORDER BY c.id) AS departments
+    FROM complaints_category AS c
+), agents AS (
+    SELECT array_agg(u.id ORDER BY u.id) AS ids FROM accounts_user AS u
+    WHERE u.is_staff AND u.department_id IS NOT NULL
+), rows AS (
+    SELECT n,
+        now() - (n::float / %(total)s) * interval '365 days' AS filed,
+        (n %% cardinality((SELECT ids FROM categories))) + 1 AS category_slot,
+        CASE WHEN (n %% 100) >= %(open_percent)s THEN (ARRAY['closed', 'withdrawn', 'rejected'])[(n %% 3) + 1]
+             ELSE (ARRAY['submitted', 'acknowledged', 'investigating', 'awaiting_complainant',
+                         'pending_approval', 'responded', 'appealed'])[(n %% 7) + 1] END AS state,
+        CASE WHEN n %% 20 = 0 THEN 'major' WHEN n %% 20 < 4 THEN 'important' ELSE 'general' END AS severity
+    FROM generate_series(1, %(total)s) AS n
+)
+INSERT INTO complaints_complaint (reference, channel, severity, is_urgent, legal_flag, safety_flag, title,
+    description, state, satisfaction_rating, satisfaction_comment, created_at, acknowledged_at,
+    first_responded_at, responded_at, closed_at, category_id, complainant_id, department_id, filed_by_id,
+    learner_id, owner_id)
+SELECT
+    'TS-1999-' || lpad(rows.n::text, 7, '0'),
+    (ARRAY['web', 'app', 'phone', 'email', 'walk_in', 'wechat', 'letter'])[(rows.n %% 7) + 1],
+    rows.severity, rows.n %% 10 = 3, false, false,
+    '基准测试投诉 ' || rows.n, '基准测试数据，不含个人信息。', rows.state,
+    CASE WHEN rows.state = 'closed' THEN (rows.n %% 5) + 1 END, '', rows.filed,
+    CASE WHEN rows.state <> 'submitted' THEN rows.filed + ((rows.n %% 90) || ' minutes')::interval END,
+    CASE WHEN rows.state IN ('closed', 'responded', 'appealed', 'pending_approval')
+         THEN rows.filed + ((rows.n %% 60) || ' hours')::interval END,
+    CASE WHEN rows.state IN ('closed', 'responded', 'appealed')
+         THEN rows.filed + ((rows.n %% 9) || ' days')::interval END,
+    CASE WHEN rows.state IN ('closed', 'withdrawn', 'rejected')
+         THEN rows.filed + ((rows.n %% 12) || ' days')::interval END,
+    categories.ids[rows.category_slot],
+    learners.ids[(rows.n %% cardinality(learners.ids)) + 1],
+    categories.departments[rows.category_slot],
+    learners.ids[(rows.n %% cardinality(learners.ids)) + 1],
+    learners.ids[(rows.n %% cardinality(learners.ids)) + 1],
+    CASE WHEN rows.state <> 'submitted' THEN agents.ids[(rows.n %% cardinality(agents.ids)) + 1] END
+FROM rows, learners, categories, agents
+"""
+
+CLOCKS_SQL = """
+INSERT INTO sla_clock (complaint_id, target, duration, warning_percent, calendar_id, started_at, paused_at,
+    paused_for, warn_at, due_at, met_at, cancelled_at, warned_at, breached_at)
+SELECT c.id, t.target, t.duration, 75, %(calendar)s, c.created_at,
+    CASE WHEN c.state = 'awaiting_complainant' AND t.target <> 'acknowledge'
+         THEN c.created_at + interval '2 hours' END,
+    interval '0',
+    c.created_at + t.duration * 0.75 + interval '400 days',
+    c.created_at + t.duration + interval '400 days',
+    CASE t.target WHEN 'acknowledge' THEN c.acknowledged_at
+                  WHEN 'first_response' THEN c.first_responded_at ELSE c.responded_at END,
+    CASE WHEN c.state IN ('closed', 'withdrawn', 'rejected') THEN c.closed_at END,
+    NULL, NULL
+FROM complaints_complaint AS c
+CROSS JOIN (VALUES ('acknowledge', interval '1 hour'), ('first_response', interval '72 hours'),
+                   ('resolution', interval '7 days')) AS t(target, duration)
+WHERE c.reference LIKE 'TS-1999-%%'
+"""
+
+
+def ensure_million() -> None:
+    """Create, migrate and fill the benchmark database unless it is complete already."""
+    import psycopg2
+    from django.core.management import call_command
+    from django.db import connection
+
+    from complaints.models import Complaint
+    from sla.models import WorkCalendar
+
+    dbname = BENCH_DATABASE_URL.rsplit("/", 1)[1]
+    admin = psycopg2.connect(dbname="postgres", host="127.0.0.1", user="root")
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [dbname])
+        if not cursor.fetchone():
+            cursor.execute(f'CREATE DATABASE "{dbname}"')
+    admin.close()
+    call_command("migrate", verbosity=0)
+    if Complaint.objects.filter(reference__startswith=BENCH_PREFIX).count() >= COMPLAINTS:
+        return
+    started = time.perf_counter()
+    say(f"Generating {COMPLAINTS:,} complaints in {dbname} (once; a few minutes) …")
+    call_command("seed_demo", verbosity=0)
+    calendar = WorkCalendar.objects.order_by("pk").first()
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM sla_escalation")
+        cursor.execute(
+            "DELETE FROM sla_clock WHERE complaint_id IN "
+            "(SELECT id FROM complaints_complaint WHERE reference LIKE 'TS-1999-%%')"
+        )
+        cursor.execute("DELETE FROM complaints_complaint WHERE reference LIKE 'TS-1999-%%'")
+        cursor.execute(LEARNERS_SQL, {"learners": LEARNERS})
+        cursor.execute(COMPLAINTS_SQL, {"total": COMPLAINTS, "open_percent": round(OPEN_SHARE * 100)})
+        cursor.execute(CLOCKS_SQL, {"calendar": calendar.pk})
+        cursor.execute("ANALYZE")
+    say(f"Generated in {time.perf_counter() - started:.0f} s.")
