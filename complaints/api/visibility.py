@@ -24,12 +24,18 @@ def reads_as_staff(*, user: User, complaint: Complaint) -> bool:
     return not complaint.affected_learners.filter(learner=user).exists()
 
 
-def complaint_attachments_for_user(*, user: User, complaint: Complaint) -> QuerySet[Attachment]:
+def _as_staff(user: User, complaint: Complaint, as_staff: bool | None) -> bool:
+    return reads_as_staff(user=user, complaint=complaint) if as_staff is None else as_staff
+
+
+def complaint_attachments_for_user(
+    *, user: User, complaint: Complaint, as_staff: bool | None = None
+) -> QuerySet[Attachment]:
     """Return the evidence files the user may download: all for staff; for the parties, the files added by
     an event on their timeline (the parties' own, and those staff filed for them from their letter or
     message), not the evidence staff gathered for the investigation."""
     attachments = complaint.attachments.select_related("uploaded_by").order_by("uploaded_at", "id")
-    if reads_as_staff(user=user, complaint=complaint):
+    if _as_staff(user, complaint, as_staff):
         return attachments
     shared: set[int] = set()
     for data in (
@@ -41,11 +47,13 @@ def complaint_attachments_for_user(*, user: User, complaint: Complaint) -> Query
     return attachments.filter(pk__in=shared)
 
 
-def complaint_remedies_for_user(*, user: User, complaint: Complaint) -> QuerySet[Remedy]:
+def complaint_remedies_for_user(
+    *, user: User, complaint: Complaint, as_staff: bool | None = None
+) -> QuerySet[Remedy]:
     """Return the remedies the user may read: all for staff; for a party, the remedies decided (approved
     or carried out) for themselves or for a learner they are the guardian of."""
     remedies = complaint.remedies.select_related("learner").order_by("proposed_at", "id")
-    if reads_as_staff(user=user, complaint=complaint):
+    if _as_staff(user, complaint, as_staff):
         return remedies
     wards = Guardianship.objects.filter(guardian=user).values("learner_id")
     return remedies.filter(
@@ -55,10 +63,10 @@ def complaint_remedies_for_user(*, user: User, complaint: Complaint) -> QuerySet
 
 
 def complaint_improvement_actions_for_user(
-    *, user: User, complaint: Complaint
+    *, user: User, complaint: Complaint, as_staff: bool | None = None
 ) -> QuerySet[ImprovementAction]:
     """Return the complaint's improvement actions for staff; they are internal follow-up."""
-    if not reads_as_staff(user=user, complaint=complaint):
+    if not _as_staff(user, complaint, as_staff):
         return ImprovementAction.objects.none()
     return complaint.improvement_actions.select_related("owner", "department").order_by("due_date", "id")
 

@@ -284,12 +284,15 @@ class ComplaintDetailSerializer(ComplaintSummarySerializer):
         readings = self._readings
         if complaint.pk not in readings:
             user = self.context["request"].user
+            as_staff = reads_as_staff(user=user, complaint=complaint)
             readings[complaint.pk] = ComplaintReading(
-                as_staff=reads_as_staff(user=user, complaint=complaint),
+                as_staff=as_staff,
                 timeline=complaint_timeline_for_user(user=user, complaint=complaint),
-                attachments=complaint_attachments_for_user(user=user, complaint=complaint),
-                remedies=complaint_remedies_for_user(user=user, complaint=complaint),
-                improvement_actions=complaint_improvement_actions_for_user(user=user, complaint=complaint),
+                attachments=complaint_attachments_for_user(user=user, complaint=complaint, as_staff=as_staff),
+                remedies=complaint_remedies_for_user(user=user, complaint=complaint, as_staff=as_staff),
+                improvement_actions=complaint_improvement_actions_for_user(
+                    user=user, complaint=complaint, as_staff=as_staff
+                ),
             )
         return readings[complaint.pk]
 
