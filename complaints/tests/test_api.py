@@ -6,6 +6,7 @@ from django.core.management import call_command
 from django.test import Client
 
 from accounts.roles import Role
+from accounts.services import user_add_role
 from accounts.tests.factories import GuardianshipFactory, LearnerFactory, StaffFactory
 from complaints.models import Attachment, Channel, Complaint, ComplaintEvent, EventKind
 from complaints.services import complaint_add_evidence, complaint_add_internal_note, complaint_delegate
@@ -274,6 +275,47 @@ def test_staff_read_the_whole_timeline_and_their_actions(complaint, dept_agent):
     assert "acknowledge" in body["available_actions"]
     assert "withdraw" not in body["available_actions"]
     assert [person["id"] for person in body["affected_learners"]] == [complaint.learner_id]
+
+
+@pytest.mark.parametrize(
+    ("traits", "actions"),
+    [
+        ({}, ["withdraw", "evidence"]),
+        ({"awaiting_complainant": True}, ["complainant-reply", "withdraw", "evidence"]),
+        ({"responded": True}, ["satisfaction", "appeal", "withdraw", "evidence"]),
+        ({"closed": True}, ["appeal"]),
+        ({"rejected": True}, []),
+    ],
+)
+def test_the_complainant_is_offered_what_the_state_allows(traits, actions, category, learner):
+    complaint = ComplaintFactory(category=category, complainant=learner, **traits)
+
+    body = logged_in(learner).get(detail_url(complaint)).json()
+
+    assert body["available_actions"] == actions
+
+
+def test_approval_is_offered_to_leadership_other_than_the_proposer(category, learner, leader):
+    complaint = ComplaintFactory(category=category, complainant=learner, pending_approval=True)
+    proposer = complaint.owner
+    user_add_role(user=proposer, role=Role.LEADERSHIP)
+
+    offered = logged_in(leader).get(detail_url(complaint)).json()["available_actions"]
+    to_proposer = logged_in(proposer).get(detail_url(complaint)).json()["available_actions"]
+
+    assert {"approve", "return"} <= set(offered)
+    assert not {"approve", "return"} & set(to_proposer)
+
+
+def test_an_appeal_review_is_offered_to_an_independent_reviewer_only(category, learner, leader):
+    complaint = ComplaintFactory(category=category, complainant=learner, appealed=True)
+    user_add_role(user=complaint.owner, role=Role.SUPERVISOR)
+
+    offered = logged_in(leader).get(detail_url(complaint)).json()["available_actions"]
+    to_owner = logged_in(complaint.owner).get(detail_url(complaint)).json()["available_actions"]
+
+    assert "review-appeal" in offered
+    assert "review-appeal" not in to_owner
 
 
 def test_a_staff_read_writes_exactly_one_access_log_row(complaint, dept_agent):
