@@ -16,6 +16,7 @@ api_v1 = [
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("people/<int:pk>/", PersonDetailAPI.as_view(), name="people-detail"),
     path("me/access-log/", MyAccessLogAPI.as_view(), name="my-access-log"),
+    path("", include("complaints.api.urls")),
 ]
 
 urlpatterns = [

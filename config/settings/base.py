@@ -183,6 +183,8 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.CursorPagination",
     "PAGE_SIZE": 25,
+    # Domain errors (complaints, privacy) become JSON with a code and a message per field.
+    "EXCEPTION_HANDLER": "core.api.api_exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Learner-rights platform API",
@@ -192,6 +194,18 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # One name per choice set: a complaint's state and a remedy's state are different types to clients.
+    "ENUM_NAME_OVERRIDES": {
+        "ComplaintStateEnum": "complaints.states.State",
+        "SeverityEnum": "complaints.models.Severity",
+        "ComplaintChannelEnum": "complaints.models.Channel",
+        "EventKindEnum": "complaints.models.EventKind",
+        "RemedyKindEnum": "complaints.models.Remedy.Kind",
+        "RemedyStateEnum": "complaints.models.Remedy.State",
+        "AppealDecisionEnum": "complaints.models.Appeal.Decision",
+        "ImprovementActionStateEnum": "complaints.models.ImprovementAction.State",
+        "AccessLogChannelEnum": "privacy.models.AccessLogEntry.Channel",
+    },
 }
 
 # Error reports never show local variables or request data: they may hold decrypted personal data.
