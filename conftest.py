@@ -20,7 +20,9 @@ MIGRATION_SEEDS = (
 
 def reseed_migration_data() -> None:
     from django.apps import apps
+    from django.contrib.contenttypes.models import ContentType
 
+    ContentType.objects.clear_cache()  # the flush removed the rows the cache still names
     for module, function in MIGRATION_SEEDS:
         getattr(importlib.import_module(module), function)(apps, None)
 

@@ -27,6 +27,8 @@ from complaints.models import (
 )
 from complaints.selectors import complaint_timeline_for_user
 from courses.models import Course, Instructor
+from sla.models import Clock
+from sla.selectors import clocks_for_complaint
 
 
 class PersonNameSerializer(serializers.ModelSerializer):
@@ -227,6 +229,40 @@ class ComplaintReading:
     improvement_actions: QuerySet[ImprovementAction]
 
 
+class ClockSerializer(serializers.ModelSerializer):
+    """One SLA promise: when it is due, and whether it was kept, is paused, running or overdue."""
+
+    status = serializers.SerializerMethodField(help_text=_("met, stopped, paused, overdue or running"))
+    seconds_left = serializers.SerializerMethodField(
+        help_text=_("Seconds until the due time; negative when overdue; null unless running.")
+    )
+
+    class Meta:
+        model = Clock
+        fields = [
+            "target",
+            "due_at",
+            "status",
+            "seconds_left",
+            "met_at",
+            "paused_at",
+            "warned_at",
+            "breached_at",
+        ]
+
+    def get_status(self, clock: Clock) -> str:
+        if clock.met_at:
+            return "met"
+        if clock.cancelled_at:
+            return "stopped"
+        if clock.paused_at:
+            return "paused"
+        return "overdue" if clock.is_overdue else "running"
+
+    def get_seconds_left(self, clock: Clock) -> int | None:
+        return int(clock.time_left().total_seconds()) if clock.is_running else None
+
+
 class ComplaintDetailSerializer(ComplaintSummarySerializer):
     """A complaint as this reader may see it: staff the whole case; the complainant, the learner and their
     guardians its public timeline, the evidence on it and the remedies decided for them."""
@@ -249,6 +285,9 @@ class ComplaintDetailSerializer(ComplaintSummarySerializer):
     appeal = serializers.SerializerMethodField()
     available_actions = serializers.SerializerMethodField(
         help_text=_("The actions this user may take now: the last segment of each action's address.")
+    )
+    clocks = serializers.SerializerMethodField(
+        help_text=_("The SLA promises: acknowledgement, response, resolution.")
     )
 
     class Meta(ComplaintSummarySerializer.Meta):
@@ -273,6 +312,7 @@ class ComplaintDetailSerializer(ComplaintSummarySerializer):
             "improvement_actions",
             "appeal",
             "available_actions",
+            "clocks",
         ]
         read_only_fields = fields
 
@@ -331,5 +371,9 @@ class ComplaintDetailSerializer(ComplaintSummarySerializer):
         return None if appeal is None else AppealSerializer(appeal).data
 
     @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(choices=ACTION_NAMES)))
+    @extend_schema_field(ClockSerializer(many=True))
+    def get_clocks(self, complaint: Complaint) -> list:
+        return ClockSerializer(clocks_for_complaint(complaint=complaint), many=True).data
+
     def get_available_actions(self, complaint: Complaint) -> list[str]:
         return complaint_actions_for_user(user=self.context["request"].user, complaint=complaint)
