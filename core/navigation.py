@@ -22,6 +22,7 @@ class NavItem:
 
 NAVIGATION: tuple[NavItem, ...] = (
     NavItem(_("Home"), "home", None),
+    NavItem(_("My notices"), "notifications:inbox", None),
     NavItem(_("My data"), "privacy:my-data", None),
     NavItem(_("Staff workspace"), "admin:index", frozenset(str(role) for role in STAFF_ROLES)),
     NavItem(
