@@ -60,7 +60,7 @@ NOTICE_TEXTS: dict[str, NoticeTexts] = {
             "The person handling complaint %(reference)s needs more information from you. "
             "The complaint waits for your reply; please answer on the complaint's page."
         ),
-        sms=pgettext_lazy("sms", "Complaint %(reference)s needs more information from you. Please log in."),
+        sms=pgettext_lazy("sms", "Complaint %(reference)s needs more information. Please log in."),
         title=_("Information requested on complaint %(reference)s"),
     ),
     "complaint_complainant_replied": NoticeTexts(
