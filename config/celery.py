@@ -21,4 +21,11 @@ app.conf.beat_schedule = {
         "task": "accounts.tasks.clear_expired_sessions",
         "schedule": crontab(hour=3, minute=17),
     },
+    # Sends what the immediate delivery task did not: lost tasks, retries whose backoff has passed.
+    "deliver-pending-notifications": {
+        "task": "notifications.tasks.deliver_pending_notifications",
+        "schedule": 60.0,
+        # A sweep still queued when the next is due is dropped, so a backlog does not pile up sweeps.
+        "options": {"expires": 55},
+    },
 }

@@ -38,6 +38,11 @@ class Notification(models.Model):
     next_attempt_at = models.DateTimeField(_("next attempt at"), default=timezone.now)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    # Why the last attempt failed, as a short code or exception name: never a provider's message, which may
+    # quote an address or a number.
+    last_error = models.CharField(_("last error"), max_length=100, blank=True)
+    provider_message_id = models.CharField(_("provider's message ID"), max_length=200, blank=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("notification")
@@ -49,6 +54,12 @@ class Notification(models.Model):
                 fields=["next_attempt_at"], condition=Q(state="pending"), name="notification_due_idx"
             ),
             models.Index(fields=["recipient", "channel", "created_at"], name="notification_inbox_idx"),
+            # The unread count in every page's header.
+            models.Index(
+                fields=["recipient"],
+                condition=Q(channel="in_app", state="sent", read_at__isnull=True),
+                name="notification_unread_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -59,7 +70,35 @@ class Notification(models.Model):
                 | (~Q(state="sent") & Q(sent_at__isnull=True)),
                 name="notification_sent_at_when_sent",
             ),
+            models.CheckConstraint(
+                condition=Q(read_at__isnull=True) | Q(channel="in_app", state="sent"),
+                name="notification_read_only_in_app",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.kind} → {self.recipient_id} ({self.channel})"
+
+
+class NotificationPreference(models.Model):
+    """Which channels a person wants notices on, besides the in-app inbox that is always on.
+
+    No row means the defaults: e-mail on, SMS off (SMS also needs a mobile number and consent to SMS notices).
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="notification_preference",
+    )
+    email = models.BooleanField(_("notices by e-mail"), default=True)
+    sms = models.BooleanField(_("notices by SMS"), default=False)
+    updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("notification preference")
+        verbose_name_plural = _("notification preferences")
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: email={self.email} sms={self.sms}"

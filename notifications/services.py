@@ -1,16 +1,89 @@
-"""Writing notices to the outbox. Delivery is a separate worker's job."""
+"""Writing notices to the outbox, delivering them at most once, and a person's channels and inbox.
 
+Delivery and exactly-once
+-------------------------
+The outbox row is the source of truth. ``notification_deliver`` locks the row (``SELECT … FOR UPDATE SKIP
+LOCKED``), sends only while it holds that lock and only if the row is still pending and due, and marks it sent
+in the same transaction. A second worker, a task Redis delivers again, or the sweep running beside the
+immediate task either finds the row locked (and skips it) or finds it already sent (and skips it), so a
+notice is handed to a backend once.
+
+One window is left open, by nature rather than by choice: the backend accepted the message and then the
+commit failed (the database went away, the worker was killed between the two). The row stays pending and a
+later attempt sends the message again. Closing it would need the provider to drop duplicates; e-mails carry a
+Message-ID made from the row's id, so a second copy is recognisable as the same message.
+
+Sending inside a transaction is usually a mistake (see the house style on SMTP inside ``atomic``). Here the
+transaction holds nothing but one outbox row, and the send is the very change being recorded; the lock is
+what makes the send happen once. ``EMAIL_TIMEOUT`` bounds how long a hanging mail server holds it.
+
+Retries
+-------
+A backend error counts an attempt and sets ``next_attempt_at`` 1, 2, 4, 8… minutes ahead, at most an hour;
+after ``MAX_ATTEMPTS`` attempts the notice is failed. The time of the next attempt is data: the sweep
+(``notifications_deliver_due``, every minute) picks the row up again, so no long-delayed task is needed.
+A notice that cannot be sent at all (no mobile number, no consent to SMS, an inactive account) is failed at
+once with the reason, and nothing is sent.
+
+Channel choices
+---------------
+A person's choices (``NotificationPreference``) are applied when a notice is written: the outbox then holds
+only the notices the person asked for, and its failed rows stay meaningful. A change of mind applies to
+notices written after it. Consent to SMS notices is different: it is the legal ground for sending, so it is
+checked again when each SMS is sent.
+"""
+
+import logging
+import time
 from collections.abc import Iterable
+from datetime import datetime, timedelta
+from smtplib import SMTPResponseException
+from urllib.parse import urlsplit
 
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import EmailMessage
 from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
+from privacy.models import Purpose
+from privacy.selectors import purpose_consent_is_active
 
-from .models import Notification
+from .messages import RenderedNotice, notice_render
+from .models import Notification, NotificationPreference
+from .selectors import notification_channels_wanted
+from .sms import sms_backend
+
+logger = logging.getLogger(__name__)
 
 # The only keys a context may carry: none of them is personal data.
 ALLOWED_CONTEXT_KEYS = frozenset({"reference", "state", "flag", "severity", "kind"})
-DEFAULT_CHANNELS = (Notification.Channel.IN_APP, Notification.Channel.EMAIL)
+# Every channel a notice may go out on; the recipient's choices narrow them when the notice is written.
+DEFAULT_CHANNELS = (Notification.Channel.IN_APP, Notification.Channel.EMAIL, Notification.Channel.SMS)
+
+MAX_ATTEMPTS = 8
+BACKOFF_FIRST = timedelta(minutes=1)
+BACKOFF_MAX = timedelta(hours=1)
+
+SWEEP_BATCH_SIZE = 100
+# A sweep stops taking new batches after this long; beat starts the next one a minute after the last began.
+SWEEP_TIME_BUDGET_SECONDS = 50.0
+
+
+class Refusal:
+    """Why a notice is failed without being sent; stored in ``last_error``."""
+
+    RECIPIENT_INACTIVE = "recipient_inactive"
+    NO_EMAIL_ADDRESS = "no_email_address"
+    NO_MOBILE_NUMBER = "no_mobile_number"
+    NO_SMS_CONSENT = "no_sms_consent"
+
+
+class EmailNotAccepted(Exception):
+    """The e-mail backend returned without sending the message."""
 
 
 def _check_context(context: dict) -> None:
@@ -31,15 +104,211 @@ def notification_enqueue(
     context: dict,
     channels: Iterable[str] = DEFAULT_CHANNELS,
 ) -> list[Notification]:
-    """Write one pending notice per channel for the recipient, in the caller's transaction.
+    """Write one pending notice per channel the recipient wants, in the caller's transaction.
 
     Requires a context made only of ``ALLOWED_CONTEXT_KEYS`` with plain values; raises ValueError otherwise.
+    The recipient's channel choices narrow ``channels`` (the in-app inbox is always kept).
     If the caller's transaction rolls back, the notices vanish with it: nothing is sent for a refused change.
+    Once it commits, a delivery task is queued for each notice; the sweep sends any whose task is lost.
     """
     _check_context(context)
+    wanted = notification_channels_wanted(user=recipient, channels=tuple(dict.fromkeys(channels)))
     notices = [
         Notification(recipient=recipient, channel=channel, kind=kind, context=dict(context))
-        for channel in dict.fromkeys(channels)
+        for channel in wanted
     ]
     with transaction.atomic():
-        return Notification.objects.bulk_create(notices)
+        created = Notification.objects.bulk_create(notices)
+        ids = [notice.pk for notice in created]
+        if ids:
+            transaction.on_commit(lambda: _queue_delivery(ids))
+    return created
+
+
+def _queue_delivery(notification_ids: list[int]) -> None:
+    """Queue one delivery task per notice; if the broker cannot take them, the sweep delivers them instead."""
+    from .tasks import deliver_notification  # the tasks module imports this one
+
+    for notification_id in notification_ids:
+        try:
+            # No publishing retries: the change has committed and its request should not wait on Redis.
+            deliver_notification.apply_async((notification_id,), retry=False)
+        except Exception:
+            logger.warning(
+                "Could not queue delivery of notification %s; the sweep will deliver it.",
+                notification_id,
+                exc_info=True,
+            )
+
+
+def notification_backoff(*, attempts: int) -> timedelta:
+    """Return the wait after the ``attempts``-th failed attempt: 1, 2, 4, 8… minutes, at most an hour."""
+    return min(BACKOFF_FIRST * 2 ** min(max(attempts - 1, 0), 16), BACKOFF_MAX)
+
+
+def _error_code(error: Exception) -> str:
+    """Name a failure without quoting it: a provider's message may contain an address or a number."""
+    code = type(error).__name__
+    if isinstance(error, SMTPResponseException):
+        code = f"{code} {error.smtp_code}"
+    return code[:100]
+
+
+def _refusal(notification: Notification) -> str | None:
+    recipient = notification.recipient
+    if not recipient.is_active:
+        return Refusal.RECIPIENT_INACTIVE
+    if notification.channel == Notification.Channel.EMAIL and not recipient.email:
+        return Refusal.NO_EMAIL_ADDRESS
+    if notification.channel == Notification.Channel.SMS:
+        if not recipient.mobile:
+            return Refusal.NO_MOBILE_NUMBER
+        if not purpose_consent_is_active(user=recipient, purpose=Purpose.SMS_NOTICES):
+            return Refusal.NO_SMS_CONSENT
+    return None
+
+
+def _mail_domain() -> str:
+    return urlsplit(settings.SITE_URL).hostname or "localhost"
+
+
+def _send(notification: Notification, rendered: RenderedNotice) -> str:
+    """Hand the notice to its channel's backend; return the provider's message id (empty for in-app)."""
+    recipient = notification.recipient
+    if notification.channel == Notification.Channel.EMAIL:
+        message_id = f"<notification-{notification.pk}@{_mail_domain()}>"
+        message = EmailMessage(
+            subject=rendered.subject,
+            body=rendered.email_body,
+            to=[recipient.email],
+            headers={"Message-ID": message_id},
+        )
+        if message.send() != 1:
+            raise EmailNotAccepted
+        return message_id
+    if notification.channel == Notification.Channel.SMS:
+        return sms_backend().send(to=recipient.mobile, text=rendered.sms)
+    # In-app: the row is the message; marking it sent puts it in the inbox.
+    return ""
+
+
+def notification_deliver(*, notification_id: int, now: datetime | None = None) -> Notification | None:
+    """Send one pending, due notice over its channel, at most once, and record the outcome.
+
+    Returns the notice, or None when there was nothing to do: it is not pending, not yet due (``now``,
+    default the current time), or another delivery holds it. Safe to call any number of times.
+    Causes: an e-mail or SMS through the configured backend, then the row marked sent; on a backend error,
+    one more attempt counted and the next one scheduled, or the row failed after ``MAX_ATTEMPTS``; when the
+    notice cannot be sent (see ``Refusal``), the row failed and nothing sent.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        notification = (
+            Notification.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("recipient")
+            .filter(pk=notification_id, state=Notification.State.PENDING, next_attempt_at__lte=now)
+            .first()
+        )
+        if notification is None:
+            return None
+        refusal = _refusal(notification)
+        if refusal is not None:
+            notification.state = Notification.State.FAILED
+            notification.last_error = refusal
+            notification.save(update_fields=["state", "last_error"])
+            logger.info("Notification %s not sent: %s", notification.pk, refusal)
+            return notification
+        notification.attempts += 1
+        try:
+            rendered = notice_render(
+                kind=notification.kind,
+                context=notification.context,
+                language=notification.recipient.preferred_language,
+            )
+            provider_message_id = _send(notification, rendered)
+        except Exception as error:
+            # Whatever stopped the hand-over counts as a failed attempt, so a notice that can never be sent
+            # ends failed instead of being retried every minute.
+            _record_failure(notification, error=error, now=now)
+            return notification
+        notification.state = Notification.State.SENT
+        notification.sent_at = now
+        notification.last_error = ""
+        notification.provider_message_id = provider_message_id[:200]
+        notification.save(update_fields=["state", "sent_at", "attempts", "last_error", "provider_message_id"])
+        return notification
+
+
+def _record_failure(notification: Notification, *, error: Exception, now: datetime) -> None:
+    notification.last_error = _error_code(error)
+    if notification.attempts >= MAX_ATTEMPTS:
+        notification.state = Notification.State.FAILED
+    else:
+        notification.next_attempt_at = now + notification_backoff(attempts=notification.attempts)
+    notification.save(update_fields=["state", "attempts", "last_error", "next_attempt_at"])
+    logger.warning(
+        "Notification %s (%s) attempt %s failed: %s",
+        notification.pk,
+        notification.channel,
+        notification.attempts,
+        notification.last_error,
+    )
+
+
+def notifications_deliver_due(*, now: datetime | None = None, batch_size: int = SWEEP_BATCH_SIZE) -> int:
+    """Deliver every pending notice due by ``now`` (default: when the sweep starts); return how many.
+
+    Reads due rows in batches, each one query on the partial index ``notification_due_idx``, walking
+    forward by (next_attempt_at, id): a row another delivery holds is passed over, not read again, and a
+    row that failed leaves the range because its next attempt lies ahead. Stops taking batches after
+    ``SWEEP_TIME_BUDGET_SECONDS``; the next sweep carries on. Sweeps that overlap are safe.
+    """
+    cutoff = now or timezone.now()
+    started = time.monotonic()
+    handled = 0
+    after: tuple[datetime, int] | None = None
+    while True:
+        due = Notification.objects.filter(state=Notification.State.PENDING, next_attempt_at__lte=cutoff)
+        if after is not None:
+            due = due.filter(Q(next_attempt_at__gt=after[0]) | Q(next_attempt_at=after[0], pk__gt=after[1]))
+        batch = list(due.order_by("next_attempt_at", "pk").values_list("next_attempt_at", "pk")[:batch_size])
+        for _due_at, notification_id in batch:
+            if notification_deliver(notification_id=notification_id, now=now) is not None:
+                handled += 1
+        if len(batch) < batch_size or time.monotonic() - started > SWEEP_TIME_BUDGET_SECONDS:
+            return handled
+        after = batch[-1]
+
+
+def notification_preference_set(*, user: User, email: bool, sms: bool, actor: User) -> NotificationPreference:
+    """Save which channels the person wants notices on, besides the in-app inbox.
+
+    Requires ``actor`` to be the person (raises PermissionDenied otherwise). Raises ValidationError on the
+    ``sms`` field when SMS is asked for without a mobile number or without consent to SMS notices.
+    Applies to notices written from now on.
+    """
+    if actor.pk != user.pk:
+        raise PermissionDenied
+    if sms and not user.mobile:
+        raise ValidationError(
+            {"sms": ValidationError(_("Add your mobile number to your account first."), code="no_mobile")}
+        )
+    if sms and not purpose_consent_is_active(user=user, purpose=Purpose.SMS_NOTICES):
+        message = _("Give your consent to SMS notices on the My data page first.")
+        raise ValidationError({"sms": ValidationError(message, code="no_sms_consent")})
+    preference, _created = NotificationPreference.objects.update_or_create(
+        user=user, defaults={"email": email, "sms": sms, "updated_at": timezone.now()}
+    )
+    return preference
+
+
+def notifications_mark_all_read(*, user: User, actor: User) -> int:
+    """Mark every unread in-app notice of the person read; return how many. Only the person may."""
+    if actor.pk != user.pk:
+        raise PermissionDenied
+    return Notification.objects.filter(
+        recipient=user,
+        channel=Notification.Channel.IN_APP,
+        state=Notification.State.SENT,
+        read_at__isnull=True,
+    ).update(read_at=timezone.now())

@@ -78,6 +78,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.site",
+                "notifications.context_processors.unread_notifications",
             ],
         },
     },
@@ -168,6 +169,11 @@ EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="noreply@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# A notice is sent while its outbox row is locked: a mail server that hangs must not hold the lock for long.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
+
+# Where links in e-mail and SMS notices point: the site's public address, without a trailing slash.
+SITE_URL = env.str("SITE_URL", default="http://localhost:8000")
 
 # --- SMS (notifications/sms.py): a provider's gateway implements SmsBackend ------------------------------
 SMS_BACKEND = env.str("SMS_BACKEND", default="notifications.sms.ConsoleSmsBackend")

@@ -4,7 +4,7 @@ import pytest
 from django.db import transaction
 
 from accounts.tests.factories import LearnerFactory
-from notifications.models import Notification
+from notifications.models import Notification, NotificationPreference
 from notifications.services import notification_enqueue
 
 pytestmark = pytest.mark.django_db
@@ -28,8 +28,33 @@ def test_a_notice_is_one_pending_row_per_channel():
 
 def test_channels_can_be_chosen_and_are_not_doubled():
     learner = LearnerFactory()
+    NotificationPreference.objects.create(user=learner, email=True, sms=True)
     notification_enqueue(recipient=learner, kind="k", context={}, channels=["sms", "sms"])
     assert list(Notification.objects.values_list("channel", flat=True)) == ["sms"]
+
+
+@pytest.mark.parametrize(
+    ("email", "sms", "expected"),
+    [
+        (True, False, ["email", "in_app"]),
+        (False, False, ["in_app"]),
+        (False, True, ["in_app", "sms"]),
+        (True, True, ["email", "in_app", "sms"]),
+    ],
+)
+def test_the_recipients_choices_decide_the_channels_and_the_inbox_is_always_kept(email, sms, expected):
+    learner = LearnerFactory()
+    NotificationPreference.objects.create(user=learner, email=email, sms=sms)
+
+    notification_enqueue(recipient=learner, kind="k", context={"reference": "TS-2026-000003"})
+
+    assert sorted(Notification.objects.values_list("channel", flat=True)) == expected
+
+
+def test_without_choices_a_notice_goes_to_the_inbox_and_by_email_but_not_by_sms():
+    learner = LearnerFactory()
+    notification_enqueue(recipient=learner, kind="k", context={}, channels=["sms", "email", "in_app"])
+    assert sorted(Notification.objects.values_list("channel", flat=True)) == ["email", "in_app"]
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,41 @@
+"""Read queries about notices: a person's channel choices, their in-app inbox and its unread count."""
+
+from django.db.models import QuerySet
+
+from accounts.models import User
+
+from .models import Notification, NotificationPreference
+
+
+def notification_preference_get(*, user: User) -> NotificationPreference:
+    """Return the person's saved choices, or unsaved defaults (e-mail on, SMS off) when they made none."""
+    preference = NotificationPreference.objects.filter(user=user).first()
+    return preference or NotificationPreference(user=user)
+
+
+def notification_channels_wanted(*, user: User, channels: tuple[str, ...]) -> list[str]:
+    """Narrow ``channels`` to those the person wants; the in-app inbox is always kept."""
+    preference = notification_preference_get(user=user)
+    wanted = {
+        Notification.Channel.IN_APP: True,
+        Notification.Channel.EMAIL: preference.email,
+        Notification.Channel.SMS: preference.sms,
+    }
+    return [channel for channel in channels if wanted.get(channel, False)]
+
+
+def notifications_in_app_for_user(*, user: User) -> QuerySet[Notification]:
+    """The person's delivered in-app notices, newest first."""
+    return Notification.objects.filter(
+        recipient=user, channel=Notification.Channel.IN_APP, state=Notification.State.SENT
+    ).order_by("-created_at", "-id")
+
+
+def notifications_unread_count(*, user: User) -> int:
+    """Count the person's unread in-app notices: one query on the partial index notification_unread_idx."""
+    return Notification.objects.filter(
+        recipient=user,
+        channel=Notification.Channel.IN_APP,
+        state=Notification.State.SENT,
+        read_at__isnull=True,
+    ).count()
