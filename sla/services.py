@@ -19,27 +19,21 @@ transaction as their escalation.
 """
 
 import datetime
+import logging
 from dataclasses import dataclass
 
 from django.db import connection, transaction
 from django.utils import timezone
 
-from accounts.models import User
-from accounts.roles import Role
 from complaints.business_calendar import add_business_time, business_time_between
 from complaints.models import Complaint
 from complaints.states import TERMINAL_STATES, State
-from notifications.models import Notification
 
-from .models import Clock, Escalation, SlaPolicy, Target
+from .models import Clock, SlaPolicy, Target
+
+logger = logging.getLogger(__name__)
 
 PAUSING_TARGETS = frozenset({Target.FIRST_RESPONSE, Target.RESOLUTION})
-NOTICE_KINDS = {
-    Escalation.Level.WARNING: "sla_warning",
-    Escalation.Level.BREACH: "sla_breach",
-    Escalation.Level.LEADERSHIP: "sla_leadership_breach",
-}
-NOTICE_CHANNELS = (Notification.Channel.IN_APP, Notification.Channel.EMAIL)
 
 
 class SlaPolicyMissing(Exception):
@@ -117,107 +111,101 @@ class SweepResult:
     notices: int
 
 
-_WARN_SQL = """
+# One statement: lock the running clocks past their warning or due time (skipping rows another sweep holds),
+# mark each once, insert their escalations (the unique constraint drops any that exist), and write the
+# notices of the escalations actually inserted: warnings to the owner (else the department supervisor),
+# breaches to the supervisor (else the owner), major breaches to every active member of the leadership
+# group; in-app always, e-mail unless the person turned it off. Both thresholds are handled in the same
+# pass so a clock row is rewritten once, however far it slipped.
+_SWEEP_SQL = """
 WITH due AS (
-    SELECT id FROM sla_clock
-    WHERE met_at IS NULL AND cancelled_at IS NULL AND paused_at IS NULL AND warned_at IS NULL
-      AND warn_at <= %(now)s
+    SELECT id,
+        warned_at IS NULL AND warn_at <= %(now)s AS warn_now,
+        breached_at IS NULL AND due_at <= %(now)s AS breach_now
+    FROM sla_clock
+    WHERE met_at IS NULL AND cancelled_at IS NULL AND paused_at IS NULL
+      AND ((warned_at IS NULL AND warn_at <= %(now)s) OR (breached_at IS NULL AND due_at <= %(now)s))
     FOR UPDATE SKIP LOCKED
 ), marked AS (
-    UPDATE sla_clock AS clock SET warned_at = %(now)s FROM due WHERE clock.id = due.id
-    RETURNING clock.id, clock.complaint_id, clock.target
-)
-INSERT INTO sla_escalation (complaint_id, clock_id, target, level, created_at)
-SELECT complaint_id, id, target, 'warning', %(now)s FROM marked
-ON CONFLICT ON CONSTRAINT escalation_once_per_level DO NOTHING
-RETURNING complaint_id, target, level
-"""
-
-_BREACH_SQL = """
-WITH due AS (
-    SELECT id FROM sla_clock
-    WHERE met_at IS NULL AND cancelled_at IS NULL AND paused_at IS NULL AND breached_at IS NULL
-      AND due_at <= %(now)s
-    FOR UPDATE SKIP LOCKED
-), marked AS (
-    UPDATE sla_clock AS clock SET breached_at = %(now)s FROM due WHERE clock.id = due.id
-    RETURNING clock.id, clock.complaint_id, clock.target
+    UPDATE sla_clock AS clock SET
+        warned_at = CASE WHEN due.warn_now THEN %(now)s ELSE clock.warned_at END,
+        breached_at = CASE WHEN due.breach_now THEN %(now)s ELSE clock.breached_at END
+    FROM due WHERE clock.id = due.id
+    RETURNING clock.id, clock.complaint_id, clock.target, due.warn_now, due.breach_now
 ), levels AS (
-    SELECT marked.complaint_id, marked.id, marked.target, 'breach' AS level FROM marked
+    SELECT complaint_id, id, target, 'warning' AS level FROM marked WHERE warn_now
+    UNION ALL
+    SELECT complaint_id, id, target, 'breach' FROM marked WHERE breach_now
     UNION ALL
     SELECT marked.complaint_id, marked.id, marked.target, 'leadership' FROM marked
     JOIN complaints_complaint AS complaint ON complaint.id = marked.complaint_id
-    WHERE complaint.severity = 'major'
+    WHERE marked.breach_now AND complaint.severity = 'major'
+), escalated AS (
+    INSERT INTO sla_escalation (complaint_id, clock_id, target, level, created_at)
+    SELECT complaint_id, id, target, level, %(now)s FROM levels
+    ON CONFLICT ON CONSTRAINT escalation_once_per_level DO NOTHING
+    RETURNING complaint_id, target, level
+), recipients AS (
+    SELECT escalated.level, escalated.target, complaint.reference,
+        CASE WHEN escalated.level = 'warning' THEN COALESCE(complaint.owner_id, department.supervisor_id)
+             ELSE COALESCE(department.supervisor_id, complaint.owner_id) END AS person_id
+    FROM escalated
+    JOIN complaints_complaint AS complaint ON complaint.id = escalated.complaint_id
+    JOIN accounts_department AS department ON department.id = complaint.department_id
+    WHERE escalated.level <> 'leadership'
+    UNION ALL
+    SELECT escalated.level, escalated.target, complaint.reference, membership.user_id
+    FROM escalated
+    JOIN complaints_complaint AS complaint ON complaint.id = escalated.complaint_id
+    CROSS JOIN accounts_user_groups AS membership
+    JOIN auth_group AS role ON role.id = membership.group_id AND role.name = 'leadership'
+    WHERE escalated.level = 'leadership'
+), notices AS (
+    INSERT INTO notifications_notification (recipient_id, channel, kind, context, state, attempts,
+        next_attempt_at, created_at, last_error, provider_message_id)
+    SELECT recipients.person_id, channel.name,
+        CASE recipients.level WHEN 'warning' THEN 'sla_warning' WHEN 'breach' THEN 'sla_breach'
+             ELSE 'sla_leadership_breach' END,
+        jsonb_build_object('reference', recipients.reference, 'kind', recipients.target),
+        'pending', 0, %(now)s, %(now)s, '', ''
+    FROM recipients
+    JOIN accounts_user AS person ON person.id = recipients.person_id AND person.is_active
+    LEFT JOIN notifications_notificationpreference AS preference ON preference.user_id = person.id
+    CROSS JOIN (VALUES ('in_app'), ('email')) AS channel(name)
+    WHERE channel.name = 'in_app' OR COALESCE(preference.email, true)
+    RETURNING 1
 )
-INSERT INTO sla_escalation (complaint_id, clock_id, target, level, created_at)
-SELECT complaint_id, id, target, level, %(now)s FROM levels
-ON CONFLICT ON CONSTRAINT escalation_once_per_level DO NOTHING
-RETURNING complaint_id, target, level
+SELECT
+    (SELECT count(*) FROM escalated WHERE level = 'warning'),
+    (SELECT count(*) FROM escalated WHERE level = 'breach'),
+    (SELECT count(*) FROM escalated WHERE level = 'leadership'),
+    (SELECT count(*) FROM notices)
 """
 
 
-def _escalate(sql: str, now: datetime.datetime) -> list[tuple[int, str, str]]:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, {"now": now})
-        return cursor.fetchall()
+def _queue_delivery_sweep() -> None:
+    """Ask a worker to deliver the new notices now; if the broker is away, the minute sweep does it."""
+    from notifications.tasks import deliver_pending_notifications
 
-
-def _notices_for(escalated: list[tuple[int, str, str]], now: datetime.datetime) -> list[Notification]:
-    """One notice per recipient and channel: owner, department supervisor, or each leadership member."""
-    if not escalated:
-        return []
-    complaint_ids = {complaint_id for complaint_id, _target, _level in escalated}
-    facts = {
-        row["id"]: row
-        for row in Complaint.objects.filter(pk__in=complaint_ids).values(
-            "id", "reference", "owner_id", "department__supervisor_id"
+    try:
+        deliver_pending_notifications.apply_async(retry=False)
+    except Exception:
+        logger.warning(
+            "Could not queue the delivery sweep; the next scheduled sweep delivers.", exc_info=True
         )
-    }
-    leaders: list[int] = []
-    if any(level == Escalation.Level.LEADERSHIP for _c, _t, level in escalated):
-        leaders = list(
-            User.objects.filter(is_active=True, groups__name=str(Role.LEADERSHIP)).values_list(
-                "pk", flat=True
-            )
-        )
-    notices = []
-    for complaint_id, target, level in escalated:
-        row = facts[complaint_id]
-        if level == Escalation.Level.WARNING:
-            recipients = [row["owner_id"] or row["department__supervisor_id"]]
-        elif level == Escalation.Level.BREACH:
-            recipients = [row["department__supervisor_id"] or row["owner_id"]]
-        else:
-            recipients = leaders
-        context = {"reference": row["reference"], "kind": target}
-        for recipient_id in dict.fromkeys(r for r in recipients if r is not None):
-            for channel in NOTICE_CHANNELS:
-                notices.append(
-                    Notification(
-                        recipient_id=recipient_id,
-                        channel=channel,
-                        kind=NOTICE_KINDS[Escalation.Level(level)],
-                        context=context,
-                        created_at=now,
-                        next_attempt_at=now,
-                    )
-                )
-    return Notification.objects.bulk_create(notices, batch_size=2000)
 
 
 @transaction.atomic
 def sla_sweep(*, now: datetime.datetime | None = None) -> SweepResult:
     """Warn owners at the warning time and escalate breaches, each (complaint, target, level) once.
 
-    Causes escalation rows, the clocks' warned/breached marks and the notices, all in one transaction.
+    Causes escalation rows, the clocks' warned/breached marks and the notices, all in one transaction, and
+    after commit asks a worker to deliver the notices.
     """
     now = now or timezone.now()
-    warned = _escalate(_WARN_SQL, now)
-    breached = _escalate(_BREACH_SQL, now)
-    notices = _notices_for(warned + breached, now)
-    return SweepResult(
-        warnings=len(warned),
-        breaches=sum(1 for _c, _t, level in breached if level == Escalation.Level.BREACH),
-        leadership=sum(1 for _c, _t, level in breached if level == Escalation.Level.LEADERSHIP),
-        notices=len(notices),
-    )
+    with connection.cursor() as cursor:
+        cursor.execute(_SWEEP_SQL, {"now": now})
+        warnings, breaches, leadership, notices = cursor.fetchone()
+    if notices:
+        transaction.on_commit(_queue_delivery_sweep)
+    return SweepResult(warnings=warnings, breaches=breaches, leadership=leadership, notices=notices)
