@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from complaints.business_calendar import BusinessCalendar
 from complaints.models import Severity
@@ -90,7 +91,7 @@ class CalendarDate(models.Model):
     """A date the institution closes on, or works on, beyond the official calendar."""
 
     class Kind(models.TextChoices):
-        CLOSED = "closed", _("Closed")
+        CLOSED = "closed", pgettext_lazy("calendar day", "Closed")
         WORKING = "working", _("Working day")
 
     calendar = models.ForeignKey(WorkCalendar, on_delete=models.CASCADE, related_name="dates")
@@ -123,6 +124,7 @@ class SlaPolicy(models.Model):
     first_response_within = models.DurationField(_("first response within"))
     resolve_within = models.DurationField(_("resolve within"))
     warning_percent = models.PositiveSmallIntegerField(
+        # xgettext:no-python-format
         _("warn the owner at (% of the target)"), default=75, help_text=_("Between 1 and 99.")
     )
     calendar = models.ForeignKey(WorkCalendar, verbose_name=_("calendar"), on_delete=models.PROTECT)

@@ -41,7 +41,8 @@ def test_every_text_names_the_reference_and_an_sms_fits_one_message(kind, langua
 def test_an_unknown_kind_falls_back_to_the_generic_update():
     rendered = notice_render(kind="complaint_renamed", context={"reference": REFERENCE}, language="en")
 
-    assert rendered.subject == str(GENERIC_TEXTS.subject) % {"reference": REFERENCE}
+    with translation.override("en"):
+        assert rendered.subject == str(GENERIC_TEXTS.subject) % {"reference": REFERENCE}
     assert rendered.title == f"Complaint {REFERENCE} updated"
 
 
