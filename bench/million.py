@@ -149,3 +149,9 @@ def ensure_million() -> None:
         cursor.execute(CLOCKS_SQL, {"calendar": calendar.pk})
         cursor.execute("ANALYZE")
     say(f"Generated in {time.perf_counter() - started:.0f} s.")
+
+
+if __name__ == "__main__":
+    setup_django()
+    ensure_million()
+    say("The benchmark database is ready.")
