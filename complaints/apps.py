@@ -7,4 +7,7 @@ class ComplaintsConfig(AppConfig):
     verbose_name = _("Complaints")
 
     def ready(self) -> None:
-        from . import permissions  # noqa: F401  (registers the access rules)
+        from . import (
+            permissions,  # noqa: F401  (registers the access rules)
+            personal_data,  # noqa: F401  (adds complaints to the data export and to erasure)
+        )

@@ -187,3 +187,49 @@ def test_the_admin_action_carries_out_erasure(client, erasure_officer):
     assert response.status_code == 302
     person.refresh_from_db()
     assert not person.is_active
+
+
+def test_the_export_holds_the_persons_complaints_with_their_public_timeline_only(client):
+    from complaints.services import complaint_add_internal_note, complaint_add_public_reply
+    from complaints.tests.factories import ComplaintFactory
+
+    mine = ComplaintFactory(investigating=True, title="我的投诉")
+    theirs = ComplaintFactory(title="别人的投诉")
+    staff = StaffFactory(department=mine.department, roles=[Role.AGENT])
+    complaint_add_public_reply(complaint=mine, body="公开答复内容", actor=staff)
+    complaint_add_internal_note(complaint=mine, body="内部备注内容", actor=staff)
+
+    document = export_of(client, mine.complainant)
+
+    assert [row["reference"] for row in document["complaints"]] == [mine.reference]
+    texts = [event["text"] for event in document["complaints"][0]["timeline"]]
+    assert "公开答复内容" in texts
+    flat = json.dumps(document, ensure_ascii=False)
+    assert "内部备注内容" not in flat
+    assert theirs.reference not in flat and "别人的投诉" not in flat
+
+
+def test_erasure_blanks_complaint_texts_and_keeps_their_statistics(erasure_officer):
+    from complaints.models import Complaint
+    from complaints.tests.factories import ComplaintFactory
+
+    complaint = ComplaintFactory(
+        closed=True, title="含有个人信息的标题", description="我的手机号是 13912345678"
+    )
+    other = ComplaintFactory(title="别人的投诉")
+    before = list(
+        Complaint.objects.values_list("category_id", "severity", "state", "created_at").order_by("pk")
+    )
+
+    request = erasure_request_create(user=complaint.complainant)
+    erasure_carry_out(request=request, actor=erasure_officer)
+
+    complaint.refresh_from_db()
+    other.refresh_from_db()
+    assert "13912345678" not in complaint.description
+    assert complaint.title != "含有个人信息的标题"
+    assert other.title == "别人的投诉"
+    after = list(
+        Complaint.objects.values_list("category_id", "severity", "state", "created_at").order_by("pk")
+    )
+    assert after == before
