@@ -125,7 +125,9 @@ class SlaPolicy(models.Model):
     resolve_within = models.DurationField(_("resolve within"))
     warning_percent = models.PositiveSmallIntegerField(
         # xgettext:no-python-format
-        _("warn the owner at (% of the target)"), default=75, help_text=_("Between 1 and 99.")
+        _("warn the owner at (% of the target)"),
+        default=75,
+        help_text=_("Between 1 and 99."),
     )
     calendar = models.ForeignKey(WorkCalendar, verbose_name=_("calendar"), on_delete=models.PROTECT)
 
