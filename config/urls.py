@@ -26,6 +26,7 @@ urlpatterns = [
     path("privacy/", include("privacy.urls")),
     path("complaints/", include("complaints.urls")),
     path("notifications/", include("notifications.urls")),
+    path("dashboard/", include("dashboard.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
 ]
