@@ -285,7 +285,7 @@ def overdue_now(scope: Scope, *, now: datetime.datetime | None = None) -> dict:
             "complaint_id", "complaint__reference", "complaint__title", "target", "due_at"
         )[:OVERDUE_LIST_LIMIT]
     )
-    total = len(listed) if len(listed) < OVERDUE_LIST_LIMIT else clocks.count()
+    total = clocks.count()
     for row in listed:
         row["target_label"] = str(Target(row["target"]).label)
     return {"count": total, "clocks": listed}
@@ -402,7 +402,7 @@ def _ranked(queryset: QuerySet, scope: Scope, complaint_field: str, **relation) 
     ]
 
 
-def hot_spots(scope: Scope) -> dict:
+def hot_spots(scope: Scope, *, by_category: list[Breakdown] | None = None) -> dict:
     """Courses, instructors and departments by complaints filed in the period per 100 enrolled learners.
 
     Enrolled learners: distinct learners whose enrolment is valid on some day of the period, in the course,
@@ -410,8 +410,9 @@ def hot_spots(scope: Scope) -> dict:
     naming it; a department the complaints assigned to it. Those without enrolled learners are not ranked.
     Rising categories: the categories whose new complaints grew most against the previous period.
     """
-    categories = _breakdown(scope, "category__name", lambda row: row["category__name"])
-    rising = sorted((row for row in categories if row.rise > 0), key=lambda row: (-row.rise, row.key))
+    if by_category is None:
+        by_category = _breakdown(scope, "category__name", lambda row: row["category__name"])
+    rising = sorted((row for row in by_category if row.rise > 0), key=lambda row: (-row.rise, row.key))
     return {
         "courses": _ranked(Course.objects.all(), scope, "subject_course", course=OuterRef("pk")),
         "instructors": _ranked(
@@ -521,13 +522,14 @@ class DashboardFigures:
 def dashboard_figures(scope: Scope, *, now: datetime.datetime | None = None) -> DashboardFigures:
     """Every figure of the dashboard for one scope (a fixed number of queries, whatever the data)."""
     now = now or timezone.now()
+    volumes = volume_figures(scope)
     return DashboardFigures(
         scope=scope,
-        volumes=volume_figures(scope),
+        volumes=volumes,
         promises=promise_figures(scope, now=now),
         overdue=overdue_now(scope, now=now),
         satisfaction=satisfaction_figures(scope),
-        hot_spots=hot_spots(scope),
+        hot_spots=hot_spots(scope, by_category=volumes["by_category"]),
         improvement=improvement_figures(scope, today=timezone.localdate(now)),
         trends=trend_figures(scope, now=now),
     )
