@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from accounts.api import PersonDetailAPI
 from core import health, views
+from dashboard.api import ReportSummaryAPI
 from privacy.api import MyAccessLogAPI
 
 admin.site.site_header = _("Learner-rights platform: staff workspace")
@@ -16,6 +17,7 @@ api_v1 = [
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("people/<int:pk>/", PersonDetailAPI.as_view(), name="people-detail"),
     path("me/access-log/", MyAccessLogAPI.as_view(), name="my-access-log"),
+    path("reports/summary/", ReportSummaryAPI.as_view(), name="reports-summary"),
     path("", include("complaints.api.urls")),
 ]
 
@@ -26,6 +28,7 @@ urlpatterns = [
     path("privacy/", include("privacy.urls")),
     path("complaints/", include("complaints.urls")),
     path("notifications/", include("notifications.urls")),
+    path("dashboard/", include("dashboard.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
 ]

@@ -38,3 +38,19 @@ fi
 .venv/bin/python manage.py compilemessages --ignore=.venv --verbosity 0
 
 mkdir -p var
+
+# Chart.js for the dashboard, from npm (pinned in package-lock.json), served by the app itself.
+lock_stamp="node_modules/.lock-$(sha256sum package-lock.json | cut -c1-16)"
+if [ ! -d node_modules ] || [ ! -f "$lock_stamp" ]; then
+  echo "Installing the browser assets (npm ci)."
+  npm ci --no-audit --no-fund >/dev/null
+  touch "$lock_stamp"
+fi
+mkdir -p static/vendor
+cp node_modules/chart.js/dist/chart.umd.js static/vendor/chart.umd.js
+
+# A CJK font for the Chinese PDF reports (ReportLab falls back to its STSong-Light CID font without it).
+if [ ! -f /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc ]; then
+  echo "Installing the Noto CJK fonts for the PDF reports."
+  apt_install fonts-noto-cjk
+fi

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "privacy",
     "notifications",
     "sla",
+    "dashboard",
 ]
 
 MIDDLEWARE = [

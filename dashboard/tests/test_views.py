@@ -1,0 +1,120 @@
+"""The page, the API and the CSV: who may read them, what they show, and what they cost."""
+
+import csv
+import io
+
+import pytest
+import time_machine
+from django.test import Client
+from django.urls import reverse
+
+from accounts.roles import Role
+from accounts.tests.factories import LearnerFactory, StaffFactory
+from dashboard.exports import BOM
+
+from .conftest import NOW
+
+pytestmark = pytest.mark.django_db
+
+MARCH_QUERY = {"from": "2026-03-01", "to": "2026-03-31"}
+PAGE = reverse("dashboard:page")
+CSV_URL = reverse("dashboard:complaints-csv")
+API = reverse("reports-summary")
+
+
+def client_for(role: Role | None) -> Client:
+    user = LearnerFactory() if role == Role.LEARNER else StaffFactory(roles=[role])
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.mark.parametrize(
+    ("role", "allowed"),
+    [
+        (Role.LEARNER, False),
+        (Role.AGENT, False),
+        (Role.SUPERVISOR, False),
+        (Role.MANAGER, True),
+        (Role.LEADERSHIP, True),
+    ],
+)
+@pytest.mark.parametrize("url", [PAGE, CSV_URL, API])
+def test_only_managers_and_leadership_read_the_figures(story, role, allowed, url):
+    with time_machine.travel(NOW, tick=False):
+        response = client_for(role).get(url, MARCH_QUERY)
+    if allowed:
+        assert response.status_code == 200
+    else:
+        assert response.status_code == 403
+        body = b"".join(response.streaming_content) if response.streaming else response.content
+        assert story.c.reference.encode() not in body
+        assert b"50.0" not in body
+
+
+def test_an_anonymous_visitor_is_sent_to_log_in():
+    response = Client().get(PAGE)
+    assert response.status_code == 302
+    assert reverse("login") in response["Location"]
+
+
+def test_the_page_shows_the_selectors_figures(story):
+    with time_machine.travel(NOW, tick=False):
+        response = client_for(Role.MANAGER).get(
+            PAGE, {**MARCH_QUERY, "period": "custom"} | {"date_from": "2026-03-01", "date_to": "2026-03-31"}
+        )
+    assert response.status_code == 200
+    figures = response.context["figures"]
+    assert figures.volumes["new"] == {"current": 4, "previous": 1}
+    html = response.content.decode()
+    assert "50.0%" in html  # acknowledged within 1 hour
+    assert "33.3%" in html  # appeal rate
+    assert reverse("admin:complaints_complaint_change", args=[story.c.pk]) in html
+    assert 'src="/static/vendor/chart.umd.js"' in html
+    assert 'id="dashboard-charts"' in html
+
+
+def test_the_api_gives_the_same_numbers(story):
+    with time_machine.travel(NOW, tick=False):
+        body = client_for(Role.LEADERSHIP).get(API, MARCH_QUERY).json()
+    assert body["volumes"]["new"] == {"current": 4, "previous": 1}
+    assert body["promises"]["acknowledged_in_time"]["current"] == 50.0
+    assert body["promises"]["resolve_p90_hours"]["current"] == 227.8
+    assert body["satisfaction"]["refunds_cny"]["current"] == "500.00"
+    assert body["overdue"]["count"] == 3
+    assert body["period"] == {"from": "2026-03-01", "to": "2026-03-31"}
+
+
+def test_the_api_explains_a_bad_range(story):
+    response = client_for(Role.MANAGER).get(API, {"from": "2026-03-31", "to": "2026-03-01"})
+    assert response.status_code == 400
+    assert "to" in response.json()
+
+
+def test_the_api_is_in_the_schema(client):
+    schema = client.get(reverse("api-schema")).content.decode()
+    assert "/api/v1/reports/summary/" in schema
+    assert "reports_summary" in schema
+
+
+def test_the_csv_streams_the_filtered_complaints(story):
+    with time_machine.travel(NOW, tick=False):
+        response = client_for(Role.MANAGER).get(CSV_URL, {**MARCH_QUERY, "channel": "web"})
+    assert response.streaming
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    text = b"".join(response.streaming_content).decode("utf-8")
+    assert text.startswith(BOM)
+    rows = list(csv.reader(io.StringIO(text[1:])))
+    # web complaints filed in March: A and D, oldest first
+    assert [row[0] for row in rows[1:]] == [story.a.reference, story.d.reference]
+    assert rows[1][1] == "2026-03-02 10:00:00"
+    assert rows[1][12] == "5"
+
+
+def test_the_page_costs_a_fixed_number_of_queries(story, django_assert_num_queries):
+    client = client_for(Role.MANAGER)
+    client.get(PAGE, MARCH_QUERY)  # warm the session
+    # session, user, privacy policy, roles, unread notices, department and category choices (7); figures:
+    # 5 volumes, 1 promises, 2 overdue (list and count), 2 satisfaction, 3 hot spots, 1 improvement, 2 trends
+    with time_machine.travel(NOW, tick=False), django_assert_num_queries(23):
+        client.get(PAGE, MARCH_QUERY)
