@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from reportlab.graphics.charts.linecharts import HorizontalLineChart
 from reportlab.graphics.charts.piecharts import Pie
 from reportlab.graphics.shapes import Drawing, String
+from reportlab.graphics.widgets.markers import makeMarker
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
@@ -112,6 +113,10 @@ def _line_chart(
     chart.valueAxis.valueMin = 0
     if top is not None:
         chart.valueAxis.valueMax = top
+    if len(chart.categoryAxis.categoryNames) < 2:
+        # A single period has no line to draw: show each value as a dot instead.
+        chart.joinedLines = 0
+        chart.lines.symbol = makeMarker("FilledCircle")
     for index in range(len(chart.data)):
         chart.lines[index].strokeColor = SERIES_COLOURS[index % len(SERIES_COLOURS)]
     drawing.add(chart)

@@ -139,3 +139,12 @@ def test_the_annual_command_writes_the_files_and_prints_their_paths(story, capsy
     assert rows["acknowledged_in_time_percent"] == ("60.0", "")
     run = ReportRun.objects.get()
     assert (run.state, run.language) == ("done", "en")
+
+
+def test_a_chart_of_a_single_period_still_draws():
+    from reportlab.graphics import renderPDF
+
+    from dashboard.services import _line_chart
+
+    drawing = _line_chart("趋势", ["2026-11"], [("服务态度", [11]), ("收费与退费", [1])], "Helvetica")
+    assert renderPDF.drawToString(drawing).startswith(b"%PDF")
