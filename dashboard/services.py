@@ -31,10 +31,9 @@ from .selectors import DashboardFigures, Period, Scope, dashboard_figures
 
 logger = logging.getLogger(__name__)
 
-# Debian's fonts-noto-cjk; ReportLab reads TrueType outlines only, so an OpenType/CFF collection falls back
-# to the CID font every PDF reader carries for Simplified Chinese.
-NOTO_CJK = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
-NOTO_CJK_SC_INDEX = 2
+# Debian's fonts-wqy-zenhei: TrueType outlines, which ReportLab embeds (it cannot read the CFF outlines of
+# Noto CJK). Without it, the CID font that PDF readers carry for Simplified Chinese is named instead.
+CJK_FONT_FILE = Path("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc")
 FALLBACK_CJK_FONT = "STSong-Light"
 SERIES_COLOURS = (
     colors.HexColor("#1f6feb"),
@@ -50,12 +49,12 @@ Progress = Callable[[int], None]
 
 def report_font() -> str:
     """Register and return the name of a font that draws Chinese."""
-    if NOTO_CJK.exists():
+    if CJK_FONT_FILE.exists():
         try:
-            pdfmetrics.registerFont(TTFont("NotoSansSC", str(NOTO_CJK), subfontIndex=NOTO_CJK_SC_INDEX))
-            return "NotoSansSC"
+            pdfmetrics.registerFont(TTFont("WenQuanYiZenHei", str(CJK_FONT_FILE), subfontIndex=0))
+            return "WenQuanYiZenHei"
         except TTFError:
-            logger.debug("ReportLab cannot read %s; using %s", NOTO_CJK, FALLBACK_CJK_FONT)
+            logger.warning("ReportLab cannot read %s; using %s", CJK_FONT_FILE, FALLBACK_CJK_FONT)
     pdfmetrics.registerFont(UnicodeCIDFont(FALLBACK_CJK_FONT))
     return FALLBACK_CJK_FONT
 

@@ -49,8 +49,8 @@ fi
 mkdir -p static/vendor
 cp node_modules/chart.js/dist/chart.umd.js static/vendor/chart.umd.js
 
-# A CJK font for the Chinese PDF reports (ReportLab falls back to its STSong-Light CID font without it).
-if [ ! -f /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc ]; then
-  echo "Installing the Noto CJK fonts for the PDF reports."
-  apt_install fonts-noto-cjk
+# A TrueType CJK font the Chinese PDF reports embed (ReportLab falls back to a CID font without it).
+if [ ! -f /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc ]; then
+  echo "Installing the WenQuanYi Zen Hei font for the PDF reports."
+  apt_install fonts-wqy-zenhei
 fi
