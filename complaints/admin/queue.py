@@ -3,7 +3,7 @@
 The default order is "nearest running clock first, complaints without a running clock last". Ordering a
 million rows by a per-row subquery is slow, so ``QueuePaginator`` reads a page in two segments that give the
 same order: complaints joined to their nearest running clock, read along the partial index on running
-clocks' due times (``clock_running_due_idx``), then the complaints without one, newest first. It never
+clocks' due times and ids (``clock_running_due_idx``), then the complaints without one, newest first. It never
 counts the whole table: it counts at most a few pages beyond the one asked for.
 """
 
@@ -41,7 +41,7 @@ def nearest_running_clock(field: str) -> Subquery:
 
 
 def with_next_due(queryset: QuerySet[Complaint]) -> QuerySet[Complaint]:
-    return queryset.annotate(next_due=nearest_running_clock("due_at"))
+    return queryset.annotate(next_due=nearest_running_clock("due_at"), next_clock=nearest_running_clock("pk"))
 
 
 def due_between(start: datetime.datetime | None, end: datetime.datetime) -> Q:
@@ -79,15 +79,23 @@ class QueuePaginator(Paginator):
     def queue_rows(self, *, offset: int, limit: int) -> list[Complaint]:
         """Return ``limit`` complaints from ``offset`` in queue order, in two queries (three at the seam)."""
         base = self.object_list.order_by()
+        # Join each complaint to its running clock that no other running clock of it precedes (by due
+        # time, then id): one row per complaint, read in the order of clock_running_due_idx.
+        precedes = Q(due_at__lt=OuterRef("clocks__due_at")) | Q(
+            due_at=OuterRef("clocks__due_at"), pk__lt=OuterRef("clocks__pk")
+        )
         with_clock = (
-            base.annotate(next_clock=nearest_running_clock("pk"))
-            .filter(
-                clocks__met_at__isnull=True,
-                clocks__cancelled_at__isnull=True,
-                clocks__paused_at__isnull=True,
-                clocks__pk=F("next_clock"),
-            )
-            .order_by("clocks__due_at", "-pk")
+            # One filter() call, so that the subquery's references reuse the same clock join; the not-null
+            # due time keeps that join inner (the isnull lookups alone would make it an outer join).
+            base.filter(
+                Q(
+                    clocks__due_at__isnull=False,
+                    clocks__met_at__isnull=True,
+                    clocks__cancelled_at__isnull=True,
+                    clocks__paused_at__isnull=True,
+                ),
+                ~Exists(running_clocks().filter(precedes, complaint=OuterRef("pk"))),
+            ).order_by("clocks__due_at", "clocks__pk")
         )
         rows = list(with_clock[offset : offset + limit])
         if len(rows) == limit:
@@ -188,7 +196,7 @@ class QueueAdminMixin:
     def get_ordering(self, request):
         """Nearest due time first, complaints without a running clock last (set as a method: the
         ordering names an annotation, which the admin's checks of ``ordering`` do not know)."""
-        return [F("next_due").asc(nulls_last=True), "-pk"]
+        return [F("next_due").asc(nulls_last=True), F("next_clock").asc(), "-pk"]
 
     def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
         try:

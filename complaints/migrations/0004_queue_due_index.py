@@ -16,7 +16,7 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.RunSQL(
-            "CREATE INDEX IF NOT EXISTS clock_running_due_idx ON sla_clock (due_at) "
+            "CREATE INDEX IF NOT EXISTS clock_running_due_idx ON sla_clock (due_at, id) "
             "WHERE met_at IS NULL AND cancelled_at IS NULL AND paused_at IS NULL",
             "DROP INDEX IF EXISTS clock_running_due_idx",
         ),
