@@ -10,7 +10,7 @@ counts the whole table: it counts at most a few pages beyond the one asked for.
 import datetime
 
 from django.contrib import admin
-from django.contrib.admin.views.main import ORDER_VAR, PAGE_VAR, ChangeList
+from django.contrib.admin.views.main import ORDER_VAR, PAGE_VAR, SEARCH_VAR, ChangeList
 from django.core.paginator import Paginator
 from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
@@ -54,10 +54,24 @@ def due_between(start: datetime.datetime | None, end: datetime.datetime) -> Q:
 class QueuePaginator(Paginator):
     """Count at most a few pages ahead; read the default queue order in two index-friendly segments."""
 
-    def __init__(self, object_list, per_page, *, page_hint: int = 1, queue_order: bool = False, **kwargs):
+    def __init__(
+        self,
+        object_list,
+        per_page,
+        *,
+        page_hint: int = 1,
+        queue_order: bool = False,
+        only_with_clock: bool = False,
+        due_range: Q | None = None,
+        **kwargs,
+    ):
         super().__init__(object_list, per_page, **kwargs)
         self.page_hint = max(page_hint, 1)
         self.queue_order = queue_order
+        # Set when a filter already implies a running clock: the second segment is known to be empty.
+        self.only_with_clock = only_with_clock
+        # The due filter's bounds, applied to the joined nearest clock too, so its index range is read in order.
+        self.due_range = due_range or Q()
 
     @cached_property
     def count(self) -> int:
@@ -94,11 +108,12 @@ class QueuePaginator(Paginator):
                     clocks__cancelled_at__isnull=True,
                     clocks__paused_at__isnull=True,
                 ),
+                self.due_range,
                 ~Exists(running_clocks().filter(precedes, complaint=OuterRef("pk"))),
             ).order_by("clocks__due_at", "clocks__pk")
         )
         rows = list(with_clock[offset : offset + limit])
-        if len(rows) == limit:
+        if len(rows) == limit or self.only_with_clock:
             return rows
         counted_with_clock = offset + len(rows) if rows or offset == 0 else with_clock.count()
         without_clock = base.filter(~Exists(running_clocks().filter(complaint=OuterRef("pk")))).order_by(
@@ -133,17 +148,29 @@ class QueueFilter(admin.SimpleListFilter):
 class DueFilter(admin.SimpleListFilter):
     title = gettext_lazy("SLA")
     parameter_name = "due"
+    VALUES = ("overdue", "soon")
 
     def lookups(self, request, model_admin):
         return [("overdue", _("Overdue")), ("soon", _("Due within an hour"))]
 
-    def queryset(self, request, queryset):
+    @staticmethod
+    def bounds(value: str | None) -> tuple[datetime.datetime | None, datetime.datetime] | None:
         now = timezone.now()
-        if self.value() == "overdue":
-            return queryset.filter(due_between(None, now))
-        if self.value() == "soon":
-            return queryset.filter(due_between(now, now + DUE_SOON))
-        return queryset
+        return {"overdue": (None, now), "soon": (now, now + DUE_SOON)}.get(value or "")
+
+    @classmethod
+    def nearest_clock_range(cls, value: str | None) -> Q | None:
+        """The same bounds on the queue's joined nearest clock (the nearest one is due in range)."""
+        bounds = cls.bounds(value)
+        if bounds is None:
+            return None
+        start, end = bounds
+        condition = Q(clocks__due_at__lt=end)
+        return condition & Q(clocks__due_at__gte=start) if start is not None else condition
+
+    def queryset(self, request, queryset):
+        bounds = self.bounds(self.value())
+        return queryset.filter(due_between(*bounds)) if bounds else queryset
 
 
 class FlagFilter(admin.SimpleListFilter):
@@ -186,7 +213,7 @@ class QueueAdminMixin:
     search_fields = ["reference"]  # shows the box; get_search_results decides what a term means
     search_help_text = gettext_lazy("A reference number, the complainant's name, or a mobile number.")
     show_full_result_count = False
-    list_per_page = 100
+    list_per_page = 50
     paginator = QueuePaginator
 
     class Media:
@@ -209,7 +236,10 @@ class QueueAdminMixin:
             orphans=orphans,
             allow_empty_first_page=allow_empty_first_page,
             page_hint=page_hint,
-            queue_order=ORDER_VAR not in request.GET,
+            # A search finds a handful of rows, which the plain ordering sorts at once.
+            queue_order=ORDER_VAR not in request.GET and not request.GET.get(SEARCH_VAR),
+            only_with_clock=request.GET.get(DueFilter.parameter_name) in DueFilter.VALUES,
+            due_range=DueFilter.nearest_clock_range(request.GET.get(DueFilter.parameter_name)),
         )
 
     def get_changelist(self, request, **kwargs):
@@ -228,7 +258,7 @@ class QueueAdminMixin:
             people = User.objects.filter(mobile_index=index).values("pk")
         else:
             people = User.objects.filter(display_name__icontains=term).values("pk")
-        return queryset.filter(Q(complainant__in=people) | Q(learner__in=people)), False
+        return queryset.filter(complainant__in=people), False
 
     @admin.display(description=gettext_lazy("next due"), ordering="next_due")
     def due_countdown(self, complaint: Complaint):
