@@ -4,10 +4,11 @@ Run: .venv/bin/python bench/queue_pages.py (uses the database bench/million.py b
 default lr_bench)
 
 Inside one transaction that it rolls back, it makes the nearest running clock of 1 % of the open complaints
-overdue (and analyses the clocks, as autovacuum would), adds a support agent and a member of the leadership group, and logs each in with Django's test
-Client. It then requests each page BENCH_REQUESTS times (default 25) and reports the median server time
-of: the queue's first page, a filtered page (my department + overdue), a change page, and a trivial admin
-page (the password-change form) for comparison, with each page's ratio to the trivial one.
+overdue (and analyses the clocks, as autovacuum would), adds a support agent and a member of the leadership
+group, and logs each in with Django's test Client. It then requests each page BENCH_REQUESTS times
+(default 25) and reports the median server time of: the queue's first page, a filtered page (my department
++ overdue), a change page, and a trivial admin page (the password-change form) for comparison, with each
+page's ratio to the trivial one.
 """
 
 import os

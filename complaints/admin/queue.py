@@ -70,7 +70,7 @@ class QueuePaginator(Paginator):
         self.queue_order = queue_order
         # Set when a filter already implies a running clock: the second segment is known to be empty.
         self.only_with_clock = only_with_clock
-        # The due filter's bounds, applied to the joined nearest clock too, so its index range is read in order.
+        # The due filter's bounds, set on the joined nearest clock too, so its index range is read in order.
         self.due_range = due_range or Q()
 
     @cached_property
