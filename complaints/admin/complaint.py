@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from accounts.roles import STAFF_ROLES
 from complaints.api.permitted import complaint_actions_for_user
 from complaints.errors import ComplaintError
-from complaints.models import Complaint, Remedy
+from complaints.models import CannedResponse, Complaint, Remedy
 from complaints.selectors import complaint_duplicate_suggestions, complaint_timeline_for_user
 from complaints.services import (
     RemedyProposal,
@@ -110,6 +110,9 @@ WORKSPACE_ACTIONS: dict[str, tuple[type | None, Callable]] = {
         ),
     ),
 }
+
+# Moves whose text a canned response can start.
+TEXT_MOVES = frozenset({"reply", "request-information", "respond", "propose-resolution"})
 
 WORKSPACE_LABELS = {
     "acknowledge": gettext_lazy("Acknowledge and own"),
@@ -313,6 +316,7 @@ class ComplaintAdmin(PersonalDataAdminMixin, QueueAdminMixin, admin.ModelAdmin):
                 "label": WORKSPACE_LABELS[name],
                 "form": form_class() if form_class else None,
                 "url": reverse("admin:complaints_complaint_workspace", args=[complaint.pk, name]),
+                "takes_canned_text": name in TEXT_MOVES,
             }
             for name in allowed
             if name in WORKSPACE_ACTIONS
@@ -322,6 +326,7 @@ class ComplaintAdmin(PersonalDataAdminMixin, QueueAdminMixin, admin.ModelAdmin):
             "timeline": list(complaint_timeline_for_user(user=user, complaint=complaint)),
             "moves": moves,
             "duplicates": list(complaint_duplicate_suggestions(complaint=complaint, user=user)[:10]),
+            "canned_responses": list(CannedResponse.objects.filter(is_active=True)) if moves else [],
             "show_save": False,
             "show_save_and_continue": False,
             "show_save_and_add_another": False,

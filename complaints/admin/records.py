@@ -10,6 +10,7 @@ from complaints.models import (
     Appeal,
     Approval,
     Attachment,
+    CannedResponse,
     Category,
     ComplaintRules,
     ImprovementAction,
@@ -99,3 +100,10 @@ class ImprovementActionAdmin(admin.ModelAdmin):
     list_filter = ["state", "department"]
     list_select_related = ["complaint", "owner", "department"]
     readonly_fields = ["complaint", "state", "done_at", "created_by", "created_at"]
+
+
+@admin.register(CannedResponse)
+class CannedResponseAdmin(admin.ModelAdmin):
+    list_display = ["title", "is_active", "updated_at"]
+    list_filter = ["is_active"]
+    search_fields = ["title", "body"]

@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.roles import Role
-from accounts.tests.factories import DepartmentFactory, StaffFactory
-from complaints.models import Approval, ComplaintEvent, EventKind, ImprovementAction, Severity
+from accounts.tests.factories import DepartmentFactory, StaffFactory, UserFactory
+from complaints.models import Approval, CannedResponse, ComplaintEvent, EventKind, ImprovementAction, Severity
 from complaints.states import State
 
 from .factories import ComplaintFactory
@@ -254,3 +254,19 @@ class TestWorkspaceMoves:
 
         action = ImprovementAction.objects.get(complaint=complaint)
         assert (action.title, action.owner, action.due_date) == ("排课提醒制度", dept_agent, due)
+
+
+@pytest.mark.django_db
+def test_canned_responses_are_seeded_offered_in_the_workspace_and_editable(dept_agent, category):
+    complaint = ComplaintFactory(category=category, acknowledged=True, owner=dept_agent)
+    seeded = CannedResponse.objects.get(title="受理确认")
+    CannedResponse.objects.create(title="停用话术", body="不再使用", is_active=False)
+    superuser = UserFactory(is_staff=True, is_superuser=True)
+
+    page = logged_in(dept_agent).get(reverse("admin:complaints_complaint_change", args=[complaint.pk]))
+    edit = logged_in(superuser).get(reverse("admin:complaints_cannedresponse_change", args=[seeded.pk]))
+
+    assert CannedResponse.objects.filter(is_active=True).count() >= 4
+    assert f'<option value="{seeded.body}">{seeded.title}</option>' in page.text
+    assert "停用话术" not in page.text
+    assert edit.status_code == 200 and 'name="body"' in edit.text
