@@ -1,5 +1,6 @@
 """Complaint models, one module per concern; import them from here."""
 
+from .canned import CannedResponse
 from .complaint import (
     SELF_SERVICE_CHANNELS,
     AffectedLearner,
@@ -19,6 +20,7 @@ __all__ = [
     "Appeal",
     "Approval",
     "Attachment",
+    "CannedResponse",
     "Category",
     "Channel",
     "Complaint",

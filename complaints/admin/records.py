@@ -1,18 +1,17 @@
-"""Plain admin screens for complaint data; the staff queue with workflow actions is built separately.
+"""Plain admin screens for the complaint records around the queue: categories, rules, approvals, appeals.
 
 Workflow fields (state, owner, timestamps, reference) are read-only here: they change through services only.
 """
 
 from django.contrib import admin
 
-from .models import (
+from complaints.models import (
     AffectedLearner,
     Appeal,
     Approval,
     Attachment,
+    CannedResponse,
     Category,
-    Complaint,
-    ComplaintEvent,
     ComplaintRules,
     ImprovementAction,
     Remedy,
@@ -34,13 +33,6 @@ class ReadOnlyInline(admin.TabularInline):
         return False
 
 
-class EventInline(ReadOnlyInline):
-    model = ComplaintEvent
-    fields = ["created_at", "kind", "is_public", "actor", "from_state", "to_state", "body"]
-    readonly_fields = fields
-    ordering = ["created_at", "id"]
-
-
 class AffectedLearnerInline(ReadOnlyInline):
     model = AffectedLearner
     fields = ["learner", "added_at"]
@@ -58,49 +50,6 @@ class RemedyInline(ReadOnlyInline):
     fk_name = "complaint"
     fields = ["learner", "kind", "amount", "days", "enrolment", "state", "carried_out_at"]
     readonly_fields = fields
-
-
-@admin.register(Complaint)
-class ComplaintAdmin(admin.ModelAdmin):
-    list_display = ["reference", "title", "state", "severity", "is_urgent", "department", "owner"]
-    list_filter = ["state", "severity", "is_urgent", "legal_flag", "safety_flag", "channel", "category"]
-    list_select_related = ["department", "owner"]
-    search_fields = ["reference", "title"]
-    date_hierarchy = "created_at"
-    raw_id_fields = [
-        "complainant",
-        "learner",
-        "filed_by",
-        "subject_course",
-        "subject_instructor",
-        "subject_staff",
-        "subject_department",
-    ]
-    readonly_fields = [
-        "reference",
-        "state",
-        "owner",
-        "department",
-        "is_urgent",
-        "merged_into",
-        "severity",
-        "legal_flag",
-        "safety_flag",
-        "satisfaction_rating",
-        "satisfaction_comment",
-        "created_at",
-        "acknowledged_at",
-        "first_responded_at",
-        "responded_at",
-        "closed_at",
-    ]
-    inlines = [AffectedLearnerInline, AttachmentInline, RemedyInline, EventInline]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(Category)
@@ -151,3 +100,10 @@ class ImprovementActionAdmin(admin.ModelAdmin):
     list_filter = ["state", "department"]
     list_select_related = ["complaint", "owner", "department"]
     readonly_fields = ["complaint", "state", "done_at", "created_by", "created_at"]
+
+
+@admin.register(CannedResponse)
+class CannedResponseAdmin(admin.ModelAdmin):
+    list_display = ["title", "is_active", "updated_at"]
+    list_filter = ["is_active"]
+    search_fields = ["title", "body"]

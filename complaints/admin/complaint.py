@@ -1,0 +1,367 @@
+"""The complaint admin: the queue, its actions, and the change page as a workspace.
+
+Every change goes through a service: the queue's actions and the workspace's forms call one service each and
+turn its domain errors into admin messages. What a role may not do is neither shown nor accepted: the rows
+are narrowed by the access policy, the workspace offers only the moves ``complaint_actions_for_user`` lists,
+and a forced post is refused.
+"""
+
+from collections.abc import Callable
+
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponseNotAllowed, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+
+from accounts.roles import STAFF_ROLES
+from complaints.api.permitted import complaint_actions_for_user
+from complaints.errors import ComplaintError
+from complaints.models import CannedResponse, Complaint, Remedy
+from complaints.selectors import complaint_duplicate_suggestions, complaint_timeline_for_user
+from complaints.services import (
+    RemedyProposal,
+    complaint_acknowledge,
+    complaint_add_internal_note,
+    complaint_add_public_reply,
+    complaint_approve_resolution,
+    complaint_assign,
+    complaint_propose_resolution,
+    complaint_request_information,
+    complaint_respond,
+    complaint_return_resolution,
+    complaint_start_investigation,
+    improvement_action_add,
+)
+from complaints.services.guards import HANDLING_ROLES
+from privacy.admin import PersonalDataAdminMixin
+
+from . import forms
+from .queue import QueueAdminMixin
+from .records import AffectedLearnerInline, AttachmentInline, RemedyInline
+
+
+def _proposal(complaint: Complaint, data: dict) -> list[RemedyProposal]:
+    if not data.get("remedy"):
+        return []
+    return [
+        RemedyProposal(
+            learner=complaint.learner,
+            kind=Remedy.Kind(data["remedy"]),
+            amount=data.get("amount"),
+            days=data.get("days"),
+        )
+    ]
+
+
+# Workspace moves: the action name (as complaint_actions_for_user lists it), its form, its one service.
+WORKSPACE_ACTIONS: dict[str, tuple[type | None, Callable]] = {
+    "acknowledge": (None, lambda c, u, d: complaint_acknowledge(complaint=c, actor=u)),
+    "start-investigation": (None, lambda c, u, d: complaint_start_investigation(complaint=c, actor=u)),
+    "reply": (
+        forms.TextForm,
+        lambda c, u, d: complaint_add_public_reply(complaint=c, body=d["body"], actor=u),
+    ),
+    "notes": (
+        forms.TextForm,
+        lambda c, u, d: complaint_add_internal_note(complaint=c, body=d["body"], actor=u),
+    ),
+    "request-information": (
+        forms.QuestionForm,
+        lambda c, u, d: complaint_request_information(complaint=c, question=d["question"], actor=u),
+    ),
+    "respond": (
+        forms.ResponseForm,
+        lambda c, u, d: complaint_respond(complaint=c, response=d["response"], actor=u),
+    ),
+    "propose-resolution": (
+        forms.ResolutionForm,
+        lambda c, u, d: complaint_propose_resolution(
+            complaint=c, response=d["response"], remedies=_proposal(c, d), actor=u
+        ),
+    ),
+    "approve": (
+        forms.ReasonForm,
+        lambda c, u, d: complaint_approve_resolution(complaint=c, reason=d["reason"], actor=u),
+    ),
+    "return": (
+        forms.RequiredReasonForm,
+        lambda c, u, d: complaint_return_resolution(complaint=c, reason=d["reason"], actor=u),
+    ),
+    "assign": (
+        forms.AssignForm,
+        lambda c, u, d: complaint_assign(complaint=c, department=d["department"], owner=d["owner"], actor=u),
+    ),
+    "improvement-actions": (
+        forms.ImprovementActionForm,
+        lambda c, u, d: improvement_action_add(
+            complaint=c,
+            title=d["title"],
+            description=d["description"],
+            owner=d["owner"],
+            due_date=d["due_date"],
+            actor=u,
+        ),
+    ),
+}
+
+# Moves whose text a canned response can start.
+TEXT_MOVES = frozenset({"reply", "request-information", "respond", "propose-resolution"})
+
+WORKSPACE_LABELS = {
+    "acknowledge": gettext_lazy("Acknowledge and own"),
+    "start-investigation": gettext_lazy("Start investigation"),
+    "reply": gettext_lazy("Public reply"),
+    "notes": gettext_lazy("Internal note"),
+    "request-information": gettext_lazy("Request information"),
+    "respond": gettext_lazy("Respond"),
+    "propose-resolution": gettext_lazy("Propose a resolution with a remedy"),
+    "approve": gettext_lazy("Approve the resolution"),
+    "return": gettext_lazy("Return the resolution for rework"),
+    "assign": gettext_lazy("Assign"),
+    "improvement-actions": gettext_lazy("Improvement action"),
+}
+
+
+def _roles(request: HttpRequest) -> frozenset[str]:
+    return request.user.role_names
+
+
+@admin.register(Complaint)
+class ComplaintAdmin(PersonalDataAdminMixin, QueueAdminMixin, admin.ModelAdmin):
+    change_form_template = "admin/complaints/complaint/workspace.html"
+    personal_data_fields = ("display_name", "email", "mobile")
+    actions = ["claim", "assign", "request_information", "respond"]
+    inlines = [AffectedLearnerInline, AttachmentInline, RemedyInline]
+    fields = [
+        "reference",
+        "title",
+        "description",
+        "complainant_details",
+        "channel",
+        "category",
+        "severity",
+        "is_urgent",
+        "legal_flag",
+        "safety_flag",
+        "state",
+        "owner",
+        "department",
+        "subject_course",
+        "subject_instructor",
+        "subject_staff",
+        "created_at",
+        "acknowledged_at",
+        "first_responded_at",
+        "responded_at",
+        "closed_at",
+    ]
+    readonly_fields = fields
+
+    def personal_data_subject(self, obj: Complaint):
+        return obj.complainant
+
+    # Roles: staff see the rows the access policy gives them; handling staff change them; managers read.
+
+    def has_module_permission(self, request) -> bool:
+        return request.user.is_superuser or bool(_roles(request) & {str(r) for r in STAFF_ROLES})
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return self.has_module_permission(request)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return request.user.is_superuser or bool(_roles(request) & {str(r) for r in HANDLING_ROLES})
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def get_queryset(self, request):
+        from .queue import with_next_due
+
+        return with_next_due(super().get_queryset(request)).select_related(
+            "category", "department", "owner", "complainant"
+        )
+
+    @admin.display(description=gettext_lazy("complainant"))
+    def complainant_details(self, complaint: Complaint):
+        person = complaint.complainant
+        return format_html(
+            "{} · {} · {}", person.display_name, person.email, person.mobile or _("no mobile number")
+        )
+
+    # The queue's actions: all or nothing across the selected complaints.
+
+    def _apply_to_all(self, request, queryset, call: Callable[[Complaint], object], done: str) -> None:
+        complaints = list(queryset)
+        try:
+            with transaction.atomic():
+                for complaint in complaints:
+                    current = complaint
+                    call(complaint)
+        except ComplaintError as error:
+            self.message_user(
+                request,
+                _("%(reference)s: %(message)s Nothing was changed.")
+                % {"reference": current.reference, "message": error.message},
+                messages.ERROR,
+            )
+            return
+        self.message_user(request, done % {"count": len(complaints)}, messages.SUCCESS)
+
+    @admin.action(description=gettext_lazy("Claim: acknowledge and own"), permissions=["change"])
+    def claim(self, request, queryset):
+        self._apply_to_all(
+            request,
+            queryset,
+            lambda complaint: complaint_acknowledge(complaint=complaint, actor=request.user),
+            ngettext("%(count)d complaint claimed.", "%(count)d complaints claimed.", queryset.count()),
+        )
+
+    def _form_action(self, request, queryset, *, name, form_class, title, call, done):
+        form = form_class(request.POST if "apply" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            data = form.cleaned_data
+            self._apply_to_all(request, queryset, lambda complaint: call(complaint, data), done)
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": title,
+            "opts": self.model._meta,
+            "complaints": queryset,
+            "form": form,
+            "action_name": name,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/complaints/complaint/action_form.html", context)
+
+    @admin.action(description=gettext_lazy("Assign to a department or a person"), permissions=["change"])
+    def assign(self, request, queryset):
+        return self._form_action(
+            request,
+            queryset,
+            name="assign",
+            form_class=forms.AssignForm,
+            title=_("Assign complaints"),
+            call=lambda complaint, data: complaint_assign(
+                complaint=complaint, department=data["department"], owner=data["owner"], actor=request.user
+            ),
+            done=_("%(count)d complaint(s) assigned."),
+        )
+
+    @admin.action(
+        description=gettext_lazy("Request information from the complainant"), permissions=["change"]
+    )
+    def request_information(self, request, queryset):
+        return self._form_action(
+            request,
+            queryset,
+            name="request_information",
+            form_class=forms.QuestionForm,
+            title=_("Request information"),
+            call=lambda complaint, data: complaint_request_information(
+                complaint=complaint, question=data["question"], actor=request.user
+            ),
+            done=_("Information requested on %(count)d complaint(s)."),
+        )
+
+    @admin.action(description=gettext_lazy("Respond"), permissions=["change"])
+    def respond(self, request, queryset):
+        return self._form_action(
+            request,
+            queryset,
+            name="respond",
+            form_class=forms.ResponseForm,
+            title=_("Respond to complaints"),
+            call=lambda complaint, data: complaint_respond(
+                complaint=complaint, response=data["response"], actor=request.user
+            ),
+            done=_("%(count)d complaint(s) responded to."),
+        )
+
+    # The workspace: the change page and the views its forms post to.
+
+    def get_urls(self):
+        workspace = path(
+            "<path:object_id>/workspace/<slug:action>/",
+            self.admin_site.admin_view(self.workspace_action),
+            name="complaints_complaint_workspace",
+        )
+        return [workspace, *super().get_urls()]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        complaint = self.get_object(request, unquote(object_id))
+        if complaint is not None and request.method == "GET":
+            extra_context = {**(extra_context or {}), **self.workspace_context(request, complaint)}
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def workspace_context(self, request, complaint: Complaint) -> dict:
+        user = request.user
+        allowed = (
+            complaint_actions_for_user(user=user, complaint=complaint)
+            if self.has_change_permission(request, complaint)
+            else []
+        )
+        moves = [
+            {
+                "name": name,
+                "label": WORKSPACE_LABELS[name],
+                "form": form_class() if form_class else None,
+                "url": reverse("admin:complaints_complaint_workspace", args=[complaint.pk, name]),
+                "takes_canned_text": name in TEXT_MOVES,
+            }
+            for name in allowed
+            if name in WORKSPACE_ACTIONS
+            for form_class in [WORKSPACE_ACTIONS[name][0]]
+        ]
+        return {
+            "timeline": list(complaint_timeline_for_user(user=user, complaint=complaint)),
+            "moves": moves,
+            "duplicates": list(complaint_duplicate_suggestions(complaint=complaint, user=user)[:10]),
+            "canned_responses": list(CannedResponse.objects.filter(is_active=True)) if moves else [],
+            "show_save": False,
+            "show_save_and_continue": False,
+            "show_save_and_add_another": False,
+            "show_delete": False,
+        }
+
+    def workspace_action(self, request, object_id: str, action: str):
+        """Run one workspace move: check the user may take it now, validate its form, call its service."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        complaint = self.get_object(request, unquote(object_id))
+        if complaint is None or action not in WORKSPACE_ACTIONS:
+            raise Http404
+        if not self.has_change_permission(request, complaint):
+            raise PermissionDenied
+        back = reverse("admin:complaints_complaint_change", args=[complaint.pk])
+        if action not in complaint_actions_for_user(user=request.user, complaint=complaint):
+            self.message_user(
+                request, _("This action is not available on the complaint now."), messages.ERROR
+            )
+            return HttpResponseRedirect(back)
+        form_class, call = WORKSPACE_ACTIONS[action]
+        data = {}
+        if form_class is not None:
+            form = form_class(request.POST)
+            if not form.is_valid():
+                for field, errors in form.errors.items():
+                    label = form.fields[field].label if field in form.fields else ""
+                    self.message_user(request, f"{label}: {' '.join(errors)}", messages.ERROR)
+                return HttpResponseRedirect(back)
+            data = form.cleaned_data
+        try:
+            call(complaint, request.user, data)
+        except ComplaintError as error:
+            self.message_user(request, error.message, messages.ERROR)
+        else:
+            self.message_user(request, _("Done: %(action)s.") % {"action": WORKSPACE_LABELS[action]})
+        return HttpResponseRedirect(back)
