@@ -18,7 +18,7 @@ class Instructor(models.Model):
         related_name="instructor_profile",
     )
     name = models.CharField(_("name"), max_length=100)
-    title = models.CharField(_("title"), max_length=100, blank=True)
+    title = models.CharField(_("job title"), max_length=100, blank=True)
     department = models.ForeignKey(
         "accounts.Department",
         verbose_name=_("department"),
