@@ -13,6 +13,7 @@ from django.contrib import admin
 from django.contrib.admin.views.main import ORDER_VAR, PAGE_VAR, SEARCH_VAR, ChangeList
 from django.core.paginator import Paginator
 from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.sql.where import AND
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.html import format_html
@@ -44,11 +45,29 @@ def with_next_due(queryset: QuerySet[Complaint]) -> QuerySet[Complaint]:
     return queryset.annotate(next_due=nearest_running_clock("due_at"), next_clock=nearest_running_clock("pk"))
 
 
+class DueClocks(Subquery):
+    """The complaints of the running clocks due in the due filter's range. A class of its own so that the
+    queue can leave the filter out where the nearest running clock it joins must be due in that range (which
+    implies it): kept there, PostgreSQL joins and sorts every matching complaint before it takes a page,
+    instead of reading the clocks in due order and stopping after the page."""
+
+
 def due_between(start: datetime.datetime | None, end: datetime.datetime) -> Q:
     clocks = running_clocks().filter(due_at__lt=end)
     if start is not None:
         clocks = clocks.filter(due_at__gte=start)
-    return Q(pk__in=clocks.values("complaint_id"))
+    return Q(pk__in=DueClocks(clocks.values("complaint_id")))
+
+
+def without_due_filter(queryset: QuerySet[Complaint]) -> QuerySet[Complaint]:
+    """The queryset without the due filter's condition (see ``DueClocks``), if it is a top-level one."""
+    queryset = queryset.all()
+    where = queryset.query.where
+    if where.connector == AND and not where.negated:
+        where.children = [
+            child for child in where.children if not isinstance(getattr(child, "rhs", None), DueClocks)
+        ]
+    return queryset
 
 
 class QueuePaginator(Paginator):
@@ -87,8 +106,16 @@ class QueuePaginator(Paginator):
         number = self.validate_number(number)
         if not self.queue_order:
             return super().page(number)
-        offset = (number - 1) * self.per_page
-        return self._get_page(self.queue_rows(offset=offset, limit=self.per_page), number, self)
+        # The changelist asks for its page twice when there is more than one (Django's get_results, then
+        # QueueChangeList's): read the rows once.
+        if number not in self._queue_pages:
+            offset = (number - 1) * self.per_page
+            self._queue_pages[number] = self.queue_rows(offset=offset, limit=self.per_page)
+        return self._get_page(self._queue_pages[number], number, self)
+
+    @cached_property
+    def _queue_pages(self) -> dict[int, list[Complaint]]:
+        return {}
 
     def queue_rows(self, *, offset: int, limit: int) -> list[Complaint]:
         """Return ``limit`` complaints from ``offset`` in queue order, in two queries (three at the seam)."""
@@ -100,8 +127,10 @@ class QueuePaginator(Paginator):
         )
         with_clock = (
             # One filter() call, so that the subquery's references reuse the same clock join; the not-null
-            # due time keeps that join inner (the isnull lookups alone would make it an outer join).
-            base.filter(
+            # due time keeps that join inner (the isnull lookups alone would make it an outer join). The
+            # due range on that clock implies the due filter, which is left out (see DueClocks).
+            (without_due_filter(base) if self.due_range else base)
+            .filter(
                 Q(
                     clocks__due_at__isnull=False,
                     clocks__met_at__isnull=True,
@@ -110,7 +139,8 @@ class QueuePaginator(Paginator):
                 ),
                 self.due_range,
                 ~Exists(running_clocks().filter(precedes, complaint=OuterRef("pk"))),
-            ).order_by("clocks__due_at", "clocks__pk")
+            )
+            .order_by("clocks__due_at", "clocks__pk")
         )
         rows = list(with_clock[offset : offset + limit])
         if len(rows) == limit or self.only_with_clock:

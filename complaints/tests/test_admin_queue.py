@@ -89,6 +89,96 @@ def test_a_later_page_continues_the_same_order_across_complaints_with_and_withou
     assert pages == [expected[0:2], expected[2:4], expected[4:5]]
 
 
+def overdue_queue(category, dept_supervisor) -> list[str]:
+    """Complaints the overdue page must list, in its order, among others it must leave out."""
+    due = []
+    for minutes in (50, 10, 30, 40):
+        complaint = ComplaintFactory(category=category)
+        start_clock(complaint, due_in=-datetime.timedelta(minutes=minutes))
+        due.append((-minutes, complaint.reference))
+    # Two overdue clocks: listed once, by the nearer one.
+    twice = ComplaintFactory(category=category)
+    start_clock(twice, due_in=-datetime.timedelta(minutes=20))
+    start_clock(twice, due_in=-datetime.timedelta(minutes=45), target=Target.RESOLUTION)
+    due.append((-45, twice.reference))
+    # Overdue and not overdue: listed by the overdue one.
+    mixed = ComplaintFactory(category=category, acknowledged=True, owner=dept_supervisor)
+    start_clock(mixed, due_in=datetime.timedelta(hours=2))
+    start_clock(mixed, due_in=-datetime.timedelta(minutes=5), target=Target.RESOLUTION)
+    due.append((-5, mixed.reference))
+    # Left out: a clock met while overdue, a clock not yet due, a paused overdue clock, no clock at all.
+    met = ComplaintFactory(category=category)
+    Clock.objects.filter(pk=start_clock(met, due_in=-datetime.timedelta(minutes=15)).pk).update(
+        met_at=timezone.now()
+    )
+    start_clock(ComplaintFactory(category=category), due_in=datetime.timedelta(minutes=15))
+    paused = ComplaintFactory(category=category)
+    Clock.objects.filter(pk=start_clock(paused, due_in=-datetime.timedelta(minutes=25)).pk).update(
+        paused_at=timezone.now()
+    )
+    ComplaintFactory(category=category)
+    return [reference for _, reference in sorted(due)]
+
+
+def test_the_overdue_filter_pages_through_exactly_the_overdue_complaints_nearest_first(
+    dept_agent, dept_supervisor, category, monkeypatch
+):
+    from complaints.admin.complaint import ComplaintAdmin
+
+    monkeypatch.setattr(ComplaintAdmin, "list_per_page", 4)
+    expected = overdue_queue(category, dept_supervisor)
+    client = logged_in(dept_agent)
+
+    pages = [listed(client.get(QUEUE, {"due": "overdue", "p": number})) for number in (1, 2)]
+
+    assert pages == [expected[0:4], expected[4:6]]
+
+
+def test_a_filtered_page_of_several_reads_its_rows_once_without_the_due_filters_semi_join(
+    dept_agent, dept_supervisor, category, monkeypatch
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from complaints.admin.complaint import ComplaintAdmin
+
+    monkeypatch.setattr(ComplaintAdmin, "list_per_page", 4)
+    expected = overdue_queue(category, dept_supervisor)
+    client = logged_in(dept_agent)
+    client.get(QUEUE, {"due": "overdue"})  # warm the content-type and site caches
+
+    with CaptureQueriesContext(connection) as captured:
+        page = client.get(QUEUE, {"due": "overdue", "queue": "department"})
+
+    assert listed(page) == expected[0:4]
+    reads = [query["sql"] for query in captured.captured_queries if "LIMIT 4" in query["sql"]]
+    assert len(reads) == 1
+    # The nearest clock's due range stands for the filter there; the count keeps the filter itself.
+    assert reads[0].count('"sla_clock" U0') == 3  # the anti-join and the two annotations only
+    counts = [query["sql"] for query in captured.captured_queries if "COUNT(" in query["sql"].upper()]
+    assert len(counts) == 1 and counts[0].count('"sla_clock" U0') == 1
+
+
+def test_select_all_on_the_overdue_filter_acts_on_exactly_the_overdue_complaints(
+    dept_agent, dept_supervisor, category, monkeypatch
+):
+    from complaints.admin.complaint import ComplaintAdmin
+
+    monkeypatch.setattr(ComplaintAdmin, "list_per_page", 4)
+    expected = overdue_queue(category, dept_supervisor)
+    unclaimed = set(expected) - {Complaint.objects.get(owner=dept_supervisor).reference}
+    client = logged_in(dept_agent)
+    first = Complaint.objects.get(reference=expected[0])
+
+    client.post(
+        f"{QUEUE}?due=overdue&queue=unassigned",
+        {"action": "claim", "select_across": "1", "index": "0", "_selected_action": [first.pk]},
+        follow=True,
+    )
+
+    assert set(Complaint.objects.filter(owner=dept_agent).values_list("reference", flat=True)) == unclaimed
+
+
 @pytest.mark.parametrize(
     ("query", "expected"),
     [
