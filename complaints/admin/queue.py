@@ -10,8 +10,9 @@ counts the whole table: it counts at most a few pages beyond the one asked for.
 import datetime
 
 from django.contrib import admin
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ORDER_VAR, PAGE_VAR, SEARCH_VAR, ChangeList
-from django.core.paginator import Paginator
+from django.core.paginator import InvalidPage, Paginator
 from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.sql.where import AND
 from django.utils import timezone
@@ -328,5 +329,9 @@ class QueueChangeList(ChangeList):
     def get_results(self, request):
         super().get_results(request)
         if self.paginator.queue_order and not self.show_all:
-            self.result_list = self.paginator.page(self.page_num).object_list
+            try:
+                self.result_list = self.paginator.page(self.page_num).object_list
+            except InvalidPage as error:
+                # A page number past the end is bad input: the admin answers it by a redirect, as Django does.
+                raise IncorrectLookupParameters from error
         self.has_more_than_counted = self.paginator.has_more_than_counted

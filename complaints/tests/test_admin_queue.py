@@ -344,3 +344,12 @@ def test_a_manager_reads_every_complaint_but_is_offered_no_action(category):
 
 def test_a_learner_cannot_open_the_queue(learner_client):
     assert learner_client.get(QUEUE).status_code == 302
+
+
+@pytest.mark.parametrize("query", ["?due=soon&p=5", "?p=99", "?p=-1", "?p=abc", "?due=overdue&p=3"])
+def test_a_page_number_past_the_end_or_malformed_redirects_instead_of_failing(dept_agent, category, query):
+    ComplaintFactory(category=category, department=category.default_department)
+    response = logged_in(dept_agent).get(QUEUE + query)
+    assert response.status_code in (200, 302)
+    if response.status_code == 302:
+        assert "e=1" in response["Location"]
