@@ -31,9 +31,7 @@ def wait_until(condition, timeout: float = TASK_TIMEOUT) -> bool:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_every_due_notice_is_delivered_exactly_once_after_redis_is_emptied_and_the_worker_restarts(
-    celery_worker_thread,
-):
+def test_every_due_notice_is_delivered_exactly_once_after_redis_is_emptied_and_the_worker_restarts():
     # The test settings point REDIS_URL (broker and results) at this suite's own Redis database, so
     # emptying it with FLUSHDB stands in for FLUSHALL without touching any other database on the server.
     broker = redis.Redis.from_url(settings.REDIS_URL)
@@ -42,19 +40,19 @@ def test_every_due_notice_is_delivered_exactly_once_after_redis_is_emptied_and_t
         purpose_consent_grant(user=person, purpose="sms_notices", given_by=person)
         Preference.objects.create(user=person, email=True, sms=True)
 
-    # given: while the worker runs, a notice written now is delivered at once through Redis
-    with transaction.atomic():
-        [first] = notification_enqueue(
-            recipient=people[0],
-            kind="complaint_acknowledged",
-            context={"reference": "TS-2026-000100"},
-            channels=["email"],
-        )
-    assert wait_until(lambda: Notification.objects.get(pk=first.pk).state == "sent")
-    assert len(mail.outbox) == 1
+    # given: while a worker runs, a notice written now is delivered at once through Redis
+    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+        with transaction.atomic():
+            [first] = notification_enqueue(
+                recipient=people[0],
+                kind="complaint_acknowledged",
+                context={"reference": "TS-2026-000100"},
+                channels=["email"],
+            )
+        assert wait_until(lambda: Notification.objects.get(pk=first.pk).state == "sent")
+        assert len(mail.outbox) == 1
 
-    # and the worker stops
-    celery_worker_thread.stop()
+    # and the worker stops (from its own thread, as a real shutdown does)
     assert wait_until(lambda: not app.control.ping(timeout=0.5))
 
     # and notices written while it is away queue their delivery tasks in Redis
