@@ -6,6 +6,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .facts import FACT_COLUMNS
+
 
 class ReportRun(models.Model):
     class State(models.TextChoices):
@@ -54,3 +56,71 @@ class ReportRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.period_first} – {self.period_last}"
+
+
+class ComplaintDay(models.Model):
+    """The stored daily facts of one (day, department, category, channel), as of the rollup's refresh.
+
+    Derived data: ``dashboard.facts`` defines every column, ``dashboard.services.rollup_refresh`` writes the
+    rows, and the dashboard reads them for the days that have not changed since (see ``dashboard.facts``).
+    """
+
+    day = models.DateField(_("day"))
+    department = models.ForeignKey(
+        "accounts.Department", verbose_name=_("department"), on_delete=models.CASCADE, related_name="+"
+    )
+    category = models.ForeignKey(
+        "complaints.Category", verbose_name=_("category"), on_delete=models.CASCADE, related_name="+"
+    )
+    channel = models.CharField(_("channel"), max_length=20)
+
+    class Meta:
+        verbose_name = _("daily complaint figures")
+        verbose_name_plural = _("daily complaint figures")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "department", "category", "channel"], name="complaint_day_once"
+            ),
+        ]
+        indexes = [
+            # "Open now" sums the rows of the days that still have open complaints, whatever the period.
+            models.Index(fields=["day"], condition=Q(open__gt=0), name="complaint_day_open_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.department_id}/{self.category_id}/{self.channel}"
+
+
+for _column in FACT_COLUMNS:
+    ComplaintDay.add_to_class(_column, models.IntegerField(default=0))
+
+
+class RollupInvalidation(models.Model):
+    """A moment whose local day's stored facts are stale: written by database triggers on every change to a
+    complaint, its clocks or its appeal, and cleared by the refresh that recomputes the day."""
+
+    id = models.BigAutoField(primary_key=True)
+    at = models.DateTimeField(_("moment"))
+
+    class Meta:
+        verbose_name = _("stale day of the daily figures")
+        verbose_name_plural = _("stale days of the daily figures")
+
+    def __str__(self) -> str:
+        return str(self.at)
+
+
+class RollupState(models.Model):
+    """The one row saying when the daily facts were last refreshed, and in which time zone's days."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    refreshed_at = models.DateTimeField(_("refreshed at"), null=True, blank=True)
+    time_zone = models.CharField(_("time zone"), max_length=60)
+
+    class Meta:
+        verbose_name = _("daily figures refresh")
+        verbose_name_plural = _("daily figures refreshes")
+        constraints = [models.CheckConstraint(condition=Q(id=1), name="rollup_state_single_row")]
+
+    def __str__(self) -> str:
+        return f"{self.refreshed_at} ({self.time_zone})"

@@ -138,6 +138,10 @@ class Complaint(models.Model):
             models.Index(fields=["state", "department"], name="complaint_queue_idx"),
             models.Index(fields=["owner", "state"], name="complaint_owner_state_idx"),
             models.Index(fields=["created_at"], name="complaint_created_idx"),
+            # The dashboard reads the complaints closed on a day.
+            models.Index(
+                fields=["closed_at"], condition=Q(closed_at__isnull=False), name="complaint_closed_idx"
+            ),
             models.Index(fields=["complainant", "category", "created_at"], name="complaint_duplicate_idx"),
         ]
         constraints = [

@@ -25,9 +25,9 @@ from reportlab.platypus.tableofcontents import TableOfContents
 
 from accounts.models import User
 
-from .exports import complaint_rows_csv, figure_rows, figures_csv
-from .models import ReportRun
-from .selectors import DashboardFigures, Period, Scope, dashboard_figures
+from ..exports import complaint_rows_csv, figure_rows, figures_csv
+from ..models import ReportRun
+from ..selectors import DashboardFigures, Period, Scope, dashboard_figures
 
 logger = logging.getLogger(__name__)
 

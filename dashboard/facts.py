@@ -1,0 +1,254 @@
+"""The daily facts behind the dashboard: one SQL definition that the rollup stores and the page reads live.
+
+A *fact row* belongs to one local day and one (department, category, channel) and holds counts: complaints
+filed that day (with their severity, whether still open, rated, answered, appealed), complaints closed that
+day, and the SLA clocks of the complaints filed that day (kept, decided, and a histogram of the time taken
+to meet them). The figures of the dashboard are sums of fact rows, so a year of figures is a sum over a few
+hundred rows a day instead of a pass over every complaint and clock.
+
+The rollup table (``ComplaintDay``) stores the fact rows of every day as of its last refresh. Any change to
+a complaint, its clocks or its appeal marks the days it touches as stale (database triggers, see the
+migration), and until the next refresh those days are computed live from the complaints with the very same
+SQL, in the same statement that reads the rollup, so a figure is exact at any moment:
+
+    facts = rollup rows of days not stale
+          + live rows of the stale days
+          + the clocks of the other days that fell due since the last refresh (decided, missed)
+
+A clock is *kept* when it was met no later than its due time, and *missed* when it was met late, stopped
+after its due time, or is still running (not paused) past its due time; *decided* is kept or missed. Due
+times already carry pauses (paused business time is added on resume) and the business calendar, so this is
+the one meaning of "acknowledged within 1 hour", "answered within 24 hours" and "resolved within target".
+"""
+
+from dataclasses import dataclass
+
+from complaints.models import Severity
+from complaints.states import TERMINAL_STATES
+
+# Histogram edges of the time from a clock's start to its meeting, in minutes (bucket i holds times from edge
+# i-1 up to edge i; the last bucket everything from the last edge on).
+ACKNOWLEDGE_EDGES = (5, 10, 15, 20, 30, 45, 60, 90, 120, 180, 240, 360, 480, 720, 1440, 2880, 4320, 10080)
+HOUR_EDGES = (1, 2, 4, 8, 12, 16, 20, 24, 30, 36, 48, 60, 72, 96, 120, 144, 168, 240, 336, 720)
+RESPONSE_EDGES = tuple(hours * 60 for hours in HOUR_EDGES)
+
+# (name used in column names, clock target, edges in minutes)
+HISTOGRAMS = (
+    ("acknowledge", "acknowledge", ACKNOWLEDGE_EDGES),
+    ("respond", "first_response", RESPONSE_EDGES),
+    ("resolve", "resolution", RESPONSE_EDGES),
+)
+
+
+def histogram_columns(name: str, edges: tuple[int, ...]) -> list[str]:
+    return [f"{name}_b{index:02d}" for index in range(len(edges) + 1)]
+
+
+def _sql_list(values) -> str:
+    return ", ".join(f"'{value}'" for value in values)
+
+
+TERMINAL = _sql_list(sorted(TERMINAL_STATES))
+URGENT_OR_MAJOR = f"(c.is_urgent OR c.severity = '{Severity.MAJOR.value}')"
+
+# Facts of a complaint filed on the day (c: the complaint, a: its appeal if any).
+COMPLAINT_FACTS = {
+    "filed": "1",
+    **{f"filed_{severity.value}": f"(c.severity = '{severity.value}')::int" for severity in Severity},
+    "open": f"(c.state NOT IN ({TERMINAL}))::int",
+    "rated": "(c.satisfaction_rating IS NOT NULL)::int",
+    "rating_sum": "COALESCE(c.satisfaction_rating, 0)",
+    "satisfied": "(c.satisfaction_rating IS NOT NULL AND c.satisfaction_rating >= 4)::int",
+    "answered": "(c.first_responded_at IS NOT NULL)::int",
+    "appealed": "(a.id IS NOT NULL)::int",
+    "appeal_pending": "(a.decision IS NOT NULL AND a.decision = 'pending')::int",
+    "appeal_revised": "(a.decision IS NOT NULL AND a.decision = 'revised')::int",
+    "appeal_upheld": "(a.decision IS NOT NULL AND a.decision = 'upheld')::int",
+}
+
+# Facts of a complaint closed on the day.
+CLOSED_FACTS = {"closed": "1"}
+
+# Facts of a clock of a complaint filed on the day (ck: the clock; k: its state, from CLOCK_STATE).
+CLOCK_FACTS = {
+    "acknowledge_kept": "(ck.target = 'acknowledge' AND k.kept)::int",
+    "acknowledge_decided": "(ck.target = 'acknowledge' AND (k.kept OR k.missed))::int",
+    "urgent_kept": f"(ck.target = 'first_response' AND {URGENT_OR_MAJOR} AND k.kept)::int",
+    "urgent_decided": f"(ck.target = 'first_response' AND {URGENT_OR_MAJOR} AND (k.kept OR k.missed))::int",
+    "resolve_kept": "(ck.target = 'resolution' AND k.kept)::int",
+    "resolve_decided": "(ck.target = 'resolution' AND (k.kept OR k.missed))::int",
+}
+for _name, _target, _edges in HISTOGRAMS:
+    for _index, _column in enumerate(histogram_columns(_name, _edges)):
+        CLOCK_FACTS[_column] = (
+            f"(ck.target = '{_target}' AND k.bucket IS NOT NULL AND k.bucket = {_index})::int"
+        )
+
+# Facts of a running clock that fell due after the rollup's refresh: one more decided (missed) clock.
+FALLEN_DUE_FACTS = {
+    "acknowledge_decided": "(ck.target = 'acknowledge')::int",
+    "urgent_decided": f"(ck.target = 'first_response' AND {URGENT_OR_MAJOR})::int",
+    "resolve_decided": "(ck.target = 'resolution')::int",
+}
+
+FACT_COLUMNS: tuple[str, ...] = tuple(dict.fromkeys([*COMPLAINT_FACTS, *CLOSED_FACTS, *CLOCK_FACTS]))
+KEY_COLUMNS = ("day", "department_id", "category_id", "channel")
+
+
+def _edges_array(edges: tuple[int, ...]) -> str:
+    return "ARRAY[" + ", ".join(f"{edge}.0" for edge in edges) + "]::float8[]"
+
+
+CLOCK_STATE = f"""
+CROSS JOIN LATERAL (SELECT
+    ck.met_at IS NOT NULL AND ck.met_at <= ck.due_at AS kept,
+    (ck.met_at IS NOT NULL AND ck.met_at > ck.due_at)
+      OR (ck.met_at IS NULL AND ck.cancelled_at IS NULL AND ck.paused_at IS NULL AND ck.due_at <= %(as_of)s)
+      OR (ck.met_at IS NULL AND ck.cancelled_at IS NOT NULL AND ck.cancelled_at > ck.due_at) AS missed,
+    CASE WHEN ck.met_at IS NOT NULL THEN width_bucket(
+        EXTRACT(EPOCH FROM ck.met_at - ck.started_at) / 60.0,
+        CASE ck.target WHEN 'acknowledge' THEN {_edges_array(ACKNOWLEDGE_EDGES)}
+                       ELSE {_edges_array(RESPONSE_EDGES)} END)
+    END AS bucket
+) AS k"""
+
+
+def _columns(facts: dict[str, str]) -> str:
+    return ", ".join(f"{facts.get(column, '0')} AS {column}" for column in FACT_COLUMNS)
+
+
+@dataclass(frozen=True)
+class Filters:
+    """The dashboard's department, category and channel filters, as SQL conditions on an alias."""
+
+    department_id: int | None = None
+    category_id: int | None = None
+    channel: str | None = None
+
+    def sql(self, alias: str) -> str:
+        conditions = []
+        if self.department_id:
+            conditions.append(f"{alias}.department_id = %(department_id)s")
+        if self.category_id:
+            conditions.append(f"{alias}.category_id = %(category_id)s")
+        if self.channel:
+            conditions.append(f"{alias}.channel = %(channel)s")
+        return "".join(f" AND {condition}" for condition in conditions)
+
+    def params(self) -> dict:
+        return {"department_id": self.department_id, "category_id": self.category_id, "channel": self.channel}
+
+
+def live_branches(days_table: str, filters: Filters) -> list[str]:
+    """Queries of ungrouped fact rows computed from the complaints, for the days listed in ``days_table``.
+
+    ``days_table`` is a relation of (day, starts, ends): each local day with its first moment and the first
+    moment after it. Parameters: ``as_of`` (the moment running clocks are judged at) and the filters'.
+    """
+    where = filters.sql("c")
+    return [
+        f"""SELECT d.day, c.department_id, c.category_id, c.channel, {_columns(COMPLAINT_FACTS)}
+        FROM {days_table} AS d
+        JOIN complaints_complaint AS c ON c.created_at >= d.starts AND c.created_at < d.ends
+        LEFT JOIN complaints_appeal AS a ON a.complaint_id = c.id
+        WHERE true{where}""",
+        f"""SELECT d.day, c.department_id, c.category_id, c.channel, {_columns(CLOSED_FACTS)}
+        FROM {days_table} AS d
+        JOIN complaints_complaint AS c ON c.closed_at >= d.starts AND c.closed_at < d.ends
+        WHERE true{where}""",
+        f"""SELECT d.day, c.department_id, c.category_id, c.channel, {_columns(CLOCK_FACTS)}
+        FROM {days_table} AS d
+        JOIN complaints_complaint AS c ON c.created_at >= d.starts AND c.created_at < d.ends
+        JOIN sla_clock AS ck ON ck.complaint_id = c.id
+        {CLOCK_STATE}
+        WHERE true{where}""",
+    ]
+
+
+def days_relation(days_sql: str) -> str:
+    """Turn a query of local days (one column, ``day``) into rows of (day, starts, ends)."""
+    return f"""(SELECT day, day::timestamp AT TIME ZONE %(zone)s AS starts,
+        (day + 1)::timestamp AT TIME ZONE %(zone)s AS ends FROM ({days_sql}) AS listed_days)"""
+
+
+# The rollup's refresh: every fact of the listed days, grouped.
+REFRESH_SQL = f"""
+INSERT INTO dashboard_complaintday ({", ".join(KEY_COLUMNS)}, {", ".join(FACT_COLUMNS)})
+SELECT {", ".join(KEY_COLUMNS)}, {", ".join(f"SUM({column})" for column in FACT_COLUMNS)}
+FROM ({" UNION ALL ".join(live_branches(days_relation("SELECT unnest(%(days)s::date[]) AS day"), Filters()))})
+    AS facts
+GROUP BY {", ".join(KEY_COLUMNS)}
+"""
+
+
+def local_day(column: str) -> str:
+    return f"({column} AT TIME ZONE %(zone)s)::date"
+
+
+def fact_branches(*, bounded: bool, built: bool, filters: Filters) -> tuple[str, list[str]]:
+    """A WITH clause and the queries whose fact rows, together, are those of the days from %(first)s to
+    %(last)s (of every day when not ``bounded``).
+
+    When the rollup has been ``built``, these are its rows for the days that are not stale, the live rows of
+    the stale days, and the clocks of the other days that fell due since the refresh; otherwise every row is
+    live. Parameters: zone, now, as_of (= now), first, last and today, and the filters'.
+    """
+    if not built:
+        if bounded:
+            days = "SELECT generate_series(%(first)s::date, %(last)s::date, interval '1 day')::date AS day"
+        else:
+            days = (
+                f"SELECT generate_series(min({local_day('created_at')}), %(today)s::date, interval '1 day')"
+                "::date AS day FROM complaints_complaint"
+            )
+        return "", live_branches(days_relation(days), filters)
+    if bounded:
+        rollup_days = "r.day >= %(first)s AND r.day <= %(last)s"
+        stale_days = "SELECT day FROM stale WHERE day >= %(first)s AND day <= %(last)s"
+        filed_in_range = (
+            "c.created_at >= %(first)s::date::timestamp AT TIME ZONE %(zone)s "
+            "AND c.created_at < (%(last)s::date + 1)::timestamp AT TIME ZONE %(zone)s"
+        )
+    else:
+        rollup_days, stale_days, filed_in_range = "true", "SELECT day FROM stale", "true"
+    stale = f"""WITH stale AS MATERIALIZED (
+        SELECT DISTINCT {local_day("at")} AS day FROM dashboard_rollupinvalidation
+    )"""
+    stored = f"""SELECT {", ".join(f"r.{column}" for column in KEY_COLUMNS)}, {", ".join(FACT_COLUMNS)}
+        FROM dashboard_complaintday AS r
+        WHERE {rollup_days} AND r.day NOT IN (SELECT day FROM stale){filters.sql("r")}"""
+    fallen_due = f"""SELECT {local_day("c.created_at")} AS day, c.department_id, c.category_id, c.channel,
+            {_columns(FALLEN_DUE_FACTS)}
+        FROM sla_clock AS ck
+        JOIN complaints_complaint AS c ON c.id = ck.complaint_id
+        WHERE ck.met_at IS NULL AND ck.cancelled_at IS NULL AND ck.paused_at IS NULL
+          AND ck.due_at > (SELECT refreshed_at FROM dashboard_rollupstate WHERE id = 1)
+          AND ck.due_at <= %(now)s
+          AND {filed_in_range}
+          AND {local_day("c.created_at")} NOT IN (SELECT day FROM stale){filters.sql("c")}"""
+    return stale, [stored, *live_branches(days_relation(stale_days), filters), fallen_due]
+
+
+def fact_sums_sql(
+    *, bounded: bool, built: bool, filters: Filters, keys: dict[str, str], columns: list[str], where: str
+) -> str:
+    """Sum ``columns`` of the fact rows (see ``fact_branches``) grouped by ``keys`` ({alias: expression over
+    the fact row ``f``}), keeping the rows that satisfy ``where``.
+
+    Each branch is summed on its own first: the stored rows' estimates are exact, so PostgreSQL groups them
+    in memory, whatever it guesses for the live branches (usually empty).
+    """
+    with_clause, branches = fact_branches(bounded=bounded, built=built, filters=filters)
+    key_list = ", ".join(f"{expression} AS {alias}" for alias, expression in keys.items())
+    positions = ", ".join(str(position) for position in range(1, len(keys) + 1))
+    group_inner = f"GROUP BY {positions}" if keys else ""
+    group_outer = f"GROUP BY {', '.join(keys)}" if keys else ""
+    inner_sums = ", ".join(f"SUM(f.{column}) AS {column}" for column in columns)
+    outer_sums = ", ".join(f"COALESCE(SUM(g.{column}), 0) AS {column}" for column in columns)
+    separator = ", " if keys else ""
+    grouped = " UNION ALL ".join(
+        f"SELECT {key_list}{separator}{inner_sums} FROM ({branch}) AS f WHERE {where} {group_inner}"
+        for branch in branches
+    )
+    return f"""{with_clause}
+    SELECT {", ".join(keys)}{separator}{outer_sums} FROM ({grouped}) AS g {group_outer}"""
