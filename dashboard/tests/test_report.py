@@ -144,7 +144,7 @@ def test_the_annual_command_writes_the_files_and_prints_their_paths(story, capsy
 def test_a_chart_of_a_single_period_still_draws():
     from reportlab.graphics import renderPDF
 
-    from dashboard.services import _line_chart
+    from dashboard.services.reports import _line_chart
 
     drawing = _line_chart("趋势", ["2026-11"], [("服务态度", [11]), ("收费与退费", [1])], "Helvetica")
     assert renderPDF.drawToString(drawing).startswith(b"%PDF")

@@ -1,0 +1,150 @@
+"""The figures read live from their own tables: overdue now, hot spots, improvement actions.
+
+These tables are small beside the complaints (improvement actions), or the query reads an index
+of a few rows (clocks overdue now, complaints about one course), so they need no stored daily facts.
+"""
+
+import datetime
+
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce, NullIf
+from django.utils import timezone
+
+from accounts.models import Department
+from complaints.models import Complaint, ImprovementAction
+from courses.models import Course, Enrolment, Instructor
+from sla.models import RUNNING, Clock, Target
+
+from .figures import Breakdown, breakdowns
+from .scope import Period, Scope, change
+
+HOT_SPOT_LIMIT = 10
+OVERDUE_LIST_LIMIT = 20
+
+
+def overdue_now(scope: Scope, *, now: datetime.datetime | None = None) -> dict:
+    """Running clocks past their due time now, whatever the period (nearest first), and how many there are."""
+    now = now or timezone.now()
+    clocks = Clock.objects.filter(RUNNING, scope.complaint_filter("complaint__"), due_at__lte=now)
+    listed = list(
+        clocks.order_by("due_at", "id").values(
+            "complaint_id", "complaint__reference", "complaint__title", "target", "due_at"
+        )[:OVERDUE_LIST_LIMIT]
+    )
+    total = clocks.count()
+    for row in listed:
+        row["target_label"] = str(Target(row["target"]).label)
+    return {"count": total, "clocks": listed}
+
+
+def _enrolled_learners(period: Period, **relation) -> Subquery:
+    """Distinct learners with an enrolment valid during some of the period, in the related courses."""
+    enrolments = (
+        Enrolment.objects.filter(start_date__lte=period.last, valid_until__gte=period.first, **relation)
+        .values(next(iter(relation)))
+        .annotate(learners=Count("learner_id", distinct=True))
+        .values("learners")
+    )
+    return Subquery(enrolments)
+
+
+def _complaints_about(scope: Scope, field_name: str) -> Subquery:
+    counted = (
+        Complaint.objects.filter(
+            scope.complaint_filter(), scope.filed_in(scope.period), **{field_name: OuterRef("pk")}
+        )
+        .values(field_name)
+        .annotate(complaints=Count("id"))
+        .values("complaints")
+    )
+    return Subquery(counted)
+
+
+def _ranked(queryset: QuerySet, scope: Scope, complaint_field: str, **relation) -> list[dict]:
+    rows = (
+        queryset.annotate(
+            complaint_count=Coalesce(_complaints_about(scope, complaint_field), 0),
+            learner_count=Coalesce(_enrolled_learners(scope.period, **relation), 0),
+        )
+        .filter(complaint_count__gt=0, learner_count__gt=0)
+        .annotate(per_100=F("complaint_count") * Value(100.0) / NullIf(F("learner_count"), 0))
+        .order_by("-per_100", "pk")[:HOT_SPOT_LIMIT]
+    )
+    return [
+        {
+            "id": row.pk,
+            "name": str(row),
+            "complaints": row.complaint_count,
+            "learners": row.learner_count,
+            "per_100": round(row.per_100, 2),
+        }
+        for row in rows
+    ]
+
+
+def _ranked_departments(scope: Scope, by_department: list[Breakdown]) -> list[dict]:
+    """Departments by their new complaints (from the daily facts) per 100 learners in their courses."""
+    complaints = {row.id: row.current for row in by_department if row.current}
+    departments = (
+        Department.objects.filter(pk__in=complaints)
+        .annotate(
+            learner_count=Coalesce(_enrolled_learners(scope.period, course__department=OuterRef("pk")), 0)
+        )
+        .filter(learner_count__gt=0)
+    )
+    rows = [
+        {
+            "id": department.pk,
+            "name": str(department),
+            "complaints": complaints[department.pk],
+            "learners": department.learner_count,
+            "per_100": round(complaints[department.pk] * 100.0 / department.learner_count, 2),
+        }
+        for department in departments
+    ]
+    rows.sort(key=lambda row: (-row["per_100"], row["id"]))
+    return rows[:HOT_SPOT_LIMIT]
+
+
+def hot_spots(
+    scope: Scope,
+    *,
+    by_category: list[Breakdown] | None = None,
+    by_department: list[Breakdown] | None = None,
+) -> dict:
+    """Courses, instructors and departments by complaints filed in the period per 100 enrolled learners.
+
+    Enrolled learners: distinct learners whose enrolment is valid on some day of the period, in the course,
+    in the instructor's courses, or in the department's courses. A course or instructor counts the complaints
+    naming it; a department the complaints assigned to it. Those without enrolled learners are not ranked.
+    Rising categories: the categories whose new complaints grew most against the previous period.
+    """
+    if by_category is None or by_department is None:
+        found = breakdowns(scope)
+        by_category, by_department = found["by_category"], found["by_department"]
+    rising = sorted((row for row in by_category if row.rise > 0), key=lambda row: (-row.rise, row.key))
+    return {
+        "courses": _ranked(Course.objects.all(), scope, "subject_course", course=OuterRef("pk")),
+        "instructors": _ranked(
+            Instructor.objects.all(), scope, "subject_instructor", course__instructors=OuterRef("pk")
+        ),
+        "departments": _ranked_departments(scope, by_department),
+        "rising_categories": rising[:HOT_SPOT_LIMIT],
+    }
+
+
+def improvement_figures(scope: Scope, *, today: datetime.date | None = None) -> dict:
+    """Improvement actions on complaints in the filters: open and overdue now; done in each period."""
+    today = today or timezone.localdate()
+    previous = scope.period.previous()
+
+    def done_in(period: Period) -> Q:
+        return Q(done_at__gte=period.starts_at, done_at__lt=period.ends_at)
+
+    row = ImprovementAction.objects.filter(scope.complaint_filter("complaint__")).aggregate(
+        open=Count("id", filter=Q(state=ImprovementAction.State.OPEN)),
+        overdue=Count("id", filter=Q(state=ImprovementAction.State.OPEN, due_date__lt=today)),
+        done=Count("id", filter=done_in(scope.period)),
+        done_previous=Count("id", filter=done_in(previous)),
+    )
+    return {"open": row["open"], "overdue": row["overdue"], "done": change(row["done"], row["done_previous"])}
