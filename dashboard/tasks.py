@@ -3,7 +3,7 @@
 from celery import shared_task
 
 from .models import ReportRun
-from .services import report_generate
+from .services import report_generate, rollup_refresh
 
 
 @shared_task
@@ -11,3 +11,9 @@ def report_generate_task(run_id: int) -> None:
     run = ReportRun.objects.filter(pk=run_id).first()
     if run is not None:
         report_generate(run=run)
+
+
+@shared_task
+def rollup_refresh_task() -> None:
+    """Store the daily facts of the days changed since the last refresh (beat, every minute)."""
+    rollup_refresh()

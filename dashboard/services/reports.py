@@ -9,6 +9,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from reportlab.graphics.charts.linecharts import HorizontalLineChart
 from reportlab.graphics.charts.piecharts import Pie
 from reportlab.graphics.shapes import Drawing, String
@@ -45,6 +46,11 @@ SERIES_COLOURS = (
 )
 
 Progress = Callable[[int], None]
+
+ESTIMATED_PERCENTILES_NOTE = gettext_lazy(
+    "With this many complaints, the median and 90th-percentile hours are estimated from the daily "
+    "distribution of times (within the time band each falls in); the shares are exact."
+)
 
 
 def report_font() -> str:
@@ -297,9 +303,14 @@ def report_pdf(figures: DashboardFigures, *, title: str) -> bytes:
             ),
         ],
     }
+    notes = {}
+    if figures.promises.get("percentiles_estimated"):
+        notes[_("Promises kept")] = ESTIMATED_PERCENTILES_NOTE
     for section, rows in grouped.items():
         story.append(Paragraph(section, heading))
         story.append(_figure_table(rows, font))
+        if section in notes:
+            story.append(Paragraph(str(notes[section]), body))
         story.append(Spacer(1, 4 * mm))
         story.extend(charts.get(section, []))
     story.append(Paragraph(_("Hot spots"), heading))

@@ -34,10 +34,13 @@ class RollupRefresh:
 
 
 def _every_day(cursor, zone: str, now: datetime.datetime) -> list[datetime.date]:
+    """Every local day from the first filing to now (or to the last filing or closing, if later)."""
     cursor.execute(
-        "SELECT generate_series(min((created_at AT TIME ZONE %(zone)s)::date), "
-        "(%(now)s::timestamptz AT TIME ZONE %(zone)s)::date, interval '1 day')::date "
-        "FROM complaints_complaint",
+        """SELECT generate_series(
+            (min(created_at) AT TIME ZONE %(zone)s)::date,
+            (GREATEST(max(created_at), max(closed_at), %(now)s::timestamptz) AT TIME ZONE %(zone)s)::date,
+            interval '1 day')::date
+        FROM complaints_complaint""",
         {"zone": zone, "now": now},
     )
     return [row[0] for row in cursor.fetchall()]
