@@ -57,6 +57,10 @@ WITH learners AS (
 ), agents AS (
     SELECT array_agg(u.id ORDER BY u.id) AS ids FROM accounts_user AS u
     WHERE u.is_staff AND u.department_id IS NOT NULL
+), courses AS (
+    SELECT array_agg(id ORDER BY id) AS ids FROM courses_course
+), instructors AS (
+    SELECT array_agg(id ORDER BY id) AS ids FROM courses_instructor
 ), rows AS (
     SELECT n,
         now() - (n::float / %(total)s) * interval '365 days' AS filed,
@@ -70,7 +74,7 @@ WITH learners AS (
 INSERT INTO complaints_complaint (reference, channel, severity, is_urgent, legal_flag, safety_flag, title,
     description, state, satisfaction_rating, satisfaction_comment, created_at, acknowledged_at,
     first_responded_at, responded_at, closed_at, category_id, complainant_id, department_id, filed_by_id,
-    learner_id, owner_id)
+    learner_id, owner_id, subject_course_id, subject_instructor_id)
 SELECT
     'TS-1999-' || lpad(rows.n::text, 7, '0'),
     (ARRAY['web', 'app', 'phone', 'email', 'walk_in', 'wechat', 'letter'])[(rows.n %% 7) + 1],
@@ -89,8 +93,10 @@ SELECT
     categories.departments[rows.category_slot],
     learners.ids[(rows.n %% cardinality(learners.ids)) + 1],
     learners.ids[(rows.n %% cardinality(learners.ids)) + 1],
-    CASE WHEN rows.state <> 'submitted' THEN agents.ids[(rows.n %% cardinality(agents.ids)) + 1] END
-FROM rows, learners, categories, agents
+    CASE WHEN rows.state <> 'submitted' THEN agents.ids[(rows.n %% cardinality(agents.ids)) + 1] END,
+    CASE WHEN rows.n %% 3 = 0 THEN courses.ids[(rows.n / 3 %% cardinality(courses.ids)) + 1] END,
+    CASE WHEN rows.n %% 6 = 0 THEN instructors.ids[(rows.n / 6 %% cardinality(instructors.ids)) + 1] END
+FROM rows, learners, categories, agents, courses, instructors
 """
 
 CLOCKS_SQL = """
@@ -113,6 +119,13 @@ WHERE c.reference LIKE 'TS-1999-%%'
 """
 
 
+# The dashboard's triggers that mark changed days stale (dashboard/migrations/0003).
+TRIGGERS = (
+    ("complaints_complaint", "dashboard_complaint_written"),
+    ("sla_clock", "dashboard_clock_written"),
+)
+
+
 def ensure_million() -> None:
     """Create, migrate and fill the benchmark database unless it is complete already."""
     import psycopg2
@@ -131,13 +144,21 @@ def ensure_million() -> None:
             cursor.execute(f'CREATE DATABASE "{dbname}"')
     admin.close()
     call_command("migrate", verbosity=0)
-    if Complaint.objects.filter(reference__startswith=BENCH_PREFIX).count() >= COMPLAINTS:
+    complete = Complaint.objects.filter(reference__startswith=BENCH_PREFIX).count() >= COMPLAINTS
+    if (
+        complete
+        and Complaint.objects.filter(
+            reference__startswith=BENCH_PREFIX, subject_course__isnull=False
+        ).exists()
+    ):
         return
     started = time.perf_counter()
     say(f"Generating {COMPLAINTS:,} complaints in {dbname} (once; a few minutes) …")
     call_command("seed_demo", verbosity=0)
     calendar = WorkCalendar.objects.order_by("pk").first()
     with connection.cursor() as cursor:
+        for table, trigger in TRIGGERS:
+            cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER {trigger}")
         cursor.execute("DELETE FROM sla_escalation")
         cursor.execute(
             "DELETE FROM sla_clock WHERE complaint_id IN "
@@ -147,6 +168,9 @@ def ensure_million() -> None:
         cursor.execute(LEARNERS_SQL, {"learners": LEARNERS})
         cursor.execute(COMPLAINTS_SQL, {"total": COMPLAINTS, "open_percent": round(OPEN_SHARE * 100)})
         cursor.execute(CLOCKS_SQL, {"calendar": calendar.pk})
+        for table, trigger in TRIGGERS:
+            cursor.execute(f"ALTER TABLE {table} ENABLE TRIGGER {trigger}")
+        cursor.execute("DELETE FROM dashboard_rollupstate")
         cursor.execute("ANALYZE")
     say(f"Generated in {time.perf_counter() - started:.0f} s.")
 

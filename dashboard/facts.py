@@ -21,6 +21,7 @@ times already carry pauses (paused business time is added on resume) and the bus
 the one meaning of "acknowledged within 1 hour", "answered within 24 hours" and "resolved within target".
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from complaints.models import Severity
@@ -139,12 +140,17 @@ class Filters:
         return {"department_id": self.department_id, "category_id": self.category_id, "channel": self.channel}
 
 
-def live_branches(days_table: str, filters: Filters) -> list[str]:
-    """Queries of ungrouped fact rows computed from the complaints, for the days listed in ``days_table``.
+def days_relation(days_sql: str) -> str:
+    """Turn a query of local days (one column, ``day``) into rows of (day, starts, ends)."""
+    return f"""(SELECT day, day::timestamp AT TIME ZONE %(zone)s AS starts,
+        (day + 1)::timestamp AT TIME ZONE %(zone)s AS ends FROM ({days_sql}) AS listed_days)"""
 
-    ``days_table`` is a relation of (day, starts, ends): each local day with its first moment and the first
-    moment after it. Parameters: ``as_of`` (the moment running clocks are judged at) and the filters'.
-    """
+
+def local_day(column: str) -> str:
+    return f"({column} AT TIME ZONE %(zone)s)::date"
+
+
+def _daily_live_branches(days_table: str, filters: Filters) -> list[str]:
     where = filters.sql("c")
     return [
         f"""SELECT d.day, c.department_id, c.category_id, c.channel, {_columns(COMPLAINT_FACTS)}
@@ -165,59 +171,9 @@ def live_branches(days_table: str, filters: Filters) -> list[str]:
     ]
 
 
-def days_relation(days_sql: str) -> str:
-    """Turn a query of local days (one column, ``day``) into rows of (day, starts, ends)."""
-    return f"""(SELECT day, day::timestamp AT TIME ZONE %(zone)s AS starts,
-        (day + 1)::timestamp AT TIME ZONE %(zone)s AS ends FROM ({days_sql}) AS listed_days)"""
-
-
-# The rollup's refresh: every fact of the listed days, grouped.
-REFRESH_SQL = f"""
-INSERT INTO dashboard_complaintday ({", ".join(KEY_COLUMNS)}, {", ".join(FACT_COLUMNS)})
-SELECT {", ".join(KEY_COLUMNS)}, {", ".join(f"SUM({column})" for column in FACT_COLUMNS)}
-FROM ({" UNION ALL ".join(live_branches(days_relation("SELECT unnest(%(days)s::date[]) AS day"), Filters()))})
-    AS facts
-GROUP BY {", ".join(KEY_COLUMNS)}
-"""
-
-
-def local_day(column: str) -> str:
-    return f"({column} AT TIME ZONE %(zone)s)::date"
-
-
-def fact_branches(*, bounded: bool, built: bool, filters: Filters) -> tuple[str, list[str]]:
-    """A WITH clause and the queries whose fact rows, together, are those of the days from %(first)s to
-    %(last)s (of every day when not ``bounded``).
-
-    When the rollup has been ``built``, these are its rows for the days that are not stale, the live rows of
-    the stale days, and the clocks of the other days that fell due since the refresh; otherwise every row is
-    live. Parameters: zone, now, as_of (= now), first, last and today, and the filters'.
-    """
-    if not built:
-        if bounded:
-            days = "SELECT generate_series(%(first)s::date, %(last)s::date, interval '1 day')::date AS day"
-        else:
-            days = (
-                f"SELECT generate_series(min({local_day('created_at')}), %(today)s::date, interval '1 day')"
-                "::date AS day FROM complaints_complaint"
-            )
-        return "", live_branches(days_relation(days), filters)
-    if bounded:
-        rollup_days = "r.day >= %(first)s AND r.day <= %(last)s"
-        stale_days = "SELECT day FROM stale WHERE day >= %(first)s AND day <= %(last)s"
-        filed_in_range = (
-            "c.created_at >= %(first)s::date::timestamp AT TIME ZONE %(zone)s "
-            "AND c.created_at < (%(last)s::date + 1)::timestamp AT TIME ZONE %(zone)s"
-        )
-    else:
-        rollup_days, stale_days, filed_in_range = "true", "SELECT day FROM stale", "true"
-    stale = f"""WITH stale AS MATERIALIZED (
-        SELECT DISTINCT {local_day("at")} AS day FROM dashboard_rollupinvalidation
-    )"""
-    stored = f"""SELECT {", ".join(f"r.{column}" for column in KEY_COLUMNS)}, {", ".join(FACT_COLUMNS)}
-        FROM dashboard_complaintday AS r
-        WHERE {rollup_days} AND r.day NOT IN (SELECT day FROM stale){filters.sql("r")}"""
-    fallen_due = f"""SELECT {local_day("c.created_at")} AS day, c.department_id, c.category_id, c.channel,
+def _daily_fallen_due(filed_in_range: str, filters: Filters) -> str:
+    """The running clocks that fell due since the refresh, on the days that are not stale."""
+    return f"""SELECT {local_day("c.created_at")} AS day, c.department_id, c.category_id, c.channel,
             {_columns(FALLEN_DUE_FACTS)}
         FROM sla_clock AS ck
         JOIN complaints_complaint AS c ON c.id = ck.complaint_id
@@ -226,29 +182,123 @@ def fact_branches(*, bounded: bool, built: bool, filters: Filters) -> tuple[str,
           AND ck.due_at <= %(now)s
           AND {filed_in_range}
           AND {local_day("c.created_at")} NOT IN (SELECT day FROM stale){filters.sql("c")}"""
-    return stale, [stored, *live_branches(days_relation(stale_days), filters), fallen_due]
 
 
-def fact_sums_sql(
-    *, bounded: bool, built: bool, filters: Filters, keys: dict[str, str], columns: list[str], where: str
-) -> str:
-    """Sum ``columns`` of the fact rows (see ``fact_branches``) grouped by ``keys`` ({alias: expression over
-    the fact row ``f``}), keeping the rows that satisfy ``where``.
+def _subject_live_branches(days_table: str, filters: Filters) -> list[str]:
+    return [
+        f"""SELECT d.day, c.department_id, c.category_id, c.channel, c.subject_course_id,
+            c.subject_instructor_id, 1 AS filed
+        FROM {days_table} AS d
+        JOIN complaints_complaint AS c ON c.created_at >= d.starts AND c.created_at < d.ends
+        WHERE (c.subject_course_id IS NOT NULL OR c.subject_instructor_id IS NOT NULL){filters.sql("c")}"""
+    ]
 
-    Each branch is summed on its own first: the stored rows' estimates are exact, so PostgreSQL groups them
-    in memory, whatever it guesses for the live branches (usually empty).
-    """
-    with_clause, branches = fact_branches(bounded=bounded, built=built, filters=filters)
-    key_list = ", ".join(f"{expression} AS {alias}" for alias, expression in keys.items())
-    positions = ", ".join(str(position) for position in range(1, len(keys) + 1))
-    group_inner = f"GROUP BY {positions}" if keys else ""
-    group_outer = f"GROUP BY {', '.join(keys)}" if keys else ""
-    inner_sums = ", ".join(f"SUM(f.{column}) AS {column}" for column in columns)
-    outer_sums = ", ".join(f"COALESCE(SUM(g.{column}), 0) AS {column}" for column in columns)
-    separator = ", " if keys else ""
-    grouped = " UNION ALL ".join(
-        f"SELECT {key_list}{separator}{inner_sums} FROM ({branch}) AS f WHERE {where} {group_inner}"
-        for branch in branches
-    )
-    return f"""{with_clause}
-    SELECT {", ".join(keys)}{separator}{outer_sums} FROM ({grouped}) AS g {group_outer}"""
+
+@dataclass(frozen=True)
+class FactTable:
+    """A stored table of daily facts: its key columns, its fact columns, and how to compute them live."""
+
+    table: str
+    keys: tuple[str, ...]
+    columns: tuple[str, ...]
+    live_branches: Callable[[str, Filters], list[str]]
+    fallen_due: Callable[[str, Filters], str] | None = None
+
+    def refresh_sql(self) -> str:
+        """Insert every fact of the days in %(days)s, grouped (parameters: days, zone, as_of)."""
+        days = days_relation("SELECT unnest(%(days)s::date[]) AS day")
+        return f"""INSERT INTO {self.table} ({", ".join(self.keys)}, {", ".join(self.columns)})
+        SELECT {", ".join(self.keys)}, {", ".join(f"SUM({column})" for column in self.columns)}
+        FROM ({" UNION ALL ".join(self.live_branches(days, Filters()))}) AS facts
+        GROUP BY {", ".join(self.keys)}"""
+
+    def branches(self, *, bounded: bool, built: bool, filters: Filters) -> tuple[str, list[str]]:
+        """A WITH clause and the queries whose fact rows, together, are those of the days from %(first)s to
+        %(last)s (of every day when not ``bounded``).
+
+        When the facts have been ``built``, these are the stored rows of the days that are not stale, the live
+        rows of the stale days and, for the daily facts, the clocks of the other days that fell due since the
+        refresh; otherwise every row is live. Parameters: zone, now, as_of (= now), first, last and today,
+        and the filters'.
+        """
+        if not built:
+            if bounded:
+                days = (
+                    "SELECT generate_series(%(first)s::date, %(last)s::date, interval '1 day')::date AS day"
+                )
+            else:
+                days = (
+                    f"SELECT generate_series(min({local_day('created_at')}), %(today)s::date, "
+                    "interval '1 day')::date AS day FROM complaints_complaint"
+                )
+            return "", self.live_branches(days_relation(days), filters)
+        if bounded:
+            stored_days = "r.day >= %(first)s AND r.day <= %(last)s"
+            stale_days = "SELECT day FROM stale WHERE day >= %(first)s AND day <= %(last)s"
+            filed_in_range = (
+                "c.created_at >= %(first)s::date::timestamp AT TIME ZONE %(zone)s "
+                "AND c.created_at < (%(last)s::date + 1)::timestamp AT TIME ZONE %(zone)s"
+            )
+        else:
+            stored_days, stale_days, filed_in_range = "true", "SELECT day FROM stale", "true"
+        stale = f"""WITH stale AS MATERIALIZED (
+            SELECT DISTINCT {local_day("at")} AS day FROM dashboard_rollupinvalidation
+        )"""
+        stored = f"""SELECT {", ".join(f"r.{column}" for column in self.keys)}, {", ".join(self.columns)}
+            FROM {self.table} AS r
+            WHERE {stored_days} AND r.day NOT IN (SELECT day FROM stale){filters.sql("r")}"""
+        branches = [stored, *self.live_branches(days_relation(stale_days), filters)]
+        if self.fallen_due:
+            branches.append(self.fallen_due(filed_in_range, filters))
+        return stale, branches
+
+    def sums_sql(
+        self,
+        *,
+        bounded: bool,
+        built: bool,
+        filters: Filters,
+        keys: dict[str, str],
+        columns: list[str],
+        where: str,
+    ) -> str:
+        """Sum ``columns`` of the fact rows (see ``branches``) grouped by ``keys`` ({alias: expression over
+        the fact row ``f``}), keeping the rows that satisfy ``where``.
+
+        Each branch is summed on its own first: the stored rows' estimates are exact, so PostgreSQL groups
+        them in memory, whatever it guesses for the live branches (usually empty).
+        """
+        with_clause, branches = self.branches(bounded=bounded, built=built, filters=filters)
+        key_list = ", ".join(f"{expression} AS {alias}" for alias, expression in keys.items())
+        positions = ", ".join(str(position) for position in range(1, len(keys) + 1))
+        group_inner = f"GROUP BY {positions}" if keys else ""
+        group_outer = f"GROUP BY {', '.join(keys)}" if keys else ""
+        separator = ", " if keys else ""
+        inner_sums = ", ".join(f"SUM(f.{column}) AS {column}" for column in columns)
+        outer_sums = ", ".join(f"COALESCE(SUM(g.{column}), 0) AS {column}" for column in columns)
+        grouped = " UNION ALL ".join(
+            f"SELECT {key_list}{separator}{inner_sums} FROM ({branch}) AS f WHERE {where} {group_inner}"
+            for branch in branches
+        )
+        return f"""{with_clause}
+        SELECT {", ".join(keys)}{separator}{outer_sums} FROM ({grouped}) AS g {group_outer}"""
+
+
+# The facts of each day, department, category and channel.
+DAILY_FACTS = FactTable(
+    table="dashboard_complaintday",
+    keys=KEY_COLUMNS,
+    columns=FACT_COLUMNS,
+    live_branches=_daily_live_branches,
+    fallen_due=_daily_fallen_due,
+)
+
+# The complaints naming a course or an instructor: per day, department, category, channel, course, instructor.
+SUBJECT_FACTS = FactTable(
+    table="dashboard_complaintsubjectday",
+    keys=(*KEY_COLUMNS, "subject_course_id", "subject_instructor_id"),
+    columns=("filed",),
+    live_branches=_subject_live_branches,
+)
+
+FACT_TABLES = (DAILY_FACTS, SUBJECT_FACTS)

@@ -95,6 +95,45 @@ for _column in FACT_COLUMNS:
     ComplaintDay.add_to_class(_column, models.IntegerField(default=0))
 
 
+class ComplaintSubjectDay(models.Model):
+    """The stored number of complaints filed on one day naming one course and/or instructor, per department,
+    category and channel: the hot spots' counts (see ``dashboard.facts.SUBJECT_FACTS``)."""
+
+    day = models.DateField(_("day"))
+    department = models.ForeignKey(
+        "accounts.Department", verbose_name=_("department"), on_delete=models.CASCADE, related_name="+"
+    )
+    category = models.ForeignKey(
+        "complaints.Category", verbose_name=_("category"), on_delete=models.CASCADE, related_name="+"
+    )
+    channel = models.CharField(_("channel"), max_length=20)
+    subject_course = models.ForeignKey(
+        "courses.Course", verbose_name=_("course"), on_delete=models.CASCADE, null=True, related_name="+"
+    )
+    subject_instructor = models.ForeignKey(
+        "courses.Instructor",
+        verbose_name=_("instructor"),
+        on_delete=models.CASCADE,
+        null=True,
+        related_name="+",
+    )
+    filed = models.IntegerField(_("complaints filed"), default=0)
+
+    class Meta:
+        verbose_name = _("daily complaints about courses and instructors")
+        verbose_name_plural = _("daily complaints about courses and instructors")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "department", "category", "channel", "subject_course", "subject_instructor"],
+                name="complaint_subject_day_once",
+                nulls_distinct=False,
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.subject_course_id}/{self.subject_instructor_id}"
+
+
 class RollupInvalidation(models.Model):
     """A moment whose local day's stored facts are stale: written by database triggers on every change to a
     complaint, its clocks or its appeal, and cleared by the refresh that recomputes the day."""

@@ -35,11 +35,11 @@ CREATE TRIGGER dashboard_complaint_changed
     FOR EACH ROW
     WHEN ((OLD.created_at, OLD.closed_at, OLD.state, OLD.department_id, OLD.category_id, OLD.channel,
            OLD.severity, OLD.is_urgent, OLD.satisfaction_rating, OLD.first_responded_at,
-           OLD.acknowledged_at, OLD.responded_at)
+           OLD.acknowledged_at, OLD.responded_at, OLD.subject_course_id, OLD.subject_instructor_id)
           IS DISTINCT FROM
           (NEW.created_at, NEW.closed_at, NEW.state, NEW.department_id, NEW.category_id, NEW.channel,
            NEW.severity, NEW.is_urgent, NEW.satisfaction_rating, NEW.first_responded_at,
-           NEW.acknowledged_at, NEW.responded_at))
+           NEW.acknowledged_at, NEW.responded_at, NEW.subject_course_id, NEW.subject_instructor_id))
     EXECUTE FUNCTION dashboard_invalidate_complaint();
 
 -- Clocks and appeals: the day their complaint was filed.

@@ -90,7 +90,11 @@ def dashboard_figures(scope: Scope, *, now: datetime.datetime | None = None) -> 
         overdue=overdue_now(scope, now=now),
         satisfaction=satisfaction_figures(scope, now=now, sums=sums),
         hot_spots=hot_spots(
-            scope, by_category=volumes["by_category"], by_department=volumes["by_department"]
+            scope,
+            by_category=volumes["by_category"],
+            by_department=volumes["by_department"],
+            now=now,
+            built=sums.built,
         ),
         improvement=improvement_figures(scope, today=timezone.localdate(now)),
         trends=trend_figures(scope, now=now, sums=sums),

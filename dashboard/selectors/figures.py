@@ -23,7 +23,7 @@ from accounts.models import Department
 from complaints.models import Appeal, Category, Channel, Remedy, Severity
 from sla.models import Clock, Target
 
-from ..facts import FACT_COLUMNS, HISTOGRAMS, fact_sums_sql, histogram_columns
+from ..facts import DAILY_FACTS, FACT_COLUMNS, HISTOGRAMS, FactTable, histogram_columns
 from ..models import RollupState
 from .scope import Period, Scope, change, share
 
@@ -50,7 +50,7 @@ def rollup_built() -> bool:
     return RollupState.objects.filter(pk=1, refreshed_at__isnull=False, time_zone=settings.TIME_ZONE).exists()
 
 
-def _fact_query(
+def fact_query(
     scope: Scope,
     *,
     keys: dict[str, str],
@@ -60,10 +60,11 @@ def _fact_query(
     now: datetime.datetime,
     params: dict | None = None,
     built: bool | None = None,
+    table: FactTable = DAILY_FACTS,
 ) -> list[dict]:
     """Sum ``columns`` of the fact rows of the days (any day: None) in the scope's filters, by ``keys``."""
     filters = scope.filters()
-    sql = fact_sums_sql(
+    sql = table.sums_sql(
         bounded=days is not None,
         built=rollup_built() if built is None else built,
         filters=filters,
@@ -145,7 +146,7 @@ def fact_sums(scope: Scope, *, now: datetime.datetime | None = None, built: bool
     now = now or timezone.now()
     built = rollup_built() if built is None else built
     previous = scope.period.previous()
-    groups = _fact_query(
+    groups = fact_query(
         scope,
         keys={
             "period": "CASE WHEN f.day >= %(current_first)s THEN 'current' ELSE 'previous' END",
@@ -199,7 +200,7 @@ def volume_figures(
     now = now or timezone.now()
     sums = sums or fact_sums(scope, now=now)
     # Rows without open complaints are skipped early (a partial index on the stored rows).
-    (open_now,) = _fact_query(
+    (open_now,) = fact_query(
         scope, keys={}, columns=["open"], where="f.open > 0", days=None, now=now, built=sums.built
     )
     by_severity = [
@@ -404,7 +405,7 @@ def trend_figures(
 ) -> dict:
     """New complaints per category and the acknowledgement and resolution shares kept, per time bucket."""
     now = now or timezone.now()
-    rows = _fact_query(
+    rows = fact_query(
         scope,
         keys={"bucket": "date_trunc(%(unit)s, f.day::timestamp)::date", "category_id": "f.category_id"},
         columns=["filed", "acknowledge_kept", "acknowledge_decided", "resolve_kept", "resolve_decided"],

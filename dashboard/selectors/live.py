@@ -6,16 +6,17 @@ of a few rows (clocks overdue now, complaints about one course), so they need no
 
 import datetime
 
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce, NullIf
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.models import Department
-from complaints.models import Complaint, ImprovementAction
+from complaints.models import ImprovementAction
 from courses.models import Course, Enrolment, Instructor
 from sla.models import RUNNING, Clock, Target
 
-from .figures import Breakdown, breakdowns
+from ..facts import SUBJECT_FACTS
+from .figures import Breakdown, breakdowns, fact_query
 from .scope import Period, Scope, change
 
 HOT_SPOT_LIMIT = 10
@@ -48,62 +49,44 @@ def _enrolled_learners(period: Period, **relation) -> Subquery:
     return Subquery(enrolments)
 
 
-def _complaints_about(scope: Scope, field_name: str) -> Subquery:
-    counted = (
-        Complaint.objects.filter(
-            scope.complaint_filter(), scope.filed_in(scope.period), **{field_name: OuterRef("pk")}
-        )
-        .values(field_name)
-        .annotate(complaints=Count("id"))
-        .values("complaints")
-    )
-    return Subquery(counted)
-
-
-def _ranked(queryset: QuerySet, scope: Scope, complaint_field: str, **relation) -> list[dict]:
-    rows = (
-        queryset.annotate(
-            complaint_count=Coalesce(_complaints_about(scope, complaint_field), 0),
-            learner_count=Coalesce(_enrolled_learners(scope.period, **relation), 0),
-        )
-        .filter(complaint_count__gt=0, learner_count__gt=0)
-        .annotate(per_100=F("complaint_count") * Value(100.0) / NullIf(F("learner_count"), 0))
-        .order_by("-per_100", "pk")[:HOT_SPOT_LIMIT]
-    )
-    return [
+def _ranked(queryset: QuerySet, complaints: dict[int, int], period: Period, **relation) -> list[dict]:
+    """The objects with complaints, by complaints per 100 learners enrolled in their courses in the period."""
+    rows = [
         {
             "id": row.pk,
             "name": str(row),
-            "complaints": row.complaint_count,
+            "complaints": complaints[row.pk],
             "learners": row.learner_count,
-            "per_100": round(row.per_100, 2),
+            "per_100": round(complaints[row.pk] * 100.0 / row.learner_count, 2),
         }
-        for row in rows
-    ]
-
-
-def _ranked_departments(scope: Scope, by_department: list[Breakdown]) -> list[dict]:
-    """Departments by their new complaints (from the daily facts) per 100 learners in their courses."""
-    complaints = {row.id: row.current for row in by_department if row.current}
-    departments = (
-        Department.objects.filter(pk__in=complaints)
-        .annotate(
-            learner_count=Coalesce(_enrolled_learners(scope.period, course__department=OuterRef("pk")), 0)
-        )
+        for row in queryset.filter(pk__in=[pk for pk, count in complaints.items() if count])
+        .annotate(learner_count=Coalesce(_enrolled_learners(period, **relation), 0))
         .filter(learner_count__gt=0)
-    )
-    rows = [
-        {
-            "id": department.pk,
-            "name": str(department),
-            "complaints": complaints[department.pk],
-            "learners": department.learner_count,
-            "per_100": round(complaints[department.pk] * 100.0 / department.learner_count, 2),
-        }
-        for department in departments
     ]
     rows.sort(key=lambda row: (-row["per_100"], row["id"]))
     return rows[:HOT_SPOT_LIMIT]
+
+
+def complaints_about_subjects(
+    scope: Scope, *, now: datetime.datetime | None = None, built: bool | None = None
+) -> tuple[dict[int, int], dict[int, int]]:
+    """New complaints in the period naming each course, and naming each instructor (from the daily facts)."""
+    rows = fact_query(
+        scope,
+        keys={"course_id": "f.subject_course_id", "instructor_id": "f.subject_instructor_id"},
+        columns=["filed"],
+        days=scope.period,
+        now=now or timezone.now(),
+        built=built,
+        table=SUBJECT_FACTS,
+    )
+    courses: dict[int, int] = {}
+    instructors: dict[int, int] = {}
+    for row in rows:
+        for counts, key in ((courses, row["course_id"]), (instructors, row["instructor_id"])):
+            if key is not None:
+                counts[key] = counts.get(key, 0) + int(row["filed"])
+    return courses, instructors
 
 
 def hot_spots(
@@ -111,6 +94,8 @@ def hot_spots(
     *,
     by_category: list[Breakdown] | None = None,
     by_department: list[Breakdown] | None = None,
+    now: datetime.datetime | None = None,
+    built: bool | None = None,
 ) -> dict:
     """Courses, instructors and departments by complaints filed in the period per 100 enrolled learners.
 
@@ -120,15 +105,21 @@ def hot_spots(
     Rising categories: the categories whose new complaints grew most against the previous period.
     """
     if by_category is None or by_department is None:
-        found = breakdowns(scope)
+        found = breakdowns(scope, now=now)
         by_category, by_department = found["by_category"], found["by_department"]
     rising = sorted((row for row in by_category if row.rise > 0), key=lambda row: (-row.rise, row.key))
+    courses, instructors = complaints_about_subjects(scope, now=now, built=built)
     return {
-        "courses": _ranked(Course.objects.all(), scope, "subject_course", course=OuterRef("pk")),
+        "courses": _ranked(Course.objects.all(), courses, scope.period, course=OuterRef("pk")),
         "instructors": _ranked(
-            Instructor.objects.all(), scope, "subject_instructor", course__instructors=OuterRef("pk")
+            Instructor.objects.all(), instructors, scope.period, course__instructors=OuterRef("pk")
         ),
-        "departments": _ranked_departments(scope, by_department),
+        "departments": _ranked(
+            Department.objects.all(),
+            {row.id: row.current for row in by_department},
+            scope.period,
+            course__department=OuterRef("pk"),
+        ),
         "rising_categories": rising[:HOT_SPOT_LIMIT],
     }
 

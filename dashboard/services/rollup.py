@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from ..facts import REFRESH_SQL
+from ..facts import FACT_TABLES
 from ..models import RollupState
 
 # Running clocks that fell due since the last refresh: their days' stored facts still count them undecided.
@@ -67,8 +67,9 @@ def rollup_refresh(*, now: datetime.datetime | None = None, rebuild: bool = Fals
             cursor.execute("SELECT max(id) FROM dashboard_rollupinvalidation")
             (last_mark,) = cursor.fetchone()
             days = _every_day(cursor, zone, now)
-            cursor.execute("DELETE FROM dashboard_complaintday")
-            cursor.execute(REFRESH_SQL, {"days": days, "zone": zone, "as_of": now})
+            for facts in FACT_TABLES:
+                cursor.execute(f"DELETE FROM {facts.table}")  # noqa: S608 (the module's own table names)
+                cursor.execute(facts.refresh_sql(), {"days": days, "zone": zone, "as_of": now})
             cursor.execute("DELETE FROM dashboard_rollupinvalidation WHERE id <= %s", [last_mark or 0])
         else:
             cursor.execute(_MARK_FALLEN_DUE_SQL, {"since": state.refreshed_at, "now": now})
@@ -77,8 +78,9 @@ def rollup_refresh(*, now: datetime.datetime | None = None, rebuild: bool = Fals
             cursor.execute("SELECT id, (at AT TIME ZONE %s)::date FROM dashboard_rollupinvalidation", [zone])
             marks = cursor.fetchall()
             days = sorted({day for _id, day in marks})
-            cursor.execute("DELETE FROM dashboard_complaintday WHERE day = ANY(%s)", [days])
-            cursor.execute(REFRESH_SQL, {"days": days, "zone": zone, "as_of": now})
+            for facts in FACT_TABLES:
+                cursor.execute(f"DELETE FROM {facts.table} WHERE day = ANY(%s)", [days])  # noqa: S608
+                cursor.execute(facts.refresh_sql(), {"days": days, "zone": zone, "as_of": now})
             cursor.execute(
                 "DELETE FROM dashboard_rollupinvalidation WHERE id = ANY(%s)",
                 [[mark for mark, _day in marks]],

@@ -50,6 +50,8 @@ def _story_figures(march: Scope) -> dict:
         "by_department": [(row.key, row.current, row.previous) for row in volumes["by_department"]],
         "promises": figures.promises,
         "satisfaction": figures.satisfaction,
+        "courses": figures.hot_spots["courses"],
+        "instructors": figures.hot_spots["instructors"],
         "departments": figures.hot_spots["departments"],
         "rising": [(row.key, row.rise) for row in figures.hot_spots["rising_categories"]],
         "trends": figures.trends,
@@ -62,6 +64,7 @@ def test_the_figures_are_the_same_live_and_stored(story, march):
     live = _story_figures(march)
     assert live["new"] == {"current": 4, "previous": 1}
     assert live["promises"]["acknowledged_in_time"]["decided"] == 4
+    assert [(row["complaints"], row["per_100"]) for row in live["courses"]] == [(2, 50.0), (1, 10.0)]
 
     # when the facts are stored
     result = rollup_refresh(now=NOW)
@@ -117,6 +120,19 @@ def test_clocks_that_fall_due_after_the_refresh_are_counted_missed_until_the_nex
     stored = ComplaintDay.objects.get(day=datetime.date(2026, 3, 10))
     assert (stored.acknowledge_kept, stored.acknowledge_decided) == (0, 1)
     assert promise_figures(march, now=NOW) == figures
+
+
+def test_a_complaint_naming_another_course_moves_its_count_at_once(story, march):
+    rollup_refresh(now=NOW)
+    # when A names course X instead of Y after the refresh
+    Complaint.objects.filter(pk=story.a.pk).update(subject_course=story.course_x)
+    # then X has A, C and D over its 4 learners, and Y drops out of the ranking
+    courses = dashboard_figures(march, now=NOW).hot_spots["courses"]
+    assert [(row["id"], row["complaints"], row["per_100"]) for row in courses] == [
+        (story.course_x.pk, 3, 75.0)
+    ]
+    rollup_refresh(now=NOW)
+    assert dashboard_figures(march, now=NOW).hot_spots["courses"] == courses
 
 
 def test_a_refresh_with_nothing_changed_recomputes_no_day(story):
