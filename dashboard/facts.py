@@ -6,10 +6,14 @@ day, and the SLA clocks of the complaints filed that day (kept, decided, and a h
 to meet them). The figures of the dashboard are sums of fact rows, so a year of figures is a sum over a few
 hundred rows a day instead of a pass over every complaint and clock.
 
-The rollup table (``ComplaintDay``) stores the fact rows of every day as of its last refresh. Any change to
-a complaint, its clocks or its appeal marks the days it touches as stale (database triggers, see the
-migration), and until the next refresh those days are computed live from the complaints with the very same
-SQL, in the same statement that reads the rollup, so a figure is exact at any moment:
+A second, narrower table of facts (``SUBJECT_FACTS``) counts the complaints naming a course or an instructor,
+for the hot spots.
+
+The rollup tables (``ComplaintDay``, ``ComplaintSubjectDay``) store the fact rows of every day as of the last
+refresh (``dashboard.services.rollup_refresh``). Any change to a complaint, its clocks or its appeal marks the
+days it touches as stale (database triggers, see the migration), and until the next refresh those days are
+computed live from the complaints with the very same SQL, in the same statement that reads the stored rows, so
+a figure is exact at any moment:
 
     facts = rollup rows of days not stale
           + live rows of the stale days
