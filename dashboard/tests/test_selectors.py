@@ -4,7 +4,12 @@ import datetime
 from decimal import Decimal
 
 import pytest
+import time_machine
 
+from accounts.roles import Role
+from accounts.tests.factories import LearnerFactory, StaffFactory
+from complaints.models import Category, Severity
+from complaints.services import complaint_acknowledge, complaint_file
 from dashboard.selectors import (
     Period,
     Scope,
@@ -16,9 +21,10 @@ from dashboard.selectors import (
     satisfaction_figures,
     volume_figures,
 )
-from sla.models import Target
+from dashboard.services import rollup_refresh
+from sla.models import OfficeHours, SlaPolicy, Target, WorkCalendar
 
-from .conftest import MARCH, NOW
+from .conftest import MARCH, NOW, at
 
 pytestmark = pytest.mark.django_db
 
@@ -154,3 +160,48 @@ def test_trends_count_the_same_complaints(story, march):
     # per day: 03-02 A kept; 03-03 B late; 03-10 C missed; 03-20 D kept
     assert figures.trends["sla"]["acknowledged"] == [100.0, 0.0, 0.0, 100.0]
     assert figures.trends["sla"]["resolved"] == [100.0, 100.0, 0.0, 0.0]
+
+
+def test_acknowledgement_on_an_office_hours_calendar_counts_business_time_across_a_holiday(db):
+    # given office hours Monday to Friday 09:00–18:00 with the official Chinese calendar (National Day: 1–7
+    # October 2026) for general complaints
+    office = WorkCalendar.objects.create(
+        name="办公时间", round_the_clock=False, follows_official_calendar=True
+    )
+    for weekday in range(5):
+        OfficeHours.objects.create(
+            calendar=office, weekday=weekday, opens=datetime.time(9), closes=datetime.time(18)
+        )
+    SlaPolicy.objects.filter(severity=Severity.GENERAL, is_urgent=False).update(calendar=office)
+    service = Category.objects.get(code="service")
+    agent = StaffFactory(department=service.default_department, roles=[Role.AGENT])
+
+    # two complaints filed on Wednesday 30 September at 17:30: half an office hour that day, then the holiday,
+    # so the acknowledgement hour ends on Thursday 8 October at 09:30
+    def filed_and_acknowledged(acknowledged):
+        learner = LearnerFactory()
+        with time_machine.travel(at(2026, 9, 30, 17, 30), tick=False):
+            complaint = complaint_file(
+                actor=learner, complainant=learner, category=service, title="投诉", description="经过"
+            )
+        with time_machine.travel(acknowledged, tick=False):
+            return complaint_acknowledge(complaint=complaint, actor=agent)
+
+    kept = filed_and_acknowledged(at(2026, 10, 8, 9, 20))  # 183 h 50 min of wall time, in business time
+    late = filed_and_acknowledged(at(2026, 10, 8, 10, 0))
+    assert kept.clocks.get(target=Target.ACKNOWLEDGE).due_at == at(2026, 10, 8, 9, 30)
+    september = Scope(period=Period(datetime.date(2026, 9, 1), datetime.date(2026, 9, 30)))
+    now = at(2026, 10, 9, 12, 0)
+
+    live = promise_figures(september, now=now)
+    rollup_refresh(now=now)
+    stored = promise_figures(september, now=now)
+
+    # then one is kept and one late, though both took more than a week of wall time, read live or stored
+    assert (
+        late.clocks.get(target=Target.ACKNOWLEDGE).met_at > late.clocks.get(target=Target.ACKNOWLEDGE).due_at
+    )
+    for figures in (live, stored):
+        assert figures["acknowledged_in_time"] == {"current": 50.0, "previous": None, "kept": 1, "decided": 2}
+        # times are wall hours from filing: 183.83 h and 184.5 h → median 184.17
+        assert figures["acknowledge_median_hours"]["current"] == 184.17
