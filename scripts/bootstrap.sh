@@ -47,7 +47,7 @@ if [ ! -d node_modules ] || [ ! -f "$lock_stamp" ]; then
   touch "$lock_stamp"
 fi
 mkdir -p static/vendor
-cp node_modules/chart.js/dist/chart.umd.js static/vendor/chart.umd.js
+cp node_modules/chart.js/dist/chart.umd.js node_modules/chart.js/dist/chart.umd.js.map static/vendor/
 
 # A TrueType CJK font the Chinese PDF reports embed (ReportLab falls back to a CID font without it).
 if [ ! -f /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc ]; then
