@@ -7,11 +7,12 @@ stored). Every way must give the hand-worked answers of test_selectors.
 
 import datetime
 import io
+import threading
 
 import pytest
 import time_machine
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import translation
 
 from complaints.models import Complaint
@@ -244,3 +245,40 @@ def test_volumes_count_only_the_filtered_days_rows(story):
     assert volume_figures(phone, now=NOW)["open_now"] == 1
     teaching = Scope(period=MARCH, category_id=story.teaching.pk)
     assert volume_figures(teaching, now=NOW)["closed"] == {"current": 1, "previous": 0}
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_change_committed_while_a_refresh_runs_stays_marked_for_the_next(story, march):
+    rollup_refresh(now=NOW)
+    # given a committed change to D (rated 4), and a second change to D (rated 5) not yet committed
+    Complaint.objects.filter(pk=story.d.pk).update(satisfaction_rating=4)
+    changed, release, errors = threading.Event(), threading.Event(), []
+
+    def change_and_wait():
+        try:
+            with transaction.atomic():
+                Complaint.objects.filter(pk=story.d.pk).update(satisfaction_rating=5)
+                changed.set()
+                release.wait(timeout=30)
+        except Exception as error:  # a failure in the thread must fail the test
+            errors.append(error)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=change_and_wait)
+    thread.start()
+    assert changed.wait(timeout=30)
+
+    # when a refresh runs meanwhile, it stores the committed rating and clears the committed marks only
+    result = rollup_refresh(now=NOW)
+    assert result.days == 2
+    assert ComplaintDay.objects.get(day=datetime.date(2026, 3, 20)).rating_sum == 4
+    release.set()
+    thread.join(timeout=30)
+    assert not errors
+
+    # then the change committed after it keeps its marks, and counts at once: A 5 and D 5
+    assert RollupInvalidation.objects.exists()
+    assert satisfaction_figures(march, now=NOW)["average_rating"]["current"] == 5.0
+    rollup_refresh(now=NOW)
+    assert ComplaintDay.objects.get(day=datetime.date(2026, 3, 20)).rating_sum == 5
