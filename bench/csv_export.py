@@ -9,28 +9,12 @@ import subprocess
 import sys
 import time
 
-from million import ensure_million, say, setup_django
+from million import ensure_million, manager_client, say, setup_django
 
 
 def child() -> None:
     setup_django()
-    from django.contrib.auth.models import Group
-    from django.test import Client
-
-    from accounts.models import User
-    from accounts.roles import Role
-    from privacy.selectors import policy_version_current
-    from privacy.services import policy_accept
-
-    manager, _created = User.objects.get_or_create(
-        email="bench-manager@bench.invalid", defaults={"display_name": "基准经理", "is_staff": True}
-    )
-    manager.groups.add(Group.objects.get(name=Role.MANAGER))
-    current = policy_version_current()
-    if current is not None and not current.consents.filter(user=manager).exists():
-        policy_accept(user=manager, policy_version=current)
-    client = Client()
-    client.force_login(manager)
+    client = manager_client()
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     started = time.perf_counter()
     response = client.get("/dashboard/complaints.csv", {"from": "2025-01-01", "to": "2026-12-31"})

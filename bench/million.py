@@ -119,6 +119,28 @@ WHERE c.reference LIKE 'TS-1999-%%'
 """
 
 
+def manager_client():
+    """A test client logged in as the benchmark's manager (created once, the privacy policy accepted)."""
+    from django.contrib.auth.models import Group
+    from django.test import Client
+
+    from accounts.models import User
+    from accounts.roles import Role
+    from privacy.selectors import policy_version_current
+    from privacy.services import policy_accept
+
+    manager, _created = User.objects.get_or_create(
+        email="bench-manager@bench.invalid", defaults={"display_name": "基准经理", "is_staff": True}
+    )
+    manager.groups.add(Group.objects.get(name=Role.MANAGER))
+    current = policy_version_current()
+    if current is not None and not current.consents.filter(user=manager).exists():
+        policy_accept(user=manager, policy_version=current)
+    client = Client()
+    client.force_login(manager)
+    return client
+
+
 # The dashboard's triggers that mark changed days stale (dashboard/migrations/0003).
 TRIGGERS = (
     ("complaints_complaint", "dashboard_complaint_written"),

@@ -58,8 +58,8 @@ class ReportRun(models.Model):
         return f"{self.period_first} – {self.period_last}"
 
 
-class ComplaintDay(models.Model):
-    """The stored daily facts of one (day, department, category, channel), as of the rollup's refresh.
+class DailyFacts(models.Model):
+    """The key every stored daily fact has: a local day, and the complaints' department, category, channel.
 
     Derived data: ``dashboard.facts`` defines every column, ``dashboard.services.rollup_refresh`` writes the
     rows, and the dashboard reads them for the days that have not changed since (see ``dashboard.facts``).
@@ -73,6 +73,13 @@ class ComplaintDay(models.Model):
         "complaints.Category", verbose_name=_("category"), on_delete=models.CASCADE, related_name="+"
     )
     channel = models.CharField(_("channel"), max_length=20)
+
+    class Meta:
+        abstract = True
+
+
+class ComplaintDay(DailyFacts):
+    """The stored daily facts of one (day, department, category, channel), as of the last refresh."""
 
     class Meta:
         verbose_name = _("daily complaint figures")
@@ -95,18 +102,10 @@ for _column in FACT_COLUMNS:
     ComplaintDay.add_to_class(_column, models.IntegerField(default=0))
 
 
-class ComplaintSubjectDay(models.Model):
+class ComplaintSubjectDay(DailyFacts):
     """The stored number of complaints filed on one day naming one course and/or instructor, per department,
     category and channel: the hot spots' counts (see ``dashboard.facts.SUBJECT_FACTS``)."""
 
-    day = models.DateField(_("day"))
-    department = models.ForeignKey(
-        "accounts.Department", verbose_name=_("department"), on_delete=models.CASCADE, related_name="+"
-    )
-    category = models.ForeignKey(
-        "complaints.Category", verbose_name=_("category"), on_delete=models.CASCADE, related_name="+"
-    )
-    channel = models.CharField(_("channel"), max_length=20)
     subject_course = models.ForeignKey(
         "courses.Course", verbose_name=_("course"), on_delete=models.CASCADE, null=True, related_name="+"
     )

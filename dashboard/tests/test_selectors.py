@@ -22,7 +22,8 @@ from dashboard.selectors import (
     volume_figures,
 )
 from dashboard.services import rollup_refresh
-from sla.models import OfficeHours, SlaPolicy, Target, WorkCalendar
+from sla.models import SlaPolicy, Target
+from sla.tests.factories import WorkCalendarFactory
 
 from .conftest import MARCH, NOW, at
 
@@ -165,13 +166,7 @@ def test_trends_count_the_same_complaints(story, march):
 def test_acknowledgement_on_an_office_hours_calendar_counts_business_time_across_a_holiday(db):
     # given office hours Monday to Friday 09:00–18:00 with the official Chinese calendar (National Day: 1–7
     # October 2026) for general complaints
-    office = WorkCalendar.objects.create(
-        name="办公时间", round_the_clock=False, follows_official_calendar=True
-    )
-    for weekday in range(5):
-        OfficeHours.objects.create(
-            calendar=office, weekday=weekday, opens=datetime.time(9), closes=datetime.time(18)
-        )
+    office = WorkCalendarFactory(office_hours=True)
     SlaPolicy.objects.filter(severity=Severity.GENERAL, is_urgent=False).update(calendar=office)
     service = Category.objects.get(code="service")
     agent = StaffFactory(department=service.default_department, roles=[Role.AGENT])

@@ -20,7 +20,8 @@ from complaints.services import (
     complaint_start_investigation,
     complaint_withdraw,
 )
-from sla.models import CalendarDate, Clock, OfficeHours, SlaPolicy, Target, WorkCalendar
+from sla.models import CalendarDate, Clock, SlaPolicy, Target
+from sla.tests.factories import WorkCalendarFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -117,13 +118,7 @@ def test_pause_and_resume_move_the_due_time_by_the_paused_span(category, agent):
 
 
 def test_office_hours_calendar_skips_nights_holidays_and_closed_days_and_runs_on_make_up_days(category):
-    office = WorkCalendar.objects.create(
-        name="办公时间", round_the_clock=False, follows_official_calendar=True
-    )
-    for weekday in range(5):
-        OfficeHours.objects.create(
-            calendar=office, weekday=weekday, opens=datetime.time(9), closes=datetime.time(18)
-        )
+    office = WorkCalendarFactory(office_hours=True)
     # the institution also closes on Thursday 8 October 2026, a working day on the official calendar
     CalendarDate.objects.create(
         calendar=office, date=datetime.date(2026, 10, 8), kind=CalendarDate.Kind.CLOSED
