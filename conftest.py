@@ -28,6 +28,17 @@ def reseed_migration_data() -> None:
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """Start every test in the default language: a request in English leaves it active in the thread."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _migration_data_in_transactional_tests(request):
     marker = request.node.get_closest_marker("django_db")
     transactional = bool(marker and marker.kwargs.get("transaction")) or any(
