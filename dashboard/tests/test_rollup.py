@@ -247,7 +247,7 @@ def test_volumes_count_only_the_filtered_days_rows(story):
     assert volume_figures(teaching, now=NOW)["closed"] == {"current": 1, "previous": 0}
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_a_change_committed_while_a_refresh_runs_stays_marked_for_the_next(story, march):
     rollup_refresh(now=NOW)
     # given a committed change to D (rated 4), and a second change to D (rated 5) not yet committed
