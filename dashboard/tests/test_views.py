@@ -11,6 +11,7 @@ from django.urls import reverse
 from accounts.roles import Role
 from accounts.tests.factories import LearnerFactory, StaffFactory
 from dashboard.exports import BOM
+from dashboard.selectors import figures as figures_module
 
 from .conftest import NOW
 
@@ -120,3 +121,20 @@ def test_the_page_costs_a_fixed_number_of_queries(story, django_assert_num_queri
     # instructors, then 3 rankings), 1 improvement, 1 trend
     with time_machine.travel(NOW, tick=False), django_assert_num_queries(22):
         client.get(PAGE, MARCH_QUERY)
+
+
+def test_the_page_and_the_api_say_when_the_times_are_estimated(story, monkeypatch):
+    client = client_for(Role.MANAGER)
+    with time_machine.travel(NOW, tick=False):
+        exact_page = client.get(PAGE, MARCH_QUERY).text
+        exact_api = client.get(API, MARCH_QUERY).json()
+        # when the period holds more complaints than the exact limit
+        monkeypatch.setattr(figures_module, "EXACT_PERCENTILES_UP_TO", 1)
+        estimated_page = client.get(PAGE, MARCH_QUERY).text
+        estimated_api = client.get(API, MARCH_QUERY).json()
+    assert 'id="percentiles-estimated"' not in exact_page
+    assert exact_api["promises"]["percentiles_estimated"] is False
+    assert 'id="percentiles-estimated"' in estimated_page
+    assert estimated_api["promises"]["percentiles_estimated"] is True
+    # the shares stay the same, exact
+    assert estimated_api["promises"]["acknowledged_in_time"] == exact_api["promises"]["acknowledged_in_time"]
