@@ -4,7 +4,8 @@ A scope is a period (whole days in the institution's time zone) with optional de
 filters. Each figure comes with the same figure for the previous period of the same length, except figures
 that describe the present moment (open now, overdue now, improvement actions open).
 
-``figures`` sums the daily facts (``dashboard.facts``); ``live`` reads small tables and indexes directly.
+``figures`` sums the daily facts (``dashboard.facts``), ``timings`` gives the median and 90th-percentile
+times, and ``live`` reads small tables and indexes directly.
 """
 
 import datetime
