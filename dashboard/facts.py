@@ -28,8 +28,9 @@ the one meaning of "acknowledged within 1 hour", "answered within 24 hours" and 
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from complaints.models import Severity
+from complaints.models import Appeal, Severity
 from complaints.states import TERMINAL_STATES
+from sla.models import Target
 
 # Histogram edges of the time from a clock's start to its meeting, in minutes (bucket i holds times from edge
 # i-1 up to edge i; the last bucket everything from the last edge on).
@@ -39,9 +40,13 @@ RESPONSE_EDGES = tuple(hours * 60 for hours in HOUR_EDGES)
 
 # (name used in column names, clock target, edges in minutes)
 HISTOGRAMS = (
-    ("acknowledge", "acknowledge", ACKNOWLEDGE_EDGES),
-    ("respond", "first_response", RESPONSE_EDGES),
-    ("resolve", "resolution", RESPONSE_EDGES),
+    ("acknowledge", Target.ACKNOWLEDGE.value, ACKNOWLEDGE_EDGES),
+    ("respond", Target.FIRST_RESPONSE.value, RESPONSE_EDGES),
+    ("resolve", Target.RESOLUTION.value, RESPONSE_EDGES),
+)
+# The targets as SQL literals.
+ACKNOWLEDGE, FIRST_RESPONSE, RESOLUTION = (
+    f"'{target.value}'" for target in (Target.ACKNOWLEDGE, Target.FIRST_RESPONSE, Target.RESOLUTION)
 )
 
 
@@ -66,9 +71,10 @@ COMPLAINT_FACTS = {
     "satisfied": "(c.satisfaction_rating IS NOT NULL AND c.satisfaction_rating >= 4)::int",
     "answered": "(c.first_responded_at IS NOT NULL)::int",
     "appealed": "(a.id IS NOT NULL)::int",
-    "appeal_pending": "(a.decision IS NOT NULL AND a.decision = 'pending')::int",
-    "appeal_revised": "(a.decision IS NOT NULL AND a.decision = 'revised')::int",
-    "appeal_upheld": "(a.decision IS NOT NULL AND a.decision = 'upheld')::int",
+    **{
+        f"appeal_{decision.value}": f"(a.decision IS NOT NULL AND a.decision = '{decision.value}')::int"
+        for decision in Appeal.Decision
+    },
 }
 
 # Facts of a complaint closed on the day.
@@ -76,12 +82,12 @@ CLOSED_FACTS = {"closed": "1"}
 
 # Facts of a clock of a complaint filed on the day (ck: the clock; k: its state, from CLOCK_STATE).
 CLOCK_FACTS = {
-    "acknowledge_kept": "(ck.target = 'acknowledge' AND k.kept)::int",
-    "acknowledge_decided": "(ck.target = 'acknowledge' AND (k.kept OR k.missed))::int",
-    "urgent_kept": f"(ck.target = 'first_response' AND {URGENT_OR_MAJOR} AND k.kept)::int",
-    "urgent_decided": f"(ck.target = 'first_response' AND {URGENT_OR_MAJOR} AND (k.kept OR k.missed))::int",
-    "resolve_kept": "(ck.target = 'resolution' AND k.kept)::int",
-    "resolve_decided": "(ck.target = 'resolution' AND (k.kept OR k.missed))::int",
+    "acknowledge_kept": f"(ck.target = {ACKNOWLEDGE} AND k.kept)::int",
+    "acknowledge_decided": f"(ck.target = {ACKNOWLEDGE} AND (k.kept OR k.missed))::int",
+    "urgent_kept": f"(ck.target = {FIRST_RESPONSE} AND {URGENT_OR_MAJOR} AND k.kept)::int",
+    "urgent_decided": f"(ck.target = {FIRST_RESPONSE} AND {URGENT_OR_MAJOR} AND (k.kept OR k.missed))::int",
+    "resolve_kept": f"(ck.target = {RESOLUTION} AND k.kept)::int",
+    "resolve_decided": f"(ck.target = {RESOLUTION} AND (k.kept OR k.missed))::int",
 }
 for _name, _target, _edges in HISTOGRAMS:
     for _index, _column in enumerate(histogram_columns(_name, _edges)):
@@ -91,9 +97,9 @@ for _name, _target, _edges in HISTOGRAMS:
 
 # Facts of a running clock that fell due after the rollup's refresh: one more decided (missed) clock.
 FALLEN_DUE_FACTS = {
-    "acknowledge_decided": "(ck.target = 'acknowledge')::int",
-    "urgent_decided": f"(ck.target = 'first_response' AND {URGENT_OR_MAJOR})::int",
-    "resolve_decided": "(ck.target = 'resolution')::int",
+    "acknowledge_decided": f"(ck.target = {ACKNOWLEDGE})::int",
+    "urgent_decided": f"(ck.target = {FIRST_RESPONSE} AND {URGENT_OR_MAJOR})::int",
+    "resolve_decided": f"(ck.target = {RESOLUTION})::int",
 }
 
 FACT_COLUMNS: tuple[str, ...] = tuple(dict.fromkeys([*COMPLAINT_FACTS, *CLOSED_FACTS, *CLOCK_FACTS]))
@@ -112,7 +118,7 @@ CROSS JOIN LATERAL (SELECT
       OR (ck.met_at IS NULL AND ck.cancelled_at IS NOT NULL AND ck.cancelled_at > ck.due_at) AS missed,
     CASE WHEN ck.met_at IS NOT NULL THEN width_bucket(
         EXTRACT(EPOCH FROM ck.met_at - ck.started_at) / 60.0,
-        CASE ck.target WHEN 'acknowledge' THEN {_edges_array(ACKNOWLEDGE_EDGES)}
+        CASE ck.target WHEN {ACKNOWLEDGE} THEN {_edges_array(ACKNOWLEDGE_EDGES)}
                        ELSE {_edges_array(RESPONSE_EDGES)} END)
     END AS bucket
 ) AS k"""
