@@ -201,7 +201,15 @@ class DueFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         bounds = self.bounds(self.value())
-        return queryset.filter(due_between(*bounds)) if bounds else queryset
+        if bounds is None:
+            return queryset
+        start, end = bounds
+        queryset = queryset.filter(due_between(start, end))
+        if start is not None:
+            # "Due soon" is about the nearest clock, as the rows are: a complaint with a clock overdue
+            # already is overdue, whatever else falls due within the hour.
+            queryset = queryset.exclude(due_between(None, start))
+        return queryset
 
 
 class FlagFilter(admin.SimpleListFilter):

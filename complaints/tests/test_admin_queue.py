@@ -210,6 +210,27 @@ def test_queue_filters(dept_agent, dept_supervisor, category, query, expected):
     assert {names[reference] for reference in listed(page)} == expected
 
 
+def test_due_soon_counts_and_lists_the_same_complaints_those_whose_nearest_clock_is_due_within_the_hour(
+    dept_agent, category
+):
+    # given one complaint due in 40 minutes, and one whose next clock is due in 40 minutes but whose
+    # acknowledgement is already overdue (its nearest clock: overdue, not "due soon")
+    soon = ComplaintFactory(category=category)
+    start_clock(soon, due_in=datetime.timedelta(minutes=40))
+    already_overdue = ComplaintFactory(category=category)
+    start_clock(already_overdue, due_in=-datetime.timedelta(hours=2))
+    start_clock(already_overdue, due_in=datetime.timedelta(minutes=40), target=Target.FIRST_RESPONSE)
+
+    # when the agent filters "due within an hour"
+    page = logged_in(dept_agent).get(QUEUE, {"due": "soon"})
+
+    # then the count and the rows agree: the complaint due soon alone; the other one is under "overdue"
+    assert listed(page) == [soon.reference]
+    assert page.context["cl"].result_count == 1
+    overdue = logged_in(dept_agent).get(QUEUE, {"due": "overdue"})
+    assert listed(overdue) == [already_overdue.reference]
+
+
 def test_my_department_filter_leaves_out_what_a_leader_sees_elsewhere(leader, dept_agent, category):
     leader.department = dept_agent.department
     leader.save()
