@@ -194,16 +194,11 @@ def volume_figures(
     (open_now,) = fact_query(
         scope, keys={}, columns=["open"], where="f.open > 0", days=None, now=now, built=sums.built
     )
+    filed_by_severity = {severity: sums.total(f"filed_{severity.value}") for severity in Severity}
     by_severity = [
-        Breakdown(
-            severity.value,
-            str(severity.label),
-            sums.total(f"filed_{severity.value}")["current"],
-            sums.total(f"filed_{severity.value}")["previous"],
-        )
-        for severity in Severity
-        if sums.total(f"filed_{severity.value}")["current"]
-        or sums.total(f"filed_{severity.value}")["previous"]
+        Breakdown(severity.value, str(severity.label), filed["current"], filed["previous"])
+        for severity, filed in filed_by_severity.items()
+        if filed["current"] or filed["previous"]
     ]
     by_severity.sort(key=lambda row: (-row.current, row.key))
     return {

@@ -1,7 +1,9 @@
-"""The figures read live from their own tables: overdue now, hot spots, improvement actions.
+"""Overdue now, hot spots and improvement actions.
 
-These tables are small beside the complaints (improvement actions), or the query reads an index
-of a few rows (clocks overdue now, complaints about one course), so they need no stored daily facts.
+Overdue clocks are read along the index of running clocks by due time, and improvement actions from their
+own small table. The hot spots take their complaint counts from the daily facts (departments from the
+same sums as the volumes, courses and instructors from ``SUBJECT_FACTS``) and count enrolled learners from
+the enrolments.
 """
 
 import datetime

@@ -46,6 +46,19 @@ def _every_day(cursor, zone: str, now: datetime.datetime) -> list[datetime.date]
     return [row[0] for row in cursor.fetchall()]
 
 
+def _store(
+    cursor, days: list[datetime.date], *, zone: str, now: datetime.datetime, replace_every_day: bool
+) -> None:
+    """Replace the stored facts of ``days`` (of every day, when ``replace_every_day``) in each fact table."""
+    for facts in FACT_TABLES:
+        # The table names are the module's own constants.
+        if replace_every_day:
+            cursor.execute(f"DELETE FROM {facts.table}")  # noqa: S608
+        else:
+            cursor.execute(f"DELETE FROM {facts.table} WHERE day = ANY(%s)", [days])  # noqa: S608
+        cursor.execute(facts.refresh_sql(), {"days": days, "zone": zone, "as_of": now})
+
+
 @transaction.atomic
 def rollup_refresh(*, now: datetime.datetime | None = None, rebuild: bool = False) -> RollupRefresh:
     """Recompute the stored facts of every stale day (of every day when rebuilding) as of ``now``.
@@ -67,9 +80,7 @@ def rollup_refresh(*, now: datetime.datetime | None = None, rebuild: bool = Fals
             cursor.execute("SELECT max(id) FROM dashboard_rollupinvalidation")
             (last_mark,) = cursor.fetchone()
             days = _every_day(cursor, zone, now)
-            for facts in FACT_TABLES:
-                cursor.execute(f"DELETE FROM {facts.table}")  # noqa: S608 (the module's own table names)
-                cursor.execute(facts.refresh_sql(), {"days": days, "zone": zone, "as_of": now})
+            _store(cursor, days, zone=zone, now=now, replace_every_day=True)
             cursor.execute("DELETE FROM dashboard_rollupinvalidation WHERE id <= %s", [last_mark or 0])
         else:
             cursor.execute(_MARK_FALLEN_DUE_SQL, {"since": state.refreshed_at, "now": now})
@@ -78,9 +89,7 @@ def rollup_refresh(*, now: datetime.datetime | None = None, rebuild: bool = Fals
             cursor.execute("SELECT id, (at AT TIME ZONE %s)::date FROM dashboard_rollupinvalidation", [zone])
             marks = cursor.fetchall()
             days = sorted({day for _id, day in marks})
-            for facts in FACT_TABLES:
-                cursor.execute(f"DELETE FROM {facts.table} WHERE day = ANY(%s)", [days])  # noqa: S608
-                cursor.execute(facts.refresh_sql(), {"days": days, "zone": zone, "as_of": now})
+            _store(cursor, days, zone=zone, now=now, replace_every_day=False)
             cursor.execute(
                 "DELETE FROM dashboard_rollupinvalidation WHERE id = ANY(%s)",
                 [[mark for mark, _day in marks]],
