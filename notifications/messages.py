@@ -45,7 +45,7 @@ NOTICE_TEXTS: dict[str, NoticeTexts] = {
             "Our staff have logged your complaint under the reference %(reference)s. A member of staff "
             "will take it on within one hour; you can follow it and add evidence on the complaint's page."
         ),
-        sms=pgettext_lazy("sms", "Your complaint has been logged as %(reference)s. We will take it on soon."),
+        sms=pgettext_lazy("sms", "Your complaint was logged as %(reference)s. We will take it on soon."),
         title=_("Complaint %(reference)s received"),
     ),
     "complaint_acknowledged": NoticeTexts(
