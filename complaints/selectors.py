@@ -6,11 +6,16 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
+from accounts.roles import Role
+from accounts.validators import normalize_cn_mobile
 from privacy import policy
 
 from .models import Complaint, ComplaintEvent, ComplaintRules
+from .services.filing import may_log_on_behalf
 from .services.guards import is_party
 from .states import State
+
+COMPLAINANT_ROLES = (Role.LEARNER, Role.PARENT)
 
 
 def _complaints() -> QuerySet[Complaint]:
@@ -68,3 +73,31 @@ def complaints_due_for_auto_close(*, now: datetime.datetime | None = None) -> Qu
     days = ComplaintRules.load().auto_close_days
     cutoff = (now or timezone.now()) - datetime.timedelta(days=days)
     return Complaint.objects.filter(state=State.RESPONDED, responded_at__lte=cutoff).order_by("responded_at")
+
+
+def complainant_candidates() -> QuerySet[User]:
+    """Return the people a complaint can be filed by: active learners and parents."""
+    in_roles = User.groups.through.objects.filter(group__name__in=[str(role) for role in COMPLAINANT_ROLES])
+    return User.objects.filter(is_active=True, pk__in=in_roles.values("user_id"))
+
+
+def complainant_search(*, actor: User, term: str, limit: int) -> list[User]:
+    """Find learners and parents for staff logging a complaint on their behalf; none for anyone else.
+
+    A term with "@" is an e-mail address, matched exactly; an 11-digit mainland mobile number is matched
+    through its blind index (the encrypted numbers are never read to search); anything else is part of a
+    name. Returns at most ``limit + 1`` people, ordered by name, with their roles loaded, so the caller can
+    tell that there are more than ``limit``.
+    """
+    if not may_log_on_behalf(actor):
+        return []
+    term = term.strip()
+    people = complainant_candidates()
+    mobile = normalize_cn_mobile(term)
+    if mobile.isdigit():
+        people = people.filter(mobile_index=User._meta.get_field("mobile_index").index_for(mobile))
+    elif "@" in term:
+        people = people.filter(email=User.objects.normalize_email(term))
+    else:
+        people = people.filter(display_name__icontains=term)
+    return list(people.prefetch_related("groups").order_by("display_name", "pk")[: limit + 1])

@@ -39,6 +39,15 @@ class RenderedNotice:
 # Translators: the SMS texts (pgettext context "sms") must stay within 70 Chinese characters including the
 # reference, so that each goes out as one message.
 NOTICE_TEXTS: dict[str, NoticeTexts] = {
+    "complaint_received": NoticeTexts(
+        subject=_("Complaint %(reference)s has been received"),
+        body=_(
+            "Our staff have logged your complaint under the reference %(reference)s. A member of staff "
+            "will take it on within one hour; you can follow it and add evidence on the complaint's page."
+        ),
+        sms=pgettext_lazy("sms", "Your complaint was logged as %(reference)s. We will take it on soon."),
+        title=_("Complaint %(reference)s received"),
+    ),
     "complaint_acknowledged": NoticeTexts(
         subject=_("Complaint %(reference)s has been acknowledged"),
         body=_(

@@ -113,6 +113,39 @@ def access_log_record(
     )
 
 
+def access_log_record_people(
+    *,
+    actor: User,
+    subjects: Iterable[User],
+    fields: Iterable[str],
+    channel: AccessLogEntry.Channel,
+    screen: str,
+    reason: str = "",
+) -> list[AccessLogEntry]:
+    """Write one access-log row per person whose account record a staff member read in a list, in one query.
+
+    For the people a search shows; each row names the person's own record. The actor's own record is not
+    logged. The rows can never be changed or deleted afterwards.
+    """
+    content_type = ContentType.objects.get_for_model(User)
+    fields = list(fields)
+    entries = [
+        AccessLogEntry(
+            actor=actor,
+            subject=subject,
+            content_type=content_type,
+            object_id=str(subject.pk),
+            fields=fields,
+            channel=channel,
+            screen=screen[:120],
+            reason=reason[:300],
+        )
+        for subject in dict.fromkeys(subjects)
+        if subject.pk != actor.pk
+    ]
+    return AccessLogEntry.objects.bulk_create(entries) if entries else []
+
+
 def personal_data_export(*, user: User) -> bytes:
     """Return a ZIP holding one JSON file with everything the platform keeps about the user."""
     document = {

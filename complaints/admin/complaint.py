@@ -43,6 +43,7 @@ from complaints.services.guards import HANDLING_ROLES
 from privacy.admin import PersonalDataAdminMixin
 
 from . import forms
+from .intake import IntakeAdminMixin
 from .queue import QueueAdminMixin
 from .records import AffectedLearnerInline, AttachmentInline, RemedyInline
 
@@ -134,7 +135,7 @@ def _roles(request: HttpRequest) -> frozenset[str]:
 
 
 @admin.register(Complaint)
-class ComplaintAdmin(PersonalDataAdminMixin, QueueAdminMixin, admin.ModelAdmin):
+class ComplaintAdmin(PersonalDataAdminMixin, QueueAdminMixin, IntakeAdminMixin, admin.ModelAdmin):
     change_form_template = "admin/complaints/complaint/workspace.html"
     personal_data_fields = ("display_name", "email", "mobile")
     actions = ["claim", "assign", "request_information", "respond"]

@@ -17,7 +17,7 @@ from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.sql.where import AND
 from django.utils import timezone
 from django.utils.functional import cached_property
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -225,12 +225,21 @@ class FlagFilter(admin.SimpleListFilter):
         return queryset.filter(**{field: True}) if field else queryset
 
 
+# The flags a queue row names: the marker's class, the complaint's field, and the words shown.
+QUEUE_MARKERS = (
+    ("urgent", "is_urgent", gettext_lazy("Urgent")),
+    ("legal", "legal_flag", gettext_lazy("Legal")),
+    ("safety", "safety_flag", gettext_lazy("Safety")),
+)
+
+
 class QueueAdminMixin:
     """The changelist half of the complaint admin."""
 
     list_display = [
         "reference",
         "title",
+        "markers",
         "category",
         "severity",
         "state",
@@ -298,6 +307,17 @@ class QueueAdminMixin:
         else:
             people = User.objects.filter(display_name__icontains=term).values("pk")
         return queryset.filter(complainant__in=people), False
+
+    @admin.display(description=gettext_lazy("flags"), empty_value="")
+    def markers(self, complaint: Complaint):
+        """Name each flag the complaint carries in words, so that it reads without its colour."""
+        shown = [(name, label) for name, field, label in QUEUE_MARKERS if getattr(complaint, field)]
+        if not shown:
+            return None
+        return format_html(
+            '<ul class="queue-markers">{}</ul>',
+            format_html_join("", '<li class="queue-marker queue-marker-{}">{}</li>', shown),
+        )
 
     @admin.display(description=gettext_lazy("next due"), ordering="next_due")
     def due_countdown(self, complaint: Complaint):

@@ -28,9 +28,18 @@ from sla.services import clocks_sync
 
 from .evidence import evidence_check, evidence_discard, evidence_store
 from .guards import event_add, has_any_role, is_party, require_staff_change, require_text
+from .notices import NoticeKind, notify_complainant
 from .references import reference_allocate
 
+# Staff who log complaints received by phone, counter, letter, e-mail or WeChat on the complainant's behalf.
 INTAKE_ROLES = frozenset({Role.AGENT, Role.SUPERVISOR, Role.MANAGER, Role.LEADERSHIP})
+# The channels staff log; the web and the app are the complainants' own.
+STAFF_CHANNELS = tuple(channel for channel in Channel if channel not in SELF_SERVICE_CHANNELS)
+
+
+def may_log_on_behalf(user: User) -> bool:
+    """Say whether the user may log a complaint received through another channel in someone's name."""
+    return bool(user.is_authenticated and user.is_active and has_any_role(user, INTAKE_ROLES))
 
 
 def _resolve_learner(*, complainant: User, learner: User | None) -> User:
@@ -62,7 +71,7 @@ def _check_filer(*, actor: User, complainant: User, channel: str) -> None:
         if actor != complainant:
             raise ComplaintPermissionDenied(_("Online complaints are filed by the complainants themselves."))
         return
-    if not (actor.is_active and has_any_role(actor, INTAKE_ROLES)):
+    if not may_log_on_behalf(actor):
         raise RuleViolation(
             _("Complaints received by phone, e-mail, counter, WeChat or letter are logged by staff."),
             code="channel_needs_staff",
@@ -99,9 +108,11 @@ def complaint_file(
     Requires an active category; a learner filing for themselves or a parent for their ward; the complainant
     as actor on the web and app, a staff member otherwise; evidence files that pass ``evidence_check``.
     Raises RuleViolation, InvalidEvidence or ComplaintPermissionDenied, and then writes nothing: no complaint,
-    no reference number used, no file. Causes a reference number, the complaint routed to its category's
-    department with the category's severity (major for a group complaint), its affected learners, the
-    "submitted" event and an event for the evidence.
+    no reference number used, no file, no notice. Causes a reference number, the complaint routed to its
+    category's department with the category's severity (major for a group complaint), its affected learners,
+    the "submitted" event (by the actor: the staff member who logged it, for the other channels) and an event
+    for the evidence. A complaint staff logged also causes a notice of receipt to the complainant, who was not
+    at the screen that shows the new reference number.
     """
     title = require_text(title, field="title")
     description = require_text(description, field="description")
@@ -158,6 +169,8 @@ def complaint_file(
             )
             _record_evidence(complaint=complaint, checked=checked, actor=actor, stored_names=stored_names)
             clocks_sync(complaint=complaint)
+            if channel not in SELF_SERVICE_CHANNELS:
+                notify_complainant(complaint, NoticeKind.RECEIVED)
     except BaseException:
         evidence_discard(stored_names)
         raise

@@ -11,6 +11,7 @@ from notifications.services import notification_enqueue
 
 
 class NoticeKind(StrEnum):
+    RECEIVED = "complaint_received"
     ACKNOWLEDGED = "complaint_acknowledged"
     PUBLIC_REPLY = "complaint_public_reply"
     INFORMATION_REQUESTED = "complaint_information_requested"

@@ -1,6 +1,7 @@
 """The staff queue in the admin: order by due time, filters, search, roles, and a fixed number of queries."""
 
 import datetime
+import re
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
@@ -284,7 +285,13 @@ def test_the_queue_costs_the_same_queries_for_one_row_and_fifty(
     dept_agent, category, rows, django_assert_num_queries
 ):
     for number in range(rows):
-        complaint = ComplaintFactory(category=category, acknowledged=True)
+        complaint = ComplaintFactory(
+            category=category,
+            acknowledged=True,
+            is_urgent=number % 2 == 0,
+            legal_flag=number % 3 == 0,
+            safety_flag=number % 5 == 0,
+        )
         if number % 2 == 0:
             start_clock(complaint, due_in=datetime.timedelta(hours=number + 1))
     client = logged_in(dept_agent)
@@ -296,6 +303,41 @@ def test_the_queue_costs_the_same_queries_for_one_row_and_fifty(
         page = client.get(QUEUE)
 
     assert len(page.context["cl"].result_list) == rows
+    assert page.text.count('class="queue-marker queue-marker-urgent"') == (rows + 1) // 2
+
+
+def marker_cell(page, complaint: Complaint) -> str:
+    """The words in the flags cell of the complaint's row, as a screen reader reads them."""
+    row = re.search(rf"<tr[^>]*>(?:(?!</tr>).)*?{complaint.reference}(?:(?!</tr>).)*</tr>", page.text, re.S)
+    assert row, complaint.reference
+    cell = re.search(r'<td class="field-markers">(.*?)</td>', row.group(0), re.S)
+    return " ".join(re.sub(r"<[^>]+>", " ", cell.group(1)).split())
+
+
+def test_each_row_names_its_urgent_legal_and_safety_flags_in_words(dept_agent, category):
+    plain = ComplaintFactory(category=category)
+    urgent = ComplaintFactory(category=category, is_urgent=True)
+    legal = ComplaintFactory(category=category, legal_flag=True)
+    everything = ComplaintFactory(category=category, is_urgent=True, legal_flag=True, safety_flag=True)
+
+    page = logged_in(dept_agent).get(QUEUE)
+
+    assert '<th scope="col" class="column-markers">' in page.text
+    assert marker_cell(page, plain) == ""
+    assert marker_cell(page, urgent) == "紧急"
+    assert marker_cell(page, legal) == "法律"
+    assert marker_cell(page, everything) == "紧急 法律 安全"
+    assert page.text.count('<li class="queue-marker queue-marker-safety">安全</li>') == 1
+
+
+def test_the_flag_markers_follow_the_readers_language(dept_agent, category):
+    dept_agent.preferred_language = "en"
+    dept_agent.save(update_fields=["preferred_language"])
+    flagged = ComplaintFactory(category=category, is_urgent=True, safety_flag=True)
+
+    page = logged_in(dept_agent).get(QUEUE)
+
+    assert marker_cell(page, flagged) == "Urgent Safety"
 
 
 def test_the_queue_never_counts_the_whole_table(dept_agent, category):

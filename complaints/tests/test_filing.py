@@ -20,7 +20,13 @@ from complaints.models import (
     ReferenceCounter,
     Severity,
 )
-from complaints.services import complaint_add_affected_learners, complaint_file, reference_allocate
+from complaints.services import (
+    NoticeKind,
+    complaint_add_affected_learners,
+    complaint_file,
+    reference_allocate,
+)
+from complaints.services.filing import may_log_on_behalf
 from complaints.states import State
 from notifications.models import Notification
 
@@ -91,6 +97,62 @@ def test_staff_log_a_phone_complaint_on_a_learners_behalf(learner, category, dep
     assert complaint.complainant == learner
     assert complaint.channel == Channel.PHONE
     assert complaint.events.get().actor == dept_agent
+
+
+def test_a_complaint_staff_logged_sends_the_complainant_a_notice_of_receipt(category, dept_agent):
+    guardianship = GuardianshipFactory()
+    parent, child = guardianship.guardian, guardianship.learner
+
+    complaint = file_for(parent, category, actor=dept_agent, channel=Channel.LETTER, learner=child)
+
+    notices = Notification.objects.values_list("recipient_id", "kind", "context")
+    assert {(recipient, kind) for recipient, kind, _context in notices} == {(parent.pk, NoticeKind.RECEIVED)}
+    assert all(context == {"reference": complaint.reference} for _recipient, _kind, context in notices)
+
+
+def test_a_refused_staff_logging_queues_no_notice(learner, category, dept_agent):
+    with pytest.raises(RuleViolation):
+        file_for(learner, category, actor=dept_agent, channel=Channel.PHONE, subject_staff=LearnerFactory())
+
+    assert not Complaint.objects.exists()
+    assert not Notification.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "role, allowed",
+    [
+        (Role.AGENT, True),
+        (Role.SUPERVISOR, True),
+        (Role.MANAGER, True),
+        (Role.LEADERSHIP, True),
+        (Role.LEGAL, False),
+        (Role.SAFETY_OFFICER, False),
+        (Role.COUNSELLOR, False),
+        (Role.INSTRUCTOR, False),
+        (Role.PARENT, False),
+    ],
+)
+def test_which_roles_log_complaints_on_someone_elses_behalf(role, allowed, learner, category):
+    actor = StaffFactory(roles=[role])
+
+    assert may_log_on_behalf(actor) is allowed
+    if allowed:
+        assert file_for(learner, category, actor=actor, channel=Channel.WECHAT).filed_by == actor
+    else:
+        with pytest.raises(RuleViolation) as refused:
+            file_for(learner, category, actor=actor, channel=Channel.WECHAT)
+        assert refused.value.code == "channel_needs_staff"
+        assert not Complaint.objects.exists()
+        assert not Notification.objects.exists()
+
+
+def test_an_inactive_agent_cannot_log_a_complaint(learner, category):
+    agent = StaffFactory(is_active=False)
+
+    assert not may_log_on_behalf(agent)
+    with pytest.raises(RuleViolation):
+        file_for(learner, category, actor=agent, channel=Channel.PHONE)
+    assert not Complaint.objects.exists()
 
 
 def test_staff_cannot_file_on_the_web_in_someone_elses_name(learner, category, dept_agent):

@@ -2,6 +2,7 @@
 
 import pytest
 from django.contrib.auth.models import Permission
+from django.contrib.contenttypes.models import ContentType
 from django.db import DatabaseError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -11,7 +12,7 @@ from accounts.roles import Role
 from accounts.tests.factories import LearnerFactory, StaffFactory, UserFactory
 from privacy import policy
 from privacy.models import AccessLogEntry
-from privacy.services import access_log_record
+from privacy.services import access_log_record, access_log_record_people
 
 pytestmark = pytest.mark.django_db
 
@@ -94,6 +95,50 @@ def test_reading_ones_own_record_is_not_logged(records_officer):
         )
         is None
     )
+    assert not AccessLogEntry.objects.exists()
+
+
+@pytest.mark.parametrize("count", [1, 12])
+def test_the_people_a_list_shows_each_leave_one_row_written_in_one_query(
+    records_officer, count, django_assert_num_queries
+):
+    people = [LearnerFactory() for _ in range(count)]
+    ContentType.objects.get_for_model(User)  # warm the content-type cache, as any earlier request does
+
+    with django_assert_num_queries(1):
+        entries = access_log_record_people(
+            actor=records_officer,
+            subjects=[*people, people[0], records_officer],
+            fields=["display_name", "mobile"],
+            channel=AccessLogEntry.Channel.ADMIN,
+            screen="admin:complaints_complaint_intake",
+        )
+
+    assert len(entries) == count
+    rows = AccessLogEntry.objects.order_by("subject_id").values_list(
+        "actor_id", "subject_id", "object_id", "content_type__model", "fields", "channel", "screen"
+    )
+    assert list(rows) == [
+        (
+            records_officer.pk,
+            person.pk,
+            str(person.pk),
+            "user",
+            ["display_name", "mobile"],
+            "admin",
+            "admin:complaints_complaint_intake",
+        )
+        for person in sorted(people, key=lambda person: person.pk)
+    ]
+
+
+def test_a_list_of_nobody_but_oneself_writes_nothing(records_officer, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        entries = access_log_record_people(
+            actor=records_officer, subjects=[records_officer], fields=["mobile"], channel="admin", screen="x"
+        )
+
+    assert entries == []
     assert not AccessLogEntry.objects.exists()
 
 
