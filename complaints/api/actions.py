@@ -17,7 +17,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from complaints import services
-from complaints.selectors import complaint_get_for_user
+from complaints.selectors import complaint_get_for_user, improvement_action_get_for_user, remedy_get_for_user
 from complaints.serializers import (
     AffectedLearnersInput,
     AppealInput,
@@ -44,7 +44,6 @@ from complaints.serializers import (
 )
 
 from .base import ERRORS, REFERENCE, complaint_answer
-from .visibility import improvement_action_get_for_user, remedy_get_for_user
 
 ANSWERS = {
     200: ComplaintDetailSerializer,
