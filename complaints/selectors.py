@@ -142,7 +142,9 @@ def remedy_get_for_user(*, user: User, pk: int) -> Remedy:
 def improvement_action_get_for_user(*, user: User, pk: int) -> ImprovementAction:
     """Return an improvement action of a complaint the user reads as staff; raise Http404 otherwise."""
     visible = complaint_list_for_user(user=user).values("pk")
-    action = ImprovementAction.objects.select_related("complaint").filter(pk=pk, complaint__in=visible).first()
+    action = (
+        ImprovementAction.objects.select_related("complaint").filter(pk=pk, complaint__in=visible).first()
+    )
     if action is None or not reads_as_staff(user=user, complaint=action.complaint):
         raise Http404
     return action

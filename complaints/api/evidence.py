@@ -14,7 +14,6 @@ from privacy.services import access_log_record
 from .base import ERRORS, REFERENCE, reads_are_logged
 
 
-
 class AttachmentDownloadAPI(APIView):
     """Stream one evidence file of a complaint; a staff member's download leaves a row in the access log."""
 
