@@ -21,6 +21,7 @@ from .factories import ComplaintFactory, RemedyFactory
 
 pytestmark = pytest.mark.django_db
 
+QUERIES_OF_THE_COMPLAINT_PAGE = 13  # whatever the number of remedies and evidence files
 READERS = ("complainant", "guardian", "co_learner", "another_learner")
 
 
@@ -145,3 +146,30 @@ def test_the_page_says_which_complaint_a_merged_one_went_into_with_a_link_only_i
     hidden = reverse("complaints:detail", args=[foreign.merged_into.reference])
     assert f'href="{hidden}"' not in page.text
     assert client.get(hidden).status_code == 404
+
+
+def test_the_complaint_page_costs_the_same_queries_for_one_or_many_remedies_and_files(
+    client, django_assert_num_queries
+):
+    learner = LearnerFactory()
+    complaint = ComplaintFactory(responded=True, complainant=learner)
+
+    def add_one(index: int) -> None:
+        enrolment = EnrolmentFactory(learner=learner)
+        RemedyFactory(complaint=complaint, kind=Remedy.Kind.VALIDITY_EXTENSION, days=10, enrolment=enrolment)
+        complaint_add_evidence(complaint=complaint, files=[png(f"{index}.png")], actor=learner)
+
+    add_one(0)
+    client.force_login(learner)
+    url = reverse("complaints:detail", args=[complaint.reference])
+    client.get(url)  # the session and the policy acceptance are read once per session
+
+    with django_assert_num_queries(QUERIES_OF_THE_COMPLAINT_PAGE):
+        one = client.get(url)
+    for index in range(1, 4):
+        add_one(index)
+    with django_assert_num_queries(QUERIES_OF_THE_COMPLAINT_PAGE):
+        many = client.get(url)
+
+    assert (len(one.context["remedies"]), len(many.context["remedies"])) == (1, 4)
+    assert (len(one.context["attachments"]), len(many.context["attachments"])) == (1, 4)
