@@ -19,15 +19,14 @@ from .handling import (
     complaint_start_investigation,
 )
 from .notices import NoticeKind
+from .rating import complaint_closed_automatically, complaint_rate_after_auto_close
 from .references import reference_allocate
 from .resolution import (
     RemedyProposal,
     complaint_approve_resolution,
     complaint_auto_close,
-    complaint_closed_automatically,
     complaint_confirm_satisfaction,
     complaint_propose_resolution,
-    complaint_rate_after_auto_close,
     complaint_respond,
     complaint_return_resolution,
     improvement_action_add,
