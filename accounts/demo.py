@@ -4,6 +4,9 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import Group
 
+from privacy.selectors import policy_version_current
+from privacy.services import policy_accept
+
 from .models import Department, Guardianship, User
 from .roles import Role
 from .services import guardianship_create, user_add_role
@@ -73,7 +76,8 @@ CHILD_EMAIL = "child@demo.edu.cn"
 
 
 def seed_people(*, password: str) -> list[DemoPerson]:
-    """Create or refresh the demo departments and people; return everyone with a demo log-in."""
+    """Create or refresh the demo departments and people, each consenting to the current privacy policy;
+    return everyone with a demo log-in."""
     departments = {}
     for code, name, name_en in DEPARTMENTS:
         departments[code], _created = Department.objects.update_or_create(
@@ -82,9 +86,13 @@ def seed_people(*, password: str) -> list[DemoPerson]:
     Group.objects.bulk_create([Group(name=str(role)) for role in Role], ignore_conflicts=True)
 
     people = [*STAFF, *LEARNERS, PARENT]
+    # A demo stands for people who signed up, and so accepted the policy: their first log-in goes straight in.
+    policy_version = policy_version_current()
     for person in people:
         user = _ensure_user(person, password=password, department=departments.get(person.department_code))
         user_add_role(user=user, role=person.role)
+        if policy_version is not None:
+            policy_accept(user=user, policy_version=policy_version)
         if person.supervises:
             department = departments[person.supervises]
             if department.supervisor_id != user.id:

@@ -85,3 +85,95 @@ class SignUpForm(forms.Form):
             except forms.ValidationError as error:
                 self.add_error("password1", error)
         return cleaned
+
+
+# The account page: one small form per change, each under its own prefix so their fields never collide.
+
+
+class DisplayNameForm(forms.Form):
+    prefix = "name"
+
+    display_name = forms.CharField(label=_("Your name"), max_length=150)
+
+
+class EmailChangeForm(forms.Form):
+    prefix = "email"
+
+    email = forms.EmailField(label=_("New e-mail address"), help_text=_("You log in with this address."))
+    password = forms.CharField(
+        label=_("Your current password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text=_("To confirm that it is you."),
+    )
+
+
+class MobileNumberForm(forms.Form):
+    prefix = "mobile"
+
+    mobile = forms.CharField(
+        label=_("New mobile number"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+        help_text=_("We send a 6-digit code to this number; your number changes once you enter it."),
+    )
+
+
+class MobileCodeForm(forms.Form):
+    prefix = "code"
+
+    code = forms.RegexField(
+        label=_("Code from the SMS"),
+        regex=r"^\s*\d{6}\s*$",
+        error_messages={"invalid": _("Enter the 6 digits of the code.")},
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
+    )
+
+
+class PasswordChangeForm(forms.Form):
+    prefix = "password"
+
+    current_password = forms.CharField(
+        label=_("Your current password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    new_password = forms.CharField(
+        label=_("New password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=password_validation.password_validators_help_text_html(),
+    )
+    new_password_again = forms.CharField(
+        label=_("New password again"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        new, again = cleaned.get("new_password"), cleaned.get("new_password_again")
+        if new and again and new != again:
+            self.add_error("new_password_again", forms.ValidationError(_("The two passwords differ.")))
+        return cleaned
+
+
+class ChannelsForm(forms.Form):
+    prefix = "channels"
+
+    email = forms.BooleanField(
+        label=_("Send my notices by e-mail"), required=False, help_text=_("To the address you log in with.")
+    )
+    sms = forms.BooleanField(
+        label=_("Send my notices by SMS"), required=False, help_text=_("To your verified mobile number.")
+    )
+    consent_to_sms = forms.BooleanField(
+        label=_("I consent to receiving notices by SMS at my mobile number"),
+        required=False,
+        help_text=_("You can withdraw this consent at any time on the My data page."),
+    )
+
+    def __init__(self, *args, sms_consent_given: bool = False, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if sms_consent_given:
+            del self.fields["consent_to_sms"]

@@ -173,3 +173,33 @@ class UserGroupObjectPermission(GroupObjectPermissionBase):
     content_object = models.ForeignKey(
         User, on_delete=models.CASCADE, related_name="granted_group_permissions"
     )
+
+
+class MobileVerification(models.Model):
+    """A code sent to a mobile number someone wants on their account: the number changes only once the right
+    code comes back. The code is stored as a keyed hash; one pending verification per person."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="mobile_verification",
+    )
+    mobile = EncryptedTextField(_("mobile number to verify"), max_length=20)
+    code_hash = models.CharField(_("code (keyed hash)"), max_length=64)
+    sent_at = models.DateTimeField(_("sent at"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires at"))
+    attempts = models.PositiveSmallIntegerField(_("wrong attempts"), default=0)
+
+    class Meta:
+        verbose_name = _("mobile number verification")
+        verbose_name_plural = _("mobile number verifications")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(expires_at__gt=models.F("sent_at")),
+                name="mobile_verification_expires_later",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} @ {self.sent_at:%Y-%m-%d %H:%M}"

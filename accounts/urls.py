@@ -8,6 +8,13 @@ urlpatterns = [
     path("log-in/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("log-out/", auth_views.LogoutView.as_view(), name="logout"),
     path("language/", views.choose_language, name="choose-language"),
+    path("me/", views.account, name="account"),
+    path("me/name/", views.account_name, name="account-name"),
+    path("me/email/", views.account_email, name="account-email"),
+    path("me/mobile/", views.account_mobile, name="account-mobile"),
+    path("me/mobile/confirm/", views.account_mobile_confirm, name="account-mobile-confirm"),
+    path("me/password/", views.account_password, name="account-password"),
+    path("me/channels/", views.account_channels, name="account-channels"),
     path("password-reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
     path("password-reset/sent/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
     path(

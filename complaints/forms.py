@@ -139,6 +139,15 @@ class ReplyForm(forms.Form):
     evidence = evidence_field()
 
 
+class MessageForm(forms.Form):
+    body = forms.CharField(
+        label=_("Your message"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("The person handling your complaint reads it and is told at once."),
+    )
+    evidence = evidence_field()
+
+
 class EvidenceForm(forms.Form):
     evidence = evidence_field()
 

@@ -1,16 +1,30 @@
-"""Read queries about complaints that pages, the API and the admin share; all go through the access policy."""
+"""Read queries about complaints that pages, the API and the admin share; all go through the access policy.
+
+Whether a user may see a complaint at all is the access policy's question (``complaint_get_for_user``); the
+``*_for_user`` readers below answer the next one for a complaint obtained that way: staff handling it read the
+whole case, its parties their own part of it. The learners' pages and the API both read through them.
+"""
 
 import datetime
 
 from django.db.models import Q, QuerySet
+from django.http import Http404
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import Guardianship, User
 from accounts.roles import Role
 from accounts.validators import normalize_cn_mobile
 from privacy import policy
 
-from .models import Complaint, ComplaintEvent, ComplaintRules
+from .models import (
+    Attachment,
+    Complaint,
+    ComplaintEvent,
+    ComplaintRules,
+    EventKind,
+    ImprovementAction,
+    Remedy,
+)
 from .services.filing import may_log_on_behalf
 from .services.guards import is_party
 from .states import State
@@ -40,15 +54,112 @@ def complaint_public_timeline(*, complaint: Complaint) -> QuerySet[ComplaintEven
     return complaint.events.filter(is_public=True).select_related("actor").order_by("created_at", "id")
 
 
-def complaint_timeline_for_user(*, user: User, complaint: Complaint) -> QuerySet[ComplaintEvent]:
+def reads_as_staff(*, user: User, complaint: Complaint) -> bool:
+    """Say whether the user reads the complaint as staff handling it rather than as one of its parties.
+
+    A staff member who is not the complainant, the learner, their guardian or an affected learner reads the
+    whole case; everyone else their own part of it.
+    """
+    if not user.is_staff_member or is_party(user, complaint):
+        return False
+    return not complaint.affected_learners.filter(learner=user).exists()
+
+
+def _as_staff(user: User, complaint: Complaint, as_staff: bool | None) -> bool:
+    return reads_as_staff(user=user, complaint=complaint) if as_staff is None else as_staff
+
+
+def complaint_timeline_for_user(
+    *, user: User, complaint: Complaint, as_staff: bool | None = None
+) -> QuerySet[ComplaintEvent]:
     """Return the timeline as this user may read it: the whole of it for staff, public events for the parties.
 
     Expects a complaint obtained through ``complaint_get_for_user``.
     """
-    affected = complaint.affected_learners.filter(learner=user).exists()
-    if is_party(user, complaint) or affected or not user.is_staff_member:
+    if not _as_staff(user, complaint, as_staff):
         return complaint_public_timeline(complaint=complaint)
     return complaint.events.select_related("actor").order_by("created_at", "id")
+
+
+def complaint_attachments_for_user(
+    *, user: User, complaint: Complaint, as_staff: bool | None = None
+) -> QuerySet[Attachment]:
+    """Return the evidence files the user may download: all for staff; for the parties, the files added by
+    an event on their timeline (the parties' own, and those staff filed for them from their letter or
+    message), not the evidence staff gathered for the investigation."""
+    attachments = complaint.attachments.select_related("uploaded_by").order_by("uploaded_at", "id")
+    if _as_staff(user, complaint, as_staff):
+        return attachments
+    shared: set[int] = set()
+    for data in (
+        complaint_public_timeline(complaint=complaint)
+        .filter(kind=EventKind.EVIDENCE_ADDED)
+        .values_list("data", flat=True)
+    ):
+        shared.update(data.get("attachments", []))
+    return attachments.filter(pk__in=shared)
+
+
+def complaint_remedies_for_user(
+    *, user: User, complaint: Complaint, as_staff: bool | None = None
+) -> QuerySet[Remedy]:
+    """Return the remedies the user may read: all for staff; for a party, the remedies decided (approved
+    or carried out) for themselves or for a learner they are the guardian of."""
+    remedies = complaint.remedies.select_related("learner", "enrolment__course").order_by("proposed_at", "id")
+    if _as_staff(user, complaint, as_staff):
+        return remedies
+    wards = Guardianship.objects.filter(guardian=user).values("learner_id")
+    return remedies.filter(
+        Q(learner=user) | Q(learner__in=wards),
+        state__in=[Remedy.State.APPROVED, Remedy.State.CARRIED_OUT],
+    )
+
+
+def complaint_improvement_actions_for_user(
+    *, user: User, complaint: Complaint, as_staff: bool | None = None
+) -> QuerySet[ImprovementAction]:
+    """Return the complaint's improvement actions for staff; they are internal follow-up."""
+    if not _as_staff(user, complaint, as_staff):
+        return ImprovementAction.objects.none()
+    return complaint.improvement_actions.select_related("owner", "department").order_by("due_date", "id")
+
+
+def attachment_get_for_user(*, user: User, complaint: Complaint, pk: int) -> Attachment:
+    """Return one evidence file of the complaint that the user may download; raise Http404 otherwise."""
+    try:
+        return complaint_attachments_for_user(user=user, complaint=complaint).get(pk=pk)
+    except Attachment.DoesNotExist as missing:
+        raise Http404 from missing
+
+
+def remedy_get_for_user(*, user: User, pk: int) -> Remedy:
+    """Return a remedy the user may read, of a complaint they may see; raise Http404 otherwise."""
+    visible = complaint_list_for_user(user=user).values("pk")
+    remedy = Remedy.objects.select_related("complaint").filter(pk=pk, complaint__in=visible).first()
+    if (
+        remedy is None
+        or not complaint_remedies_for_user(user=user, complaint=remedy.complaint).filter(pk=pk).exists()
+    ):
+        raise Http404
+    return remedy
+
+
+def improvement_action_get_for_user(*, user: User, pk: int) -> ImprovementAction:
+    """Return an improvement action of a complaint the user reads as staff; raise Http404 otherwise."""
+    visible = complaint_list_for_user(user=user).values("pk")
+    action = (
+        ImprovementAction.objects.select_related("complaint").filter(pk=pk, complaint__in=visible).first()
+    )
+    if action is None or not reads_as_staff(user=user, complaint=action.complaint):
+        raise Http404
+    return action
+
+
+def complaint_merged_into_for_user(*, user: User, complaint: Complaint) -> Complaint | None:
+    """Return the complaint this one was merged into if the user may see it; None otherwise."""
+    if complaint.merged_into_id is None:
+        return None
+    return complaint_list_for_user(user=user).filter(pk=complaint.merged_into_id).first()
 
 
 def complaint_duplicate_suggestions(*, complaint: Complaint, user: User) -> QuerySet[Complaint]:

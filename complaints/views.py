@@ -1,9 +1,12 @@
-"""Learners' and parents' complaint pages: file, follow, answer, add evidence, withdraw, rate, appeal."""
+"""Learners' and parents' complaint pages: file, follow, answer, write, add evidence, withdraw, rate, appeal.
+
+What a reader sees of a complaint (events, evidence, remedies) comes from the same selectors the API uses.
+"""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,15 +18,35 @@ from privacy.services import access_log_record
 from sla.selectors import clocks_for_complaint, with_running_clocks
 
 from .errors import ComplaintError
-from .forms import AppealForm, ComplaintFileForm, EvidenceForm, ReplyForm, SatisfactionForm, WithdrawForm
+from .forms import (
+    AppealForm,
+    ComplaintFileForm,
+    EvidenceForm,
+    MessageForm,
+    ReplyForm,
+    SatisfactionForm,
+    WithdrawForm,
+)
 from .models import Appeal, Complaint, ComplaintRules
-from .selectors import complaint_get_for_user, complaint_list_for_user, complaint_timeline_for_user
+from .selectors import (
+    attachment_get_for_user,
+    complaint_attachments_for_user,
+    complaint_get_for_user,
+    complaint_list_for_user,
+    complaint_merged_into_for_user,
+    complaint_remedies_for_user,
+    complaint_timeline_for_user,
+    reads_as_staff,
+)
 from .services import (
+    complaint_add_complainant_message,
     complaint_add_complainant_reply,
     complaint_add_evidence,
     complaint_appeal,
+    complaint_closed_automatically,
     complaint_confirm_satisfaction,
     complaint_file,
+    complaint_rate_after_auto_close,
     complaint_withdraw,
 )
 from .services.appeals import appeal_deadline
@@ -102,7 +125,9 @@ def complaint_new(request: HttpRequest) -> HttpResponse:
 
 
 def _detail_context(request: HttpRequest, complaint: Complaint, **forms) -> dict:
-    party = is_party(request.user, complaint)
+    user = request.user
+    party = is_party(user, complaint)
+    as_staff = reads_as_staff(user=user, complaint=complaint)
     deadline = appeal_deadline(complaint=complaint, rules=ComplaintRules.load())
     has_appeal = Appeal.objects.filter(complaint=complaint).exists()
     can_appeal = (
@@ -115,20 +140,31 @@ def _detail_context(request: HttpRequest, complaint: Complaint, **forms) -> dict
     )
     actions = {
         "reply": party and complaint.state == State.AWAITING_COMPLAINANT,
+        # While a question waits for them, the answer form is the way to write.
+        "message": party
+        and complaint.is_open
+        and complaint.state not in (State.SUBMITTED, State.AWAITING_COMPLAINANT),
         "evidence": party and complaint.is_open,
         "withdraw": party and complaint.is_open,
         "satisfaction": party and complaint.state == State.RESPONDED,
+        "rating": party
+        and complaint.satisfaction_rating is None
+        and complaint_closed_automatically(complaint=complaint),
         "appeal": can_appeal,
     }
     context = {
         "complaint": complaint,
-        "timeline": complaint_timeline_for_user(user=request.user, complaint=complaint),
-        "attachments": complaint.attachments.order_by("uploaded_at", "id"),
+        "timeline": complaint_timeline_for_user(user=user, complaint=complaint, as_staff=as_staff),
+        "attachments": complaint_attachments_for_user(user=user, complaint=complaint, as_staff=as_staff),
+        "remedies": complaint_remedies_for_user(user=user, complaint=complaint, as_staff=as_staff),
+        "merged_into": complaint_merged_into_for_user(user=user, complaint=complaint),
         "next_step": NEXT_STEP[State(complaint.state)],
         "clocks": clocks_for_complaint(complaint=complaint),
         "appeal_deadline": deadline,
         "actions": actions,
         "reply_form": ReplyForm(),
+        "message_form": MessageForm(),
+        "rating_form": SatisfactionForm(),
         "evidence_form": EvidenceForm(),
         "withdraw_form": WithdrawForm(),
         "satisfaction_form": SatisfactionForm(),
@@ -180,11 +216,22 @@ def _act(
 @require_POST
 def complaint_reply(request: HttpRequest, reference: str) -> HttpResponse:
     def perform(complaint, data):
-        if data["evidence"]:
-            complaint_add_evidence(complaint=complaint, files=data["evidence"], actor=request.user)
-        complaint_add_complainant_reply(complaint=complaint, body=data["body"], actor=request.user)
+        complaint_add_complainant_reply(
+            complaint=complaint, body=data["body"], actor=request.user, files=data["evidence"]
+        )
 
     return _act(request, reference, ReplyForm, "reply_form", perform, _("Thank you. Your answer was sent."))
+
+
+@login_required
+@require_POST
+def complaint_message(request: HttpRequest, reference: str) -> HttpResponse:
+    def perform(complaint, data):
+        complaint_add_complainant_message(
+            complaint=complaint, body=data["body"], actor=request.user, files=data["evidence"]
+        )
+
+    return _act(request, reference, MessageForm, "message_form", perform, _("Your message was sent."))
 
 
 @login_required
@@ -220,6 +267,17 @@ def complaint_satisfaction(request: HttpRequest, reference: str) -> HttpResponse
 
 @login_required
 @require_POST
+def complaint_rate(request: HttpRequest, reference: str) -> HttpResponse:
+    def perform(complaint, data):
+        complaint_rate_after_auto_close(
+            complaint=complaint, rating=data["rating"], comment=data["comment"], actor=request.user
+        )
+
+    return _act(request, reference, SatisfactionForm, "rating_form", perform, _("Thank you for your rating."))
+
+
+@login_required
+@require_POST
 def complaint_appeal_view(request: HttpRequest, reference: str) -> HttpResponse:
     def perform(complaint, data):
         complaint_appeal(complaint=complaint, reason=data["reason"], actor=request.user)
@@ -230,9 +288,7 @@ def complaint_appeal_view(request: HttpRequest, reference: str) -> HttpResponse:
 @login_required
 def attachment_download(request: HttpRequest, reference: str, attachment_id: int) -> FileResponse:
     complaint = complaint_get_for_user(user=request.user, reference=reference)
-    attachment = complaint.attachments.filter(pk=attachment_id).first()
-    if attachment is None:
-        raise Http404
+    attachment = attachment_get_for_user(user=request.user, complaint=complaint, pk=attachment_id)
     _log_staff_read(request, complaint)
     response = FileResponse(
         attachment.file.open("rb"),

@@ -26,6 +26,7 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem(_("File a complaint"), "complaints:new", frozenset({str(Role.LEARNER), str(Role.PARENT)})),
     NavItem(_("My notices"), "notifications:inbox", None),
     NavItem(_("My data"), "privacy:my-data", None),
+    NavItem(_("My account"), "account", None),
     NavItem(_("Dashboard"), "dashboard:page", frozenset({str(Role.MANAGER), str(Role.LEADERSHIP)})),
     NavItem(_("Staff workspace"), "admin:index", frozenset(str(role) for role in STAFF_ROLES)),
     NavItem(

@@ -78,6 +78,12 @@ NOTICE_TEXTS: dict[str, NoticeTexts] = {
         sms=pgettext_lazy("sms", "The complainant replied on complaint %(reference)s."),
         title=_("Complainant replied on %(reference)s"),
     ),
+    "complaint_complainant_message": NoticeTexts(
+        subject=_("New message from the complainant on complaint %(reference)s"),
+        body=_("The complainant has written about complaint %(reference)s. Log in to read the message."),
+        sms=pgettext_lazy("sms", "New message from the complainant on complaint %(reference)s."),
+        title=_("Complainant wrote on %(reference)s"),
+    ),
     "complaint_responded": NoticeTexts(
         subject=_("Response to complaint %(reference)s"),
         body=_(

@@ -51,6 +51,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from privacy.models import Purpose
 from privacy.selectors import purpose_consent_is_active
+from privacy.services import purpose_consent_grant
 
 from .messages import RenderedNotice, notice_render
 from .models import Notification, NotificationPreference
@@ -280,18 +281,37 @@ def notifications_deliver_due(*, now: datetime | None = None, batch_size: int = 
         after = batch[-1]
 
 
-def notification_preference_set(*, user: User, email: bool, sms: bool, actor: User) -> NotificationPreference:
+@transaction.atomic
+def notification_preference_set(
+    *,
+    user: User,
+    email: bool,
+    sms: bool,
+    actor: User,
+    consent_to_sms: bool = False,
+    ip_address: str | None = None,
+    user_agent: str = "",
+) -> NotificationPreference:
     """Save which channels the person wants notices on, besides the in-app inbox.
 
-    Requires ``actor`` to be the person (raises PermissionDenied otherwise). Raises ValidationError on the
-    ``sms`` field when SMS is asked for without a mobile number or without consent to SMS notices.
-    Applies to notices written from now on.
+    With ``consent_to_sms`` the person also gives their consent to SMS notices here (recorded as on the My
+    data page). Requires ``actor`` to be the person (raises PermissionDenied otherwise). Raises
+    ValidationError on the ``sms`` field when SMS is asked for without a mobile number or without consent to
+    SMS notices, and then records nothing. Applies to notices written from now on.
     """
     if actor.pk != user.pk:
         raise PermissionDenied
     if sms and not user.mobile:
         raise ValidationError(
             {"sms": ValidationError(_("Add your mobile number to your account first."), code="no_mobile")}
+        )
+    if sms and consent_to_sms:
+        purpose_consent_grant(
+            user=user,
+            purpose=Purpose.SMS_NOTICES,
+            given_by=actor,
+            ip_address=ip_address,
+            user_agent=user_agent,
         )
     if sms and not purpose_consent_is_active(user=user, purpose=Purpose.SMS_NOTICES):
         message = _("Give your consent to SMS notices on the My data page first.")

@@ -12,7 +12,7 @@ from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Guardianship, User
+from accounts.models import Guardianship, MobileVerification, User
 
 from .export import SECTIONS
 from .models import AccessLogEntry, ErasureRequest, PolicyConsent, PolicyVersion, Purpose, PurposeConsent
@@ -191,9 +191,9 @@ def _lock_pending(request: ErasureRequest) -> ErasureRequest:
 def erasure_carry_out(*, request: ErasureRequest, actor: User) -> ErasureRequest:
     """Anonymise the person's account and personal fields while keeping their records for statistics.
 
-    Requires the privacy.carry_out_erasure permission. Names, e-mail, encrypted fields and identity documents
-    go; guardianship links go; complaints, enrolments and consent records stay, attached to an anonymous
-    account that can no longer log in.
+    Requires the privacy.carry_out_erasure permission. Names, e-mail, encrypted fields, identity documents
+    and a mobile number waiting for verification go; guardianship links go; complaints, enrolments and
+    consent records stay, attached to an anonymous account that can no longer log in.
     """
     _require_erasure_handler(actor)
     request = _lock_pending(request)
@@ -210,6 +210,7 @@ def erasure_carry_out(*, request: ErasureRequest, actor: User) -> ErasureRequest
     user.save()
     user.groups.set(Group.objects.none())
     user.identity_documents.all().delete()
+    MobileVerification.objects.filter(user=user).delete()
     Guardianship.objects.filter(guardian=user).delete()
     Guardianship.objects.filter(learner=user).delete()
     PurposeConsent.objects.filter(user=user, withdrawn_at=None).update(withdrawn_at=timezone.now())

@@ -17,12 +17,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from complaints import services
-from complaints.selectors import complaint_get_for_user
+from complaints.selectors import complaint_get_for_user, improvement_action_get_for_user, remedy_get_for_user
 from complaints.serializers import (
     AffectedLearnersInput,
     AppealInput,
     ApproveInput,
     AssignInput,
+    ComplainantMessageInput,
     ComplainantReplyInput,
     ComplaintDetailSerializer,
     DelegateInput,
@@ -32,6 +33,7 @@ from complaints.serializers import (
     MergeInput,
     NoteInput,
     ProposeResolutionInput,
+    RatingInput,
     RejectInput,
     ReplyInput,
     RequestInformationInput,
@@ -44,7 +46,6 @@ from complaints.serializers import (
 )
 
 from .base import ERRORS, REFERENCE, complaint_answer
-from .visibility import improvement_action_get_for_user, remedy_get_for_user
 
 ANSWERS = {
     200: ComplaintDetailSerializer,
@@ -143,10 +144,33 @@ class RequestInformationAPI(ComplaintActionAPI):
     input_class = RequestInformationInput
 
 
-@action_schema(_("Answer staff's request for information"), request=ComplainantReplyInput)
-class ComplainantReplyAPI(ComplaintActionAPI):
+class WithFilesActionAPI(ComplaintActionAPI):
+    """An action whose service takes evidence files as ``files``: a refused action stores none of them."""
+
+    def call_service(self, *, attachments, **arguments) -> None:
+        type(self).service(files=attachments, **arguments)
+
+
+@action_schema(
+    _("Answer staff's request for information, with optional evidence"),
+    request=ComplainantReplyInput,
+)
+class ComplainantReplyAPI(WithFilesActionAPI):
     service = services.complaint_add_complainant_reply
     input_class = ComplainantReplyInput
+
+
+@action_schema(
+    _("Write to the person handling the complaint, with optional evidence"),
+    request=ComplainantMessageInput,
+    description=_(
+        "For the complainant, the learner and their guardian, once the complaint has been acknowledged and "
+        "until it is finished. The state and time limits do not change; the owner is told."
+    ),
+)
+class ComplainantMessageAPI(WithFilesActionAPI):
+    service = services.complaint_add_complainant_message
+    input_class = ComplainantMessageInput
 
 
 @action_schema(_("Change the severity"), request=SeverityInput)
@@ -198,6 +222,16 @@ class SatisfactionAPI(ComplaintActionAPI):
     input_class = SatisfactionInput
 
 
+@action_schema(
+    _("Rate a complaint that closed by itself"),
+    request=RatingInput,
+    description=_("Once, after the complaint closed automatically because the response went unanswered."),
+)
+class RatingAPI(ComplaintActionAPI):
+    service = services.complaint_rate_after_auto_close
+    input_class = RatingInput
+
+
 @action_schema(_("Appeal the response"), request=AppealInput)
 class AppealAPI(ComplaintActionAPI):
     service = services.complaint_appeal
@@ -229,12 +263,9 @@ class WithdrawAPI(ComplaintActionAPI):
 
 
 @action_schema(_("Add evidence files"), request=EvidenceInput, multipart=True)
-class EvidenceAPI(ComplaintActionAPI):
+class EvidenceAPI(WithFilesActionAPI):
     service = services.complaint_add_evidence
     input_class = EvidenceInput
-
-    def call_service(self, *, attachments, **arguments) -> None:
-        type(self).service(files=attachments, **arguments)
 
 
 @action_schema(_("Add affected learners"), request=AffectedLearnersInput)

@@ -7,12 +7,11 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
-from complaints.selectors import complaint_get_for_user
+from complaints.selectors import attachment_get_for_user, complaint_get_for_user
 from privacy.models import AccessLogEntry
 from privacy.services import access_log_record
 
 from .base import ERRORS, REFERENCE, reads_are_logged
-from .visibility import attachment_get_for_user
 
 
 class AttachmentDownloadAPI(APIView):

@@ -10,7 +10,11 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.roles import Role
 from complaints.models import Appeal, Approval, Complaint, ComplaintRules
-from complaints.services import MAX_ATTACHMENTS_PER_COMPLAINT, complaint_handler_ids
+from complaints.services import (
+    MAX_ATTACHMENTS_PER_COMPLAINT,
+    complaint_closed_automatically,
+    complaint_handler_ids,
+)
 from complaints.services.appeals import REVIEWER_ROLES, appeal_deadline
 from complaints.services.guards import conflicted_user_ids, is_department_supervisor, is_party
 from complaints.states import State
@@ -27,6 +31,7 @@ ACTION_NAMES = (
     "notes",
     "request-information",
     "complainant-reply",
+    "message",
     "severity",
     "flags",
     "propose-resolution",
@@ -34,6 +39,7 @@ ACTION_NAMES = (
     "approve",
     "return",
     "satisfaction",
+    "rating",
     "appeal",
     "review-appeal",
     "reject",
@@ -52,8 +58,12 @@ def _party_actions(user: User, complaint: Complaint) -> set[str]:
     names = set()
     if allowed(Transition.COMPLAINANT_REPLY):
         names.add("complainant-reply")
+    if complaint.is_open and complaint.state != State.SUBMITTED:
+        names.add("message")
     if allowed(Transition.CONFIRM_SATISFACTION):
         names.add("satisfaction")
+    if complaint.satisfaction_rating is None and complaint_closed_automatically(complaint=complaint):
+        names.add("rating")
     if allowed(Transition.WITHDRAW):
         names.add("withdraw")
     if allowed(Transition.APPEAL) and not Appeal.objects.filter(complaint=complaint).exists():

@@ -18,6 +18,7 @@ class EventKind(models.TextChoices):
     INTERNAL_NOTE = "internal_note", _("Internal note")
     INFORMATION_REQUEST = "information_request", _("Information request")
     COMPLAINANT_REPLY = "complainant_reply", _("Complainant's reply")
+    COMPLAINANT_MESSAGE = "complainant_message", _("Message from the complainant")
     ASSIGNMENT = "assignment", _("Assignment")
     DELEGATION = "delegation", _("Delegation")
     SEVERITY_CHANGE = "severity_change", _("Severity change")

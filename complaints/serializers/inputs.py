@@ -107,8 +107,23 @@ class RequestInformationInput(serializers.Serializer):
     question = _text(help_text=_("What the complainant is asked; the complaint waits for their answer."))
 
 
+def _optional_files() -> serializers.ListField:
+    return serializers.ListField(
+        child=serializers.FileField(),
+        required=False,
+        default=list,
+        help_text=_("JPEG, PNG or PDF files; send multipart form data to attach them."),
+    )
+
+
 class ComplainantReplyInput(serializers.Serializer):
     body = _text(help_text=_("The answer to staff's question."))
+    attachments = _optional_files()
+
+
+class ComplainantMessageInput(serializers.Serializer):
+    body = _text(help_text=_("What the complainant writes to the person handling the complaint."))
+    attachments = _optional_files()
 
 
 class SeverityInput(serializers.Serializer):
@@ -160,6 +175,10 @@ class ReturnInput(serializers.Serializer):
 class SatisfactionInput(serializers.Serializer):
     rating = serializers.IntegerField(min_value=1, max_value=5)
     comment = _optional_text()
+
+
+class RatingInput(SatisfactionInput):
+    """The complainant's rating of a complaint that closed by itself."""
 
 
 class AppealInput(serializers.Serializer):

@@ -10,12 +10,6 @@ from rest_framework import serializers
 
 from accounts.models import Department, User
 from complaints.api.permitted import ACTION_NAMES, complaint_actions_for_user
-from complaints.api.visibility import (
-    complaint_attachments_for_user,
-    complaint_improvement_actions_for_user,
-    complaint_remedies_for_user,
-    reads_as_staff,
-)
 from complaints.models import (
     Appeal,
     Attachment,
@@ -25,7 +19,13 @@ from complaints.models import (
     ImprovementAction,
     Remedy,
 )
-from complaints.selectors import complaint_timeline_for_user
+from complaints.selectors import (
+    complaint_attachments_for_user,
+    complaint_improvement_actions_for_user,
+    complaint_remedies_for_user,
+    complaint_timeline_for_user,
+    reads_as_staff,
+)
 from courses.models import Course, Instructor
 from sla.models import Clock
 from sla.selectors import clocks_for_complaint
@@ -327,7 +327,7 @@ class ComplaintDetailSerializer(ComplaintSummarySerializer):
             as_staff = reads_as_staff(user=user, complaint=complaint)
             readings[complaint.pk] = ComplaintReading(
                 as_staff=as_staff,
-                timeline=complaint_timeline_for_user(user=user, complaint=complaint),
+                timeline=complaint_timeline_for_user(user=user, complaint=complaint, as_staff=as_staff),
                 attachments=complaint_attachments_for_user(user=user, complaint=complaint, as_staff=as_staff),
                 remedies=complaint_remedies_for_user(user=user, complaint=complaint, as_staff=as_staff),
                 improvement_actions=complaint_improvement_actions_for_user(

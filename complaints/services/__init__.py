@@ -7,6 +7,7 @@ from .filing import complaint_add_affected_learners, complaint_add_evidence, com
 from .handling import (
     Flag,
     complaint_acknowledge,
+    complaint_add_complainant_message,
     complaint_add_complainant_reply,
     complaint_add_internal_note,
     complaint_add_public_reply,
@@ -18,6 +19,7 @@ from .handling import (
     complaint_start_investigation,
 )
 from .notices import NoticeKind
+from .rating import complaint_closed_automatically, complaint_rate_after_auto_close
 from .references import reference_allocate
 from .resolution import (
     RemedyProposal,
@@ -41,6 +43,7 @@ __all__ = [
     "RemedyProposal",
     "complaint_acknowledge",
     "complaint_add_affected_learners",
+    "complaint_add_complainant_message",
     "complaint_add_complainant_reply",
     "complaint_add_evidence",
     "complaint_add_internal_note",
@@ -49,12 +52,14 @@ __all__ = [
     "complaint_approve_resolution",
     "complaint_assign",
     "complaint_auto_close",
+    "complaint_closed_automatically",
     "complaint_confirm_satisfaction",
     "complaint_delegate",
     "complaint_file",
     "complaint_handler_ids",
     "complaint_merge",
     "complaint_propose_resolution",
+    "complaint_rate_after_auto_close",
     "complaint_reject",
     "complaint_request_information",
     "complaint_respond",

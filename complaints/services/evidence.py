@@ -3,11 +3,13 @@
 import hashlib
 import os
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import filetype
 from django.core.files import File
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -99,3 +101,18 @@ def evidence_discard(names: Sequence[str]) -> None:
     storage = evidence_storage()
     for name in names:
         storage.delete(name)
+
+
+@contextmanager
+def evidence_transaction() -> Iterator[list[str]]:
+    """Open a transaction that may store evidence; if it does not commit, delete the files written in it.
+
+    Yields the list that ``evidence_store`` appends each written file's name to.
+    """
+    stored_names: list[str] = []
+    try:
+        with transaction.atomic():
+            yield stored_names
+    except BaseException:
+        evidence_discard(stored_names)
+        raise

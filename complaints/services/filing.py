@@ -26,7 +26,7 @@ from complaints.workflow import complaint_lock
 from courses.models import Course, Instructor
 from sla.services import clocks_sync
 
-from .evidence import evidence_check, evidence_discard, evidence_store
+from .evidence import evidence_check, evidence_discard, evidence_store, evidence_transaction
 from .guards import event_add, has_any_role, is_party, require_staff_change, require_text
 from .notices import NoticeKind, notify_complainant
 from .references import reference_allocate
@@ -197,23 +197,24 @@ def complaint_add_evidence(*, complaint: Complaint, files: Sequence[File], actor
     Raises ComplaintPermissionDenied, TransitionNotAllowed (finished complaint) or InvalidEvidence, and then
     stores nothing. Causes the attachments and an "evidence added" event (public when a party added it).
     """
-    stored_names: list[str] = []
-    try:
-        with transaction.atomic():
-            complaint = complaint_lock(complaint=complaint)
-            if not is_party(actor, complaint):
-                require_staff_change(actor, complaint)
-            if not complaint.is_open:
-                raise TransitionNotAllowed(_("Evidence can be added only while the complaint is open."))
-            checked = evidence_check(files=files, already_attached=complaint.attachments.count())
-            if not checked:
-                raise RuleViolation(_("Choose at least one file."), code="required", field="attachments")
-            return _record_evidence(
-                complaint=complaint, checked=checked, actor=actor, stored_names=stored_names
-            )
-    except BaseException:
-        evidence_discard(stored_names)
-        raise
+    with evidence_transaction() as stored_names:
+        complaint = complaint_lock(complaint=complaint)
+        if not is_party(actor, complaint):
+            require_staff_change(actor, complaint)
+        if not complaint.is_open:
+            raise TransitionNotAllowed(_("Evidence can be added only while the complaint is open."))
+        if not files:
+            raise RuleViolation(_("Choose at least one file."), code="required", field="attachments")
+        return evidence_attach(complaint=complaint, files=files, actor=actor, stored_names=stored_names)
+
+
+def evidence_attach(
+    *, complaint: Complaint, files: Sequence[File], actor: User, stored_names: list[str]
+) -> list[Attachment]:
+    """Check and store files on a locked complaint, with their "evidence added" event, in the caller's
+    ``evidence_transaction``. The caller has checked who acts and the state. Raises InvalidEvidence."""
+    checked = evidence_check(files=files, already_attached=complaint.attachments.count())
+    return _record_evidence(complaint=complaint, checked=checked, actor=actor, stored_names=stored_names)
 
 
 def complaint_apply_group_rule(*, complaint: Complaint, actor: User | None) -> Complaint:

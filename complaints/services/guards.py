@@ -58,6 +58,12 @@ def require_text(value: str, *, field: str) -> str:
     return text
 
 
+def require_rating(rating: int) -> None:
+    """Require a satisfaction rating from 1 to 5 (an int, not a bool)."""
+    if not isinstance(rating, int) or isinstance(rating, bool) or not 1 <= rating <= 5:
+        raise RuleViolation(_("Choose a rating from 1 to 5."), code="rating_out_of_range", field="rating")
+
+
 def require_handling_staff(user: User, *, field: str) -> None:
     """Require an active colleague who can take on complaints (agent, supervisor or leadership)."""
     if not (user.is_active and has_any_role(user, HANDLING_ROLES)):

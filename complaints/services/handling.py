@@ -1,5 +1,8 @@
 """Working a complaint: taking it on, routing it, talking with the complainant, severity and flags."""
 
+from collections.abc import Sequence
+
+from django.core.files import File
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,7 +17,8 @@ from complaints.workflow import Transition, complaint_lock, complaint_transition
 from privacy import policy
 from sla.services import clocks_sync
 
-from .filing import group_severity
+from .evidence import evidence_transaction
+from .filing import evidence_attach, group_severity
 from .guards import (
     event_add,
     is_department_supervisor,
@@ -175,26 +179,65 @@ def complaint_request_information(*, complaint: Complaint, question: str, actor:
     return complaint
 
 
-@transaction.atomic
-def complaint_add_complainant_reply(*, complaint: Complaint, body: str, actor: User) -> Complaint:
-    """Answer staff's request for information; the complaint goes back to investigation.
+def complaint_add_complainant_reply(
+    *, complaint: Complaint, body: str, actor: User, files: Sequence[File] = ()
+) -> Complaint:
+    """Answer staff's request for information, with optional evidence; the complaint is investigated again.
 
-    Requires a party to the complaint. Raises ComplaintPermissionDenied, TransitionNotAllowed or
-    RuleViolation. Causes the move to "investigating" with the reply as a public event and a notice to
-    the owner.
+    Requires a party to the complaint. Raises ComplaintPermissionDenied, TransitionNotAllowed, RuleViolation
+    or InvalidEvidence, and then stores nothing: no reply, no attachment, no file. Causes the move to
+    "investigating" with the reply as a public event, the evidence with its event, and a notice to the owner.
     """
     body = require_text(body, field="body")
-    complaint = complaint_lock(complaint=complaint)
-    require_party(actor, complaint)
-    complaint = complaint_transition(
-        complaint=complaint,
-        transition=Transition.COMPLAINANT_REPLY,
-        actor=actor,
-        body=body,
-        kind=EventKind.COMPLAINANT_REPLY,
-    )
-    notify_user(complaint.owner, complaint, NoticeKind.COMPLAINANT_REPLIED)
-    return complaint
+    with evidence_transaction() as stored_names:
+        complaint = complaint_lock(complaint=complaint)
+        require_party(actor, complaint)
+        complaint = complaint_transition(
+            complaint=complaint,
+            transition=Transition.COMPLAINANT_REPLY,
+            actor=actor,
+            body=body,
+            kind=EventKind.COMPLAINANT_REPLY,
+        )
+        if files:
+            evidence_attach(complaint=complaint, files=files, actor=actor, stored_names=stored_names)
+        notify_user(complaint.owner, complaint, NoticeKind.COMPLAINANT_REPLIED)
+        return complaint
+
+
+def complaint_add_complainant_message(
+    *, complaint: Complaint, body: str, actor: User, files: Sequence[File] = ()
+) -> Complaint:
+    """Write to the person handling the complaint without being asked, with optional evidence.
+
+    Requires a party to the complaint, and a complaint that has been acknowledged and is still open (not
+    closed, withdrawn, merged or rejected). Raises ComplaintPermissionDenied, TransitionNotAllowed,
+    RuleViolation (empty text) or InvalidEvidence, and then stores nothing. Causes a public "message from the
+    complainant" event, the evidence with its event, and a notice to the owner; the state and the clocks do
+    not change (an answer to a question is ``complaint_add_complainant_reply``).
+    """
+    body = require_text(body, field="body")
+    with evidence_transaction() as stored_names:
+        complaint = complaint_lock(complaint=complaint)
+        require_party(actor, complaint)
+        if not complaint.is_open or complaint.state == State.SUBMITTED:
+            raise TransitionNotAllowed(
+                _(
+                    "You can write to the person handling the complaint once it has been acknowledged, "
+                    "until it is finished."
+                )
+            )
+        event_add(
+            complaint=complaint,
+            kind=EventKind.COMPLAINANT_MESSAGE,
+            actor=actor,
+            body=body,
+            is_public=True,
+        )
+        if files:
+            evidence_attach(complaint=complaint, files=files, actor=actor, stored_names=stored_names)
+        notify_user(complaint.owner, complaint, NoticeKind.COMPLAINANT_MESSAGE)
+        return complaint
 
 
 def minimum_severity(complaint: Complaint) -> Severity:

@@ -16,6 +16,7 @@ class NoticeKind(StrEnum):
     PUBLIC_REPLY = "complaint_public_reply"
     INFORMATION_REQUESTED = "complaint_information_requested"
     COMPLAINANT_REPLIED = "complaint_complainant_replied"
+    COMPLAINANT_MESSAGE = "complaint_complainant_message"
     RESPONDED = "complaint_responded"
     CLOSED = "complaint_closed"
     REJECTED = "complaint_rejected"

@@ -31,6 +31,7 @@ from .guards import (
     refuse_conflict,
     require_handling_staff,
     require_party,
+    require_rating,
     require_staff_change,
     require_text,
 )
@@ -247,8 +248,7 @@ def complaint_confirm_satisfaction(
     Requires a party to the complaint. Raises ComplaintPermissionDenied, TransitionNotAllowed or
     RuleViolation (rating out of range). Causes the move to "closed" and a closure notice to the parties.
     """
-    if not isinstance(rating, int) or isinstance(rating, bool) or not 1 <= rating <= 5:
-        raise RuleViolation(_("Choose a rating from 1 to 5."), code="rating_out_of_range", field="rating")
+    require_rating(rating)
     complaint = complaint_lock(complaint=complaint)
     require_party(actor, complaint)
     comment = (comment or "").strip()

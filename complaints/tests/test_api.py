@@ -281,8 +281,9 @@ def test_staff_read_the_whole_timeline_and_their_actions(complaint, dept_agent):
     ("traits", "actions"),
     [
         ({}, ["withdraw", "evidence"]),
-        ({"awaiting_complainant": True}, ["complainant-reply", "withdraw", "evidence"]),
-        ({"responded": True}, ["satisfaction", "appeal", "withdraw", "evidence"]),
+        ({"acknowledged": True}, ["message", "withdraw", "evidence"]),
+        ({"awaiting_complainant": True}, ["complainant-reply", "message", "withdraw", "evidence"]),
+        ({"responded": True}, ["message", "satisfaction", "appeal", "withdraw", "evidence"]),
         ({"closed": True}, ["appeal"]),
         ({"rejected": True}, []),
     ],

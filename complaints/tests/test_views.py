@@ -291,3 +291,43 @@ def test_the_pages_speak_english_too(client):
     page = client.get(reverse("complaints:detail", args=[complaint.reference]))
     assert "Next step:" in page.text
     assert "A member of staff will take it on within one hour" in page.text
+
+
+def test_a_refused_answer_leaves_no_evidence_behind(client, media_root, snapshot):
+    # given: the question was already answered (staff moved the complaint on), so the answer is refused
+    complaint = ComplaintFactory(investigating=True)
+    before = snapshot(complaint)
+    client.force_login(complaint.complainant)
+
+    response = client.post(
+        reverse("complaints:reply", args=[complaint.reference]),
+        {"body": "补充截图。", "evidence": [png()]},
+    )
+
+    assert response.status_code == 400
+    assert response.context["reply_form"].non_field_errors()
+    assert not Attachment.objects.exists()
+    assert stored_files(media_root) == []
+    before.assert_unchanged()
+
+
+def test_an_answer_with_evidence_sends_both_and_tells_the_owner(client, media_root):
+    complaint = ComplaintFactory(awaiting_complainant=True)
+    client.force_login(complaint.complainant)
+
+    response = client.post(
+        reverse("complaints:reply", args=[complaint.reference]),
+        {"body": "补充截图。", "evidence": [png()]},
+    )
+
+    assert response.status_code == 302
+    complaint.refresh_from_db()
+    assert complaint.state == State.INVESTIGATING
+    attachment = Attachment.objects.get()
+    assert attachment.complaint == complaint
+    assert len(stored_files(media_root)) == 1
+    kinds = list(complaint.events.order_by("id").values_list("kind", "is_public"))
+    assert kinds == [("complainant_reply", True), ("evidence_added", True)]
+    assert set(Notification.objects.values_list("recipient", "kind")) == {
+        (complaint.owner.pk, "complaint_complainant_replied")
+    }

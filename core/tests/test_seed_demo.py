@@ -9,6 +9,8 @@ from accounts.roles import Role
 from complaints.models import Complaint, ComplaintEvent
 from complaints.states import State
 from courses.models import Course, Enrolment, Instructor
+from privacy.models import PolicyConsent
+from privacy.selectors import policy_version_current
 
 pytestmark = pytest.mark.django_db
 
@@ -36,6 +38,9 @@ def snapshot() -> dict:
         "groups": sorted(Group.objects.values_list("name", flat=True)),
         "complaints": sorted(Complaint.objects.values_list("reference", "state", "title", "owner__email")),
         "events": ComplaintEvent.objects.count(),
+        "policy_consents": sorted(
+            PolicyConsent.objects.values_list("user__email", "policy_version__version", "accepted_at")
+        ),
     }
 
 
@@ -65,6 +70,32 @@ def test_demo_accounts_can_log_in(client, capsys):
     from django.conf import settings
 
     assert client.login(username="learner@demo.edu.cn", password=settings.DEMO_PASSWORD)
+
+
+def test_every_demo_account_has_accepted_the_current_policy_and_goes_straight_in(client, capsys, settings):
+    call_command("seed_demo")
+    current = policy_version_current()
+    demo_users = User.objects.filter(email__endswith="@demo.edu.cn")
+
+    assert demo_users.count() == 20
+    for user in demo_users:
+        assert PolicyConsent.objects.filter(user=user, policy_version=current).count() == 1, user.email
+        assert client.login(username=user.email, password=settings.DEMO_PASSWORD)
+        response = client.get("/notifications/")
+        assert response.status_code == 200, user.email
+        client.logout()
+
+
+def test_any_other_account_still_has_to_accept_the_policy_after_the_demo_is_seeded(client, capsys):
+    call_command("seed_demo")
+    newcomer = User.objects.create_user("new@example.edu.cn", "a-long-test-password", display_name="新人")
+
+    client.force_login(newcomer)
+    response = client.get("/notifications/")
+
+    assert response.status_code == 302
+    assert response["Location"].startswith("/privacy/accept/")
+    assert not PolicyConsent.objects.filter(user=newcomer).exists()
 
 
 @override_settings(DEMO_DATA_ALLOWED=False)

@@ -3,13 +3,15 @@
 import io
 import json
 import zipfile
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import Permission
 from django.urls import reverse
+from django.utils import timezone
 
-from accounts.models import Guardianship, User
+from accounts.models import Guardianship, MobileVerification, User
 from accounts.roles import Role
 from accounts.tests.factories import GuardianshipFactory, LearnerFactory, StaffFactory
 from courses.models import Enrolment
@@ -68,6 +70,30 @@ def test_a_parents_export_names_their_child_link(client):
     assert [child["learner"] for child in document["guardianships"]["children"]] == [
         link.learner.display_name
     ]
+
+
+def test_erasure_drops_a_mobile_number_waiting_for_verification(erasure_officer):
+    person = LearnerFactory()
+    now = timezone.now()
+    MobileVerification.objects.create(
+        user=person,
+        mobile="13712345678",
+        code_hash="0" * 64,
+        sent_at=now,
+        expires_at=now + timedelta(minutes=10),
+    )
+    other = LearnerFactory()
+    MobileVerification.objects.create(
+        user=other,
+        mobile="13712345679",
+        code_hash="0" * 64,
+        sent_at=now,
+        expires_at=now + timedelta(minutes=10),
+    )
+
+    erasure_carry_out(request=erasure_request_create(user=person), actor=erasure_officer)
+
+    assert list(MobileVerification.objects.values_list("user", flat=True)) == [other.pk]
 
 
 def test_the_export_needs_post_and_a_login(client):
