@@ -130,7 +130,9 @@ WORKSPACE_LABELS = {
 
 
 def _roles(request: HttpRequest) -> frozenset[str]:
-    return request.user.role_names
+    # The log-in page asks too (for its list of apps), of visitors not logged in: no roles.
+    user = request.user
+    return user.role_names if user.is_authenticated else frozenset()
 
 
 @admin.register(Complaint)
