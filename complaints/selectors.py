@@ -1,14 +1,16 @@
 """Read queries about complaints that pages, the API and the admin share; all go through the access policy."""
 
 import datetime
+from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import Guardianship, User
 from privacy import policy
 
-from .models import Complaint, ComplaintEvent, ComplaintRules
+from .models import AffectedLearner, Attachment, Complaint, ComplaintEvent, ComplaintRules
 from .services.guards import is_party
 from .states import State
 
@@ -35,13 +37,63 @@ def complaint_public_timeline(*, complaint: Complaint) -> QuerySet[ComplaintEven
     return complaint.events.filter(is_public=True).select_related("actor").order_by("created_at", "id")
 
 
-def complaint_timeline_for_user(*, user: User, complaint: Complaint) -> QuerySet[ComplaintEvent]:
+@dataclass(frozen=True)
+class ReaderFacts:
+    """What a page asks about one reader of one complaint, read with the complaint (``with_reader_facts``)."""
+
+    is_party: bool  # the complainant, the learner, or a guardian of the learner (as ``is_party``)
+    is_affected: bool  # one of the learners the complaint affects
+    may_change: bool  # the access policy lets the reader change it (grants included)
+    attachments: int
+
+
+def with_reader_facts(queryset: QuerySet[Complaint], *, user: User) -> QuerySet[Complaint]:
+    """Annotate each complaint with the reader's facts, in the same query; ``reader_facts`` reads them."""
+    attachments = (
+        Attachment.objects.filter(complaint=OuterRef("pk"))
+        .order_by()
+        .values("complaint")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    return queryset.annotate(
+        reader_guards_learner=Exists(
+            Guardianship.objects.filter(guardian=user, learner=OuterRef("learner_id"))
+        ),
+        reader_is_affected=Exists(AffectedLearner.objects.filter(complaint=OuterRef("pk"), learner=user)),
+        reader_may_change=Exists(
+            policy.visible_to(
+                user=user, queryset=Complaint.objects.filter(pk=OuterRef("pk")), action=policy.CHANGE
+            )
+        ),
+        attachment_count=Coalesce(Subquery(attachments, output_field=IntegerField()), 0),
+    )
+
+
+def reader_facts(*, user: User, complaint: Complaint) -> ReaderFacts:
+    """The facts of a complaint read through ``with_reader_facts`` for this same user."""
+    direct = user.pk in (complaint.complainant_id, complaint.learner_id)
+    return ReaderFacts(
+        is_party=user.is_active and (direct or complaint.reader_guards_learner),
+        is_affected=complaint.reader_is_affected,
+        may_change=complaint.reader_may_change,
+        attachments=complaint.attachment_count,
+    )
+
+
+def complaint_timeline_for_user(
+    *, user: User, complaint: Complaint, facts: ReaderFacts | None = None
+) -> QuerySet[ComplaintEvent]:
     """Return the timeline as this user may read it: the whole of it for staff, public events for the parties.
 
-    Expects a complaint obtained through ``complaint_get_for_user``.
+    Expects a complaint obtained through ``complaint_get_for_user``; ``facts``, when given, answer who the
+    reader is without asking the database again.
     """
-    affected = complaint.affected_learners.filter(learner=user).exists()
-    if is_party(user, complaint) or affected or not user.is_staff_member:
+    if facts is not None:
+        as_party = facts.is_party or facts.is_affected
+    else:
+        as_party = is_party(user, complaint) or complaint.affected_learners.filter(learner=user).exists()
+    if as_party or not user.is_staff_member:
         return complaint_public_timeline(complaint=complaint)
     return complaint.events.select_related("actor").order_by("created_at", "id")
 

@@ -1,8 +1,11 @@
 """The small forms of the staff workspace and of the queue's actions; each feeds one service."""
 
+import functools
+from collections.abc import Iterable
+
 from django import forms
 from django.db.models import QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -112,8 +115,46 @@ class ImprovementActionForm(ComplaintsForm):
         self.fields["due_date"].initial = timezone.localdate()
 
 
-def form_for(form_class: type[forms.Form], data=None, *, complaints: QuerySet[Complaint]) -> forms.Form:
+def move_auto_id(action: str) -> str:
+    """Field ids unique on the workspace page, where several moves' forms have a field of the same name."""
+    return f"id_{action.replace('-', '_')}_%s"
+
+
+def form_for(
+    form_class: type[forms.Form], data=None, *, complaints: QuerySet[Complaint], auto_id: str = "id_%s"
+) -> forms.Form:
     """Build the form, empty or bound; a form that offers people is told the complaints it is about."""
     if issubclass(form_class, ComplaintsForm):
-        return form_class(data, complaints=complaints)
-    return form_class(data)
+        return form_class(data, complaints=complaints, auto_id=auto_id)
+    return form_class(data, auto_id=auto_id)
+
+
+@functools.lru_cache(maxsize=128)
+def _empty_form_markup(form_class: type[forms.Form], auto_id: str, language: str) -> str:
+    return form_class(auto_id=auto_id).as_div()
+
+
+def form_markup(form: forms.Form) -> str:
+    """Return the form's fields as HTML.
+
+    An empty form that shows nothing read from the database looks the same on every complaint, so its markup
+    is rendered once per language: the workspace shows half a dozen forms on every page, and rendering their
+    fields through the widget templates was a good part of the page's time.
+    """
+    if form.is_bound or isinstance(form, ComplaintsForm):
+        return form.as_div()
+    return _empty_form_markup(type(form), form.auto_id, translation.get_language())
+
+
+def share_people_choices(move_forms: Iterable[forms.Form | None]) -> None:
+    """Give the forms that offer handling staff one list of them, read once (they are about the same
+    complaints)."""
+    fields = [form.fields["owner"] for form in move_forms if isinstance(form, ComplaintsForm)]
+    if not fields:
+        return
+    first = fields[0]
+    # As the field's own iterator gives them, from one plain query (its iterator counts the rows first).
+    choices = [("", first.empty_label)] if first.empty_label is not None else []
+    choices += [first.iterator(first).choice(person) for person in first.queryset]
+    for field in fields:
+        field.choices = choices
