@@ -6,8 +6,10 @@ whole case, its parties their own part of it. The learners' pages and the API bo
 """
 
 import datetime
+from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
@@ -17,6 +19,7 @@ from accounts.validators import normalize_cn_mobile
 from privacy import policy
 
 from .models import (
+    AffectedLearner,
     Attachment,
     Complaint,
     ComplaintEvent,
@@ -54,13 +57,62 @@ def complaint_public_timeline(*, complaint: Complaint) -> QuerySet[ComplaintEven
     return complaint.events.filter(is_public=True).select_related("actor").order_by("created_at", "id")
 
 
-def reads_as_staff(*, user: User, complaint: Complaint) -> bool:
+@dataclass(frozen=True)
+class ReaderFacts:
+    """What a page asks about one reader of one complaint, read with the complaint (``with_reader_facts``)."""
+
+    is_party: bool  # the complainant, the learner, or a guardian of the learner (as ``is_party``)
+    is_affected: bool  # one of the learners the complaint affects
+    may_change: bool  # the access policy lets the reader change it (grants included)
+    attachments: int
+
+
+def with_reader_facts(queryset: QuerySet[Complaint], *, user: User) -> QuerySet[Complaint]:
+    """Annotate each complaint with the reader's facts, in the same query; ``reader_facts`` reads them."""
+    attachments = (
+        Attachment.objects.filter(complaint=OuterRef("pk"))
+        .order_by()
+        .values("complaint")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    return queryset.annotate(
+        reader_guards_learner=Exists(
+            Guardianship.objects.filter(guardian=user, learner=OuterRef("learner_id"))
+        ),
+        reader_is_affected=Exists(AffectedLearner.objects.filter(complaint=OuterRef("pk"), learner=user)),
+        reader_may_change=Exists(
+            policy.visible_to(
+                user=user, queryset=Complaint.objects.filter(pk=OuterRef("pk")), action=policy.CHANGE
+            )
+        ),
+        attachment_count=Coalesce(Subquery(attachments, output_field=IntegerField()), 0),
+    )
+
+
+def reader_facts(*, user: User, complaint: Complaint) -> ReaderFacts:
+    """The facts of a complaint read through ``with_reader_facts`` for this same user."""
+    direct = user.pk in (complaint.complainant_id, complaint.learner_id)
+    return ReaderFacts(
+        is_party=user.is_active and (direct or complaint.reader_guards_learner),
+        is_affected=complaint.reader_is_affected,
+        may_change=complaint.reader_may_change,
+        attachments=complaint.attachment_count,
+    )
+
+
+def reads_as_staff(*, user: User, complaint: Complaint, facts: ReaderFacts | None = None) -> bool:
     """Say whether the user reads the complaint as staff handling it rather than as one of its parties.
 
     A staff member who is not the complainant, the learner, their guardian or an affected learner reads the
-    whole case; everyone else their own part of it.
+    whole case; everyone else their own part of it. ``facts``, when given, answer who the reader is without
+    asking the database again.
     """
-    if not user.is_staff_member or is_party(user, complaint):
+    if not user.is_staff_member:
+        return False
+    if facts is not None:
+        return not (facts.is_party or facts.is_affected)
+    if is_party(user, complaint):
         return False
     return not complaint.affected_learners.filter(learner=user).exists()
 
@@ -70,13 +122,16 @@ def _as_staff(user: User, complaint: Complaint, as_staff: bool | None) -> bool:
 
 
 def complaint_timeline_for_user(
-    *, user: User, complaint: Complaint, as_staff: bool | None = None
+    *, user: User, complaint: Complaint, as_staff: bool | None = None, facts: ReaderFacts | None = None
 ) -> QuerySet[ComplaintEvent]:
     """Return the timeline as this user may read it: the whole of it for staff, public events for the parties.
 
-    Expects a complaint obtained through ``complaint_get_for_user``.
+    Expects a complaint obtained through ``complaint_get_for_user``; ``facts``, when given, answer who the
+    reader is without asking the database again.
     """
-    if not _as_staff(user, complaint, as_staff):
+    if as_staff is None:
+        as_staff = reads_as_staff(user=user, complaint=complaint, facts=facts)
+    if not as_staff:
         return complaint_public_timeline(complaint=complaint)
     return complaint.events.select_related("actor").order_by("created_at", "id")
 

@@ -30,7 +30,7 @@ class PersonalDataAdminMixin:
     def change_view(self, request: HttpRequest, object_id, form_url="", extra_context=None):
         response = super().change_view(request, object_id, form_url, extra_context)
         if request.method == "GET" and response.status_code == 200:
-            obj = self.get_queryset(request).filter(pk=unquote(object_id)).first()
+            obj = self.get_object(request, unquote(object_id))
             if obj is not None:
                 opts = self.model._meta
                 access_log_record(

@@ -6,12 +6,13 @@ are narrowed by the access policy, the workspace offers only the moves ``complai
 and a forced post is refused.
 """
 
+import copy
 from collections.abc import Callable
 
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponseNotAllowed, HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -22,9 +23,15 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from accounts.roles import STAFF_ROLES
 from complaints.api.permitted import complaint_actions_for_user
-from complaints.errors import ComplaintError
-from complaints.models import CannedResponse, Complaint, Remedy
-from complaints.selectors import complaint_duplicate_suggestions, complaint_timeline_for_user
+from complaints.errors import ComplaintError, ConflictOfInterest
+from complaints.models import Appeal, CannedResponse, Complaint, Remedy
+from complaints.permissions import complaints_about
+from complaints.selectors import (
+    complaint_duplicate_suggestions,
+    complaint_timeline_for_user,
+    reader_facts,
+    with_reader_facts,
+)
 from complaints.services import (
     RemedyProposal,
     complaint_acknowledge,
@@ -36,11 +43,13 @@ from complaints.services import (
     complaint_request_information,
     complaint_respond,
     complaint_return_resolution,
+    complaint_review_appeal,
     complaint_start_investigation,
     improvement_action_add,
 )
 from complaints.services.guards import HANDLING_ROLES
 from privacy.admin import PersonalDataAdminMixin
+from sla.selectors import clocks_for_complaint
 
 from . import forms
 from .intake import IntakeAdminMixin
@@ -95,6 +104,12 @@ WORKSPACE_ACTIONS: dict[str, tuple[type | None, Callable]] = {
         forms.RequiredReasonForm,
         lambda c, u, d: complaint_return_resolution(complaint=c, reason=d["reason"], actor=u),
     ),
+    "review-appeal": (
+        forms.AppealDecisionForm,
+        lambda c, u, d: complaint_review_appeal(
+            complaint=c, decision=Appeal.Decision(d["decision"]), reason=d["reason"], actor=u
+        ),
+    ),
     "assign": (
         forms.AssignForm,
         lambda c, u, d: complaint_assign(complaint=c, department=d["department"], owner=d["owner"], actor=u),
@@ -125,13 +140,16 @@ WORKSPACE_LABELS = {
     "propose-resolution": gettext_lazy("Propose a resolution with a remedy"),
     "approve": gettext_lazy("Approve the resolution"),
     "return": gettext_lazy("Return the resolution for rework"),
+    "review-appeal": gettext_lazy("Decide the appeal"),
     "assign": gettext_lazy("Assign"),
     "improvement-actions": gettext_lazy("Improvement action"),
 }
 
 
 def _roles(request: HttpRequest) -> frozenset[str]:
-    return request.user.role_names
+    # The log-in page asks too (for its list of apps), of visitors not logged in: no roles.
+    user = request.user
+    return user.role_names if user.is_authenticated else frozenset()
 
 
 @admin.register(Complaint)
@@ -185,12 +203,14 @@ class ComplaintAdmin(PersonalDataAdminMixin, QueueAdminMixin, IntakeAdminMixin, 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
 
+    def reachable(self, request):
+        """The complaints the user may see (the access policy narrows them), with what every page shows."""
+        return super().get_queryset(request).select_related("category", "department", "owner", "complainant")
+
     def get_queryset(self, request):
         from .queue import with_next_due
 
-        return with_next_due(super().get_queryset(request)).select_related(
-            "category", "department", "owner", "complainant"
-        )
+        return with_next_due(self.reachable(request))
 
     @admin.display(description=gettext_lazy("complainant"))
     def complainant_details(self, complaint: Complaint):
@@ -201,7 +221,36 @@ class ComplaintAdmin(PersonalDataAdminMixin, QueueAdminMixin, IntakeAdminMixin, 
 
     # The queue's actions: all or nothing across the selected complaints.
 
+    def _refuse_out_of_reach(self, request, queryset) -> bool:
+        """Refuse, saying why, when some of the selected complaints are not in the user's queue.
+
+        Django runs an action on the selected rows the queryset still holds, and the queryset holds only the
+        complaints the user may reach: without this, a complaint about the user (which they never reach) or
+        one moved out of their queue since they loaded the page would be left out silently, and "0 claimed"
+        reported as a success.
+        """
+        if request.POST.get("select_across") == "1":
+            return False  # the whole (narrowed) queue was chosen, not rows
+        selected = {value for value in request.POST.getlist(helpers.ACTION_CHECKBOX_NAME) if value.isdigit()}
+        missing = selected - {str(pk) for pk in queryset.values_list("pk", flat=True)}
+        if not missing:
+            return False
+        about_them = (
+            Complaint.objects.filter(pk__in=[int(pk) for pk in missing])
+            .filter(complaints_about(request.user))
+            .exists()
+        )
+        reason = (
+            ConflictOfInterest.default_message
+            if about_them
+            else _("Some of the selected complaints are not in your queue (any more).")
+        )
+        self.message_user(request, _("%(reason)s Nothing was changed.") % {"reason": reason}, messages.ERROR)
+        return True
+
     def _apply_to_all(self, request, queryset, call: Callable[[Complaint], object], done: str) -> None:
+        if self._refuse_out_of_reach(request, queryset):
+            return
         complaints = list(queryset)
         try:
             with transaction.atomic():
@@ -228,7 +277,10 @@ class ComplaintAdmin(PersonalDataAdminMixin, QueueAdminMixin, IntakeAdminMixin, 
         )
 
     def _form_action(self, request, queryset, *, name, form_class, title, call, done):
-        form = form_class(request.POST if "apply" in request.POST else None)
+        if self._refuse_out_of_reach(request, queryset):
+            return None
+        data = request.POST if "apply" in request.POST else None
+        form = forms.form_for(form_class, data, complaints=queryset)
         if form.is_bound and form.is_valid():
             data = form.cleaned_data
             self._apply_to_all(request, queryset, lambda complaint: call(complaint, data), done)
@@ -298,41 +350,102 @@ class ComplaintAdmin(PersonalDataAdminMixin, QueueAdminMixin, IntakeAdminMixin, 
         )
         return [workspace, *super().get_urls()]
 
+    def get_object(self, request, object_id, from_field=None):
+        """Read the complaint once per request: the workspace, Django's change form and the access log each
+        ask for it."""
+        read = request.__dict__.setdefault("_complaints_read", {})
+        if (object_id, from_field) not in read:
+            read[object_id, from_field] = self._read_object(request, object_id, from_field)
+        return read[object_id, from_field]
+
+    def _read_object(self, request, object_id, from_field):
+        # As Django's get_object, without the queue's due-time annotations, with the facts about the reader
+        # that the workspace's moves and timeline ask (one query instead of five).
+        queryset = with_reader_facts(self.reachable(request), user=request.user)
+        field = Complaint._meta.pk if from_field is None else Complaint._meta.get_field(from_field)
+        try:
+            return queryset.get(**{field.name: field.to_python(object_id)})
+        except (Complaint.DoesNotExist, ValidationError, ValueError):
+            return None
+
     def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = dict(extra_context or {})
+        failed = extra_context.pop("failed_move", None)
         complaint = self.get_object(request, unquote(object_id))
         if complaint is not None and request.method == "GET":
-            extra_context = {**(extra_context or {}), **self.workspace_context(request, complaint)}
+            extra_context.update(self.workspace_context(request, complaint, failed=failed))
         return super().change_view(request, object_id, form_url, extra_context)
 
-    def workspace_context(self, request, complaint: Complaint) -> dict:
+    def move_form(self, action: str, complaint: Complaint, data=None):
+        """The move's form, empty or bound to what was posted; None for a move without one."""
+        form_class = WORKSPACE_ACTIONS[action][0]
+        if form_class is None:
+            return None
+        return forms.form_for(
+            form_class,
+            data,
+            complaints=Complaint.objects.filter(pk=complaint.pk),
+            auto_id=forms.move_auto_id(action),
+        )
+
+    def workspace_context(self, request, complaint: Complaint, *, failed=None) -> dict:
         user = request.user
+        facts = reader_facts(user=user, complaint=complaint)
         allowed = (
-            complaint_actions_for_user(user=user, complaint=complaint)
+            complaint_actions_for_user(user=user, complaint=complaint, facts=facts)
             if self.has_change_permission(request, complaint)
             else []
         )
+        failed_action, failed_form = failed or (None, None)
+        offered = [name for name in allowed if name in WORKSPACE_ACTIONS]
+        move_forms = {
+            name: failed_form if name == failed_action else self.move_form(name, complaint)
+            for name in offered
+        }
+        forms.share_people_choices(move_forms.values())
         moves = [
             {
                 "name": name,
                 "label": WORKSPACE_LABELS[name],
-                "form": form_class() if form_class else None,
+                "form": form,
+                "markup": forms.form_markup(form) if form is not None else "",
                 "url": reverse("admin:complaints_complaint_workspace", args=[complaint.pk, name]),
                 "takes_canned_text": name in TEXT_MOVES,
             }
-            for name in allowed
-            if name in WORKSPACE_ACTIONS
-            for form_class in [WORKSPACE_ACTIONS[name][0]]
+            for name, form in move_forms.items()
         ]
         return {
-            "timeline": list(complaint_timeline_for_user(user=user, complaint=complaint)),
+            "timeline": list(complaint_timeline_for_user(user=user, complaint=complaint, facts=facts)),
+            "clocks": clocks_for_complaint(complaint=complaint),
             "moves": moves,
-            "duplicates": list(complaint_duplicate_suggestions(complaint=complaint, user=user)[:10]),
-            "canned_responses": list(CannedResponse.objects.filter(is_active=True)) if moves else [],
+            "appeal": (
+                Appeal.objects.filter(complaint=complaint).select_related("filed_by").first()
+                if "review-appeal" in move_forms
+                else None
+            ),
+            "duplicates": list(
+                complaint_duplicate_suggestions(complaint=complaint, user=user)
+                .select_related(None)
+                .only("pk", "reference", "title", "state")[:10]
+            ),
+            "canned_responses": (
+                list(CannedResponse.objects.filter(is_active=True))
+                if TEXT_MOVES.intersection(offered)
+                else []
+            ),
             "show_save": False,
             "show_save_and_continue": False,
             "show_save_and_add_another": False,
             "show_delete": False,
         }
+
+    def workspace_page_with_errors(self, request, object_id: str, action: str, form):
+        """Show the workspace again with the move's form as posted and its errors next to its fields."""
+        page_request = copy.copy(request)
+        page_request.method = "GET"
+        response = self.change_view(page_request, object_id, extra_context={"failed_move": (action, form)})
+        response.status_code = 400
+        return response
 
     def workspace_action(self, request, object_id: str, action: str):
         """Run one workspace move: check the user may take it now, validate its form, call its service."""
@@ -344,25 +457,24 @@ class ComplaintAdmin(PersonalDataAdminMixin, QueueAdminMixin, IntakeAdminMixin, 
         if not self.has_change_permission(request, complaint):
             raise PermissionDenied
         back = reverse("admin:complaints_complaint_change", args=[complaint.pk])
-        if action not in complaint_actions_for_user(user=request.user, complaint=complaint):
+        facts = reader_facts(user=request.user, complaint=complaint)
+        if action not in complaint_actions_for_user(user=request.user, complaint=complaint, facts=facts):
             self.message_user(
                 request, _("This action is not available on the complaint now."), messages.ERROR
             )
             return HttpResponseRedirect(back)
-        form_class, call = WORKSPACE_ACTIONS[action]
-        data = {}
-        if form_class is not None:
-            form = form_class(request.POST)
-            if not form.is_valid():
-                for field, errors in form.errors.items():
-                    label = form.fields[field].label if field in form.fields else ""
-                    self.message_user(request, f"{label}: {' '.join(errors)}", messages.ERROR)
-                return HttpResponseRedirect(back)
-            data = form.cleaned_data
+        form = self.move_form(action, complaint, data=request.POST)
+        if form is not None and not form.is_valid():
+            return self.workspace_page_with_errors(request, object_id, action, form)
         try:
-            call(complaint, request.user, data)
+            WORKSPACE_ACTIONS[action][1](complaint, request.user, form.cleaned_data if form else {})
         except ComplaintError as error:
-            self.message_user(request, error.message, messages.ERROR)
-        else:
-            self.message_user(request, _("Done: %(action)s.") % {"action": WORKSPACE_LABELS[action]})
+            if form is None:
+                self.message_user(request, error.message, messages.ERROR)
+                return HttpResponseRedirect(back)
+            form.add_error(error.field if error.field in form.fields else None, str(error.message))
+            return self.workspace_page_with_errors(request, object_id, action, form)
+        self.message_user(
+            request, _("Done: %(action)s.") % {"action": WORKSPACE_LABELS[action]}, messages.SUCCESS
+        )
         return HttpResponseRedirect(back)

@@ -10,6 +10,7 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.roles import Role
 from complaints.models import Appeal, Approval, Complaint, ComplaintRules
+from complaints.selectors import ReaderFacts
 from complaints.services import (
     MAX_ATTACHMENTS_PER_COMPLAINT,
     complaint_closed_automatically,
@@ -116,19 +117,22 @@ def _staff_actions(user: User, complaint: Complaint) -> set[str]:
     return names
 
 
-def complaint_actions_for_user(*, user: User, complaint: Complaint) -> list[str]:
-    """Return the names of the actions the user may take on the complaint now, in ``ACTION_NAMES`` order."""
+def complaint_actions_for_user(
+    *, user: User, complaint: Complaint, facts: ReaderFacts | None = None
+) -> list[str]:
+    """Return the names of the actions the user may take on the complaint now, in ``ACTION_NAMES`` order.
+
+    ``facts``, when the complaint was read with them for this user, save asking the database again.
+    """
     names: set[str] = set()
-    acts_as_party = is_party(user, complaint)
+    acts_as_party = facts.is_party if facts is not None else is_party(user, complaint)
     if acts_as_party:
         names |= _party_actions(user, complaint)
-    may_change = user.pk not in conflicted_user_ids(complaint) and policy.can(user, policy.CHANGE, complaint)
+    policy_allows = facts.may_change if facts is not None else policy.can(user, policy.CHANGE, complaint)
+    may_change = user.pk not in conflicted_user_ids(complaint) and policy_allows
     if may_change:
         names |= _staff_actions(user, complaint)
-    if (
-        (acts_as_party or may_change)
-        and complaint.is_open
-        and complaint.attachments.count() < MAX_ATTACHMENTS_PER_COMPLAINT
-    ):
+    attachments = facts.attachments if facts is not None else complaint.attachments.count()
+    if (acts_as_party or may_change) and complaint.is_open and attachments < MAX_ATTACHMENTS_PER_COMPLAINT:
         names.add("evidence")
     return [name for name in ACTION_NAMES if name in names]

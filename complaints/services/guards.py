@@ -1,11 +1,13 @@
 """Checks every complaint service shares: who is a party, who may act as staff, who is conflicted."""
 
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from accounts.models import Guardianship, User
 from accounts.roles import Role
 from complaints.errors import ComplaintPermissionDenied, ConflictOfInterest, RuleViolation
 from complaints.models import Complaint, ComplaintEvent, EventKind
+from courses.models import Instructor
 from privacy import policy
 
 HANDLING_ROLES = frozenset({Role.AGENT, Role.SUPERVISOR, Role.LEADERSHIP})
@@ -37,6 +39,15 @@ def conflicted_user_ids(complaint: Complaint) -> set[int]:
     if complaint.subject_instructor_id is not None and complaint.subject_instructor.user_id is not None:
         ids.add(complaint.subject_instructor.user_id)
     return ids
+
+
+def people_concerned(complaints: QuerySet[Complaint]) -> Q:
+    """The users any of the complaints is about, as ``conflicted_user_ids`` finds them for one complaint."""
+    chosen = Complaint.objects.filter(pk__in=complaints.order_by().values("pk"))
+    staff = chosen.filter(subject_staff__isnull=False).values("subject_staff_id")
+    named = chosen.filter(subject_instructor__isnull=False).values("subject_instructor_id")
+    instructors = Instructor.objects.filter(user__isnull=False, pk__in=named).values("user_id")
+    return Q(pk__in=staff) | Q(pk__in=instructors)
 
 
 def refuse_conflict(user: User, complaint: Complaint) -> None:

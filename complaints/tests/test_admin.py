@@ -1,6 +1,9 @@
 """The plain admin screens open, and the timeline in them cannot be edited."""
 
+from urllib.parse import quote
+
 import pytest
+from django.contrib.sessions.models import Session
 from django.urls import reverse
 
 from accounts.tests.factories import UserFactory
@@ -36,3 +39,45 @@ def test_a_complaint_opens_in_the_admin_with_its_timeline_read_only(admin_client
 def test_every_registered_list_opens(admin_client, name):
     ComplaintFactory(responded=True)
     assert admin_client.get(reverse(f"admin:complaints_{name}_changelist")).status_code == 200
+
+
+QUEUE_BOOKMARK = reverse("admin:complaints_complaint_changelist") + "?queue=mine"
+
+
+def log_in_through_the_admin(client, user, next_url: str):
+    login = reverse("admin:login")
+    page = client.get(login, {"next": next_url})
+    assert page.status_code == 200 and 'name="password"' in page.text
+    return client.post(
+        f"{login}?next={quote(next_url)}",
+        {"username": user.email, "password": "a-long-test-password", "next": next_url},
+    )
+
+
+def test_a_bookmark_to_the_queue_asks_a_visitor_to_log_in_and_then_opens_it(client, dept_agent):
+    # given: nobody logged in opens a bookmark to the queue
+    answer = client.get(QUEUE_BOOKMARK)
+
+    # then: the log-in page, which remembers where they were going
+    assert answer.status_code == 302
+    assert answer["Location"] == f"{reverse('admin:login')}?next={quote(QUEUE_BOOKMARK)}"
+
+    # when: they log in there
+    logged_in = log_in_through_the_admin(client, dept_agent, QUEUE_BOOKMARK)
+
+    # then: they land on the queue they asked for
+    assert (logged_in.status_code, logged_in["Location"]) == (302, QUEUE_BOOKMARK)
+    assert client.get(QUEUE_BOOKMARK).status_code == 200
+
+
+def test_after_the_session_expired_the_admin_asks_to_log_in_again(client, dept_agent):
+    client.force_login(dept_agent)
+    Session.objects.all().delete()  # the session ended on the server (expired, or cleared)
+
+    answer = client.get(reverse("admin:index"))
+    login = client.get(answer["Location"])
+
+    assert answer.status_code == 302 and answer["Location"].startswith(reverse("admin:login"))
+    assert login.status_code == 200 and 'name="username"' in login.text
+    logged_in = log_in_through_the_admin(client, dept_agent, reverse("admin:index"))
+    assert (logged_in.status_code, logged_in["Location"]) == (302, reverse("admin:index"))

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from accounts.roles import Role
 from accounts.tests.factories import DepartmentFactory, StaffFactory, UserFactory
+from complaints.errors import ConflictOfInterest
 from complaints.models import Approval, CannedResponse, ComplaintEvent, EventKind, ImprovementAction, Severity
 from complaints.states import State
 
@@ -127,6 +128,55 @@ class TestQueueActions:
 
         complaint.refresh_from_db()
         assert complaint.state == State.RESPONDED
+
+    def test_the_person_a_complaint_is_about_is_told_why_they_cannot_claim_it(
+        self, department, category, snapshot
+    ):
+        about = StaffFactory(department=department, roles=[Role.AGENT])
+        complaint = ComplaintFactory(category=category, subject_staff=about)
+        before = snapshot(complaint)
+
+        response = run_action(logged_in(about), "claim", [complaint])
+
+        assert [(message.level, message.message) for message in response.context["messages"]] == [
+            (constants.ERROR, f"{ConflictOfInterest.default_message} 未作任何更改。")
+        ]
+        before.assert_unchanged()
+
+    def test_a_selection_partly_out_of_the_queue_is_refused_whole(
+        self, dept_agent, category, outsider_agent, snapshot
+    ):
+        mine = ComplaintFactory(category=category)
+        elsewhere = ComplaintFactory(category__default_department=outsider_agent.department)
+        untouched = [snapshot(mine), snapshot(elsewhere)]
+
+        response = run_action(logged_in(dept_agent), "claim", [mine, elsewhere])
+
+        assert [(message.level, message.message) for message in response.context["messages"]] == [
+            (constants.ERROR, "所选投诉中有的不在（或已不在）您的工作队列中。 未作任何更改。")
+        ]
+        for complaint in untouched:
+            complaint.assert_unchanged()
+
+    def test_the_bulk_assign_form_leaves_out_the_people_the_complaints_are_about(
+        self, dept_supervisor, department, category, snapshot
+    ):
+        about = StaffFactory(department=department, roles=[Role.AGENT])
+        colleague = StaffFactory(department=department, roles=[Role.AGENT])
+        complaints = [
+            ComplaintFactory(category=category, subject_staff=about),
+            ComplaintFactory(category=category),
+        ]
+        before = snapshot(complaints[0])
+        client = logged_in(dept_supervisor)
+
+        form = run_action(client, "assign", complaints)
+        forced = run_action(client, "assign", complaints, apply="1", owner=about.pk)
+
+        choices = [choice.value for choice, _label in form.context["form"].fields["owner"].choices if choice]
+        assert colleague.pk in choices and about.pk not in choices
+        assert forced.status_code == 200 and list(forced.context["form"].errors) == ["owner"]
+        before.assert_unchanged()
 
     def test_a_manager_has_no_actions_and_a_forced_post_changes_nothing(self, category, snapshot):
         manager = StaffFactory(roles=[Role.MANAGER])
