@@ -72,7 +72,8 @@ def test_bad_sign_up_shows_the_error_at_the_field_and_creates_nothing(client, ov
     if field == "account_type":  # a radio group is described by its fieldset
         described = re.search(r"<fieldset[^>]*>", response.text).group(0)
     else:
-        described = re.search(rf'<(?:input|select|textarea) [^>]*name="{field}"[^>]*>', response.text).group(0)
+        control = rf'<(?:input|select|textarea) [^>]*name="{field}"[^>]*>'
+        described = re.search(control, response.text).group(0)
         assert 'aria-invalid="true"' in described
     assert re.search(rf'aria-describedby="(?:[^"]* )?id_{field}_error[ "]', described)
     assert f"id_{field}_errors" not in response.text
