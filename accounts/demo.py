@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from django.contrib.auth.models import Group
+from django.utils.translation import gettext
 
 from privacy.selectors import policy_version_current
 from privacy.services import policy_accept
@@ -74,6 +75,16 @@ LEARNERS = [
 PARENT = DemoPerson("parent@demo.edu.cn", "张建国", Role.PARENT, mobile="13900000010")
 CHILD_EMAIL = "child@demo.edu.cn"
 
+# Everyone with a demo log-in, in the order they are listed to whoever starts the demo.
+DEMO_PEOPLE = [*STAFF, *LEARNERS, PARENT]
+
+
+def demo_login_lines(*, password: str) -> list[str]:
+    """The demo log-ins as lines to print: each e-mail address with its role, then the password."""
+    width = max(len(person.email) for person in DEMO_PEOPLE)
+    lines = [f"  {person.email.ljust(width)}  {person.role.label}" for person in DEMO_PEOPLE]
+    return [*lines, gettext("Password for every demo account: %(password)s") % {"password": password}]
+
 
 def seed_people(*, password: str) -> list[DemoPerson]:
     """Create or refresh the demo departments and people, each consenting to the current privacy policy;
@@ -85,10 +96,9 @@ def seed_people(*, password: str) -> list[DemoPerson]:
         )
     Group.objects.bulk_create([Group(name=str(role)) for role in Role], ignore_conflicts=True)
 
-    people = [*STAFF, *LEARNERS, PARENT]
     # A demo stands for people who signed up, and so accepted the policy: their first log-in goes straight in.
     policy_version = policy_version_current()
-    for person in people:
+    for person in DEMO_PEOPLE:
         user = _ensure_user(person, password=password, department=departments.get(person.department_code))
         user_add_role(user=user, role=person.role)
         if policy_version is not None:
@@ -103,7 +113,7 @@ def seed_people(*, password: str) -> list[DemoPerson]:
         learner=User.objects.get(email=CHILD_EMAIL),
         relationship=Guardianship.Relationship.FATHER,
     )
-    return people
+    return DEMO_PEOPLE
 
 
 def _ensure_user(person: DemoPerson, *, password: str, department: Department | None) -> User:

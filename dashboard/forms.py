@@ -23,7 +23,10 @@ class ScopeForm(forms.Form):
         ("custom", _("Custom range")),
     )
 
-    period = forms.ChoiceField(label=_("Period"), choices=PERIODS, required=False)
+    # The figures of a form without a period are this month's: the menu says so too.
+    DEFAULT_PERIOD = "month"
+
+    period = forms.ChoiceField(label=_("Period"), choices=PERIODS, required=False, initial=DEFAULT_PERIOD)
     # The API names the range "from" and "to"; the page uses the same names.
     date_from = forms.DateField(label=_("From"), required=False)
     date_to = forms.DateField(label=_("To"), required=False)
@@ -43,8 +46,8 @@ class ScopeForm(forms.Form):
             for outer, inner in (("from", "date_from"), ("to", "date_to")):
                 if outer in data and inner not in data:
                     data[inner] = data[outer]
-            if data.get("date_from") and not data.get("period"):
-                data["period"] = "custom"
+            if not data.get("period"):
+                data["period"] = "custom" if data.get("date_from") else self.DEFAULT_PERIOD
         super().__init__(data, **kwargs)
 
     def clean(self):
@@ -67,7 +70,7 @@ class ScopeForm(forms.Form):
         if cleaned.get("period") == "custom":
             period = Period(cleaned["date_from"], cleaned["date_to"])
         else:
-            period = period_named(cleaned.get("period") or "month")
+            period = period_named(cleaned.get("period") or self.DEFAULT_PERIOD)
         return Scope(
             period=period,
             department_id=cleaned["department"].pk if cleaned.get("department") else None,

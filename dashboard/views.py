@@ -21,7 +21,7 @@ def _scope_from(request: HttpRequest) -> tuple[ScopeForm, Scope]:
     form = ScopeForm(request.GET or None)
     if request.GET and form.is_valid():
         return form, form.scope()
-    return form, Scope(period=period_named("month"))
+    return form, Scope(period=period_named(ScopeForm.DEFAULT_PERIOD))
 
 
 @login_required

@@ -1,6 +1,10 @@
-"""Read queries about notices: a person's channel choices, their in-app inbox and its unread count."""
+"""Read queries about notices: a person's channel choices, their in-app inbox and its unread count, and the
+backlog of notices due."""
+
+import datetime
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from accounts.models import User
 
@@ -38,4 +42,11 @@ def notifications_unread_count(*, user: User) -> int:
         channel=Notification.Channel.IN_APP,
         state=Notification.State.SENT,
         read_at__isnull=True,
+    ).count()
+
+
+def notifications_due_count(*, now: datetime.datetime | None = None) -> int:
+    """Count the notices waiting to be sent whose next attempt is due (the delivery sweep's backlog)."""
+    return Notification.objects.filter(
+        state=Notification.State.PENDING, next_attempt_at__lte=now or timezone.now()
     ).count()

@@ -1,8 +1,10 @@
 """Consent to the policy and to sensitive purposes, the access log, erasure requests, identity documents."""
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.fields import ArrayField
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone, translation
@@ -121,6 +123,19 @@ class PurposeConsent(models.Model):
         return self.withdrawn_at is None
 
 
+def _field_label(name: str, candidates: list[type[models.Model]]) -> str:
+    for model in candidates:
+        if name in getattr(model, "ACCESS_LOG_LABELS", {}):
+            return str(model.ACCESS_LOG_LABELS[name])
+        try:
+            field = model._meta.get_field(name)
+        except FieldDoesNotExist:
+            continue
+        # A reverse relation (a complaint's attachments) has no verbose name: name it by the related model.
+        return str(getattr(field, "verbose_name", None) or field.related_model._meta.verbose_name_plural)
+    return name
+
+
 class AccessLogEntry(models.Model):
     """One staff read of another person's personal data; a trigger refuses any change or deletion."""
 
@@ -160,6 +175,20 @@ class AccessLogEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.actor_id} read {self.subject_id} ({self.screen})"
+
+    @property
+    def field_labels(self) -> list[str]:
+        """The fields read, by their names in the active language.
+
+        A name is looked up on the record's model, then on the person's (a complaint's page shows its
+        complainant's name and e-mail address); a model names its parts that are not one field in
+        ``ACCESS_LOG_LABELS``. A name found nowhere is shown as it was logged.
+        """
+        models_to_ask = [self.content_type.model_class(), apps.get_model(settings.AUTH_USER_MODEL)]
+        return [
+            _field_label(name, [model for model in models_to_ask if model is not None])
+            for name in self.fields
+        ]
 
 
 class ErasureRequest(models.Model):

@@ -39,11 +39,12 @@ fi
 
 mkdir -p var
 
-# Chart.js for the dashboard, from npm (pinned in package-lock.json), served by the app itself.
+# From npm, pinned in package-lock.json: Chart.js for the dashboard, served by the app itself; axe-core, which
+# only the accessibility test reads from node_modules (never served).
 lock_stamp="node_modules/.lock-$(sha256sum package-lock.json | cut -c1-16)"
 if [ ! -d node_modules ] || [ ! -f "$lock_stamp" ]; then
   echo "Installing the browser assets (npm ci)."
-  npm ci --no-audit --no-fund >/dev/null
+  npm ci --include=dev --no-audit --no-fund >/dev/null
   touch "$lock_stamp"
 fi
 mkdir -p static/vendor

@@ -91,3 +91,75 @@ def test_deployment_checks_pass_with_production_like_settings():
     )
     assert result.returncode == 0, result.stderr + result.stdout
     assert "System check identified no issues" in result.stdout
+
+
+def local_settings(code: str, **env_overrides: str) -> str:
+    """Run ``code`` with the local (development) settings loaded and the given environment; return stdout."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("DJANGO_", "SECRET_KEY", "DEBUG", "PORT", "SITE_URL", "EMAIL_URL", "TZ"))
+    }
+    env.update({"DJANGO_SETTINGS_MODULE": "config.settings.local", **env_overrides})
+    script = f"import django\ndjango.setup()\nfrom django.conf import settings\n{code}"
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+@pytest.mark.parametrize(
+    ("env", "site_url"),
+    [
+        ({}, "http://localhost:8000"),
+        ({"PORT": "8123"}, "http://localhost:8123"),
+        (
+            {"PORT": "8123", "SITE_URL": "https://complaints.example.edu.cn"},
+            "https://complaints.example.edu.cn",
+        ),
+    ],
+)
+def test_links_in_e_mails_follow_the_port_unless_site_url_is_set(env, site_url):
+    assert local_settings("print(settings.SITE_URL)", **env).strip() == site_url
+
+
+@pytest.mark.parametrize(
+    ("env", "backend"),
+    [
+        ({}, "notifications.email.ConsoleSummaryEmailBackend"),
+        ({"EMAIL_URL": "consolemail://"}, "notifications.email.ConsoleSummaryEmailBackend"),
+        (
+            {"EMAIL_URL": "smtp+tls://user:secret@smtp.example.com:587"},
+            "django.core.mail.backends.smtp.EmailBackend",
+        ),
+        ({"EMAIL_URL": "filemail:///tmp/mail"}, "django.core.mail.backends.filebased.EmailBackend"),
+    ],
+)
+def test_console_e_mail_is_printed_short_and_other_backends_are_kept(env, backend):
+    assert local_settings("print(settings.EMAIL_BACKEND)", **env).strip() == backend
+
+
+def test_worker_prints_are_information_and_every_log_time_is_the_institutions():
+    # given a process whose own time zone is UTC, as honcho and a server's shell often are
+    code = """
+import logging
+from config.celery import app
+print(app.conf.worker_redirect_stdouts_level)
+print(app.conf.worker_log_datefmt == app.conf.worker_task_log_datefmt == settings.LOG_DATE_FORMAT)
+record = logging.LogRecord("x", logging.INFO, "x.py", 1, "hello", None, None, None)
+record.created = 1775793600.0  # 2026-04-10 04:00:00 UTC
+handler = logging.getLogger().handlers[0]
+print(handler.formatter.format(record))
+print(logging.getLogger("django.server").handlers[0].formatter is handler.formatter)
+"""
+    # when the settings are loaded and a line is logged
+    lines = local_settings(code, TZ="UTC").splitlines()
+
+    # then prints from tasks are INFO, and the line is stamped in Asia/Shanghai with its offset
+    assert lines == [
+        "INFO",
+        "True",
+        "2026-04-10 12:00:00+0800 INFO x hello",
+        "True",
+    ]

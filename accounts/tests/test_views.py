@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.conf import settings
 from django.core import mail
@@ -65,7 +67,29 @@ def test_bad_sign_up_shows_the_error_at_the_field_and_creates_nothing(client, ov
     response = client.post(reverse("sign-up"), sign_up_data(**overrides))
     assert response.status_code == 200
     assert field in response.context["form"].errors
-    assert f'id="id_{field}_errors"' in response.text
+    # the error list carries the id the invalid input's aria-describedby names, so screen readers read it
+    assert f'<ul class="field-errors" id="id_{field}_error">' in response.text
+    if field == "account_type":  # a radio group is described by its fieldset
+        described = re.search(r"<fieldset[^>]*>", response.text).group(0)
+    else:
+        control = rf'<(?:input|select|textarea) [^>]*name="{field}"[^>]*>'
+        described = re.search(control, response.text).group(0)
+        assert 'aria-invalid="true"' in described
+    assert re.search(rf'aria-describedby="(?:[^"]* )?id_{field}_error[ "]', described)
+    assert f"id_{field}_errors" not in response.text
+    assert not User.objects.exists()
+
+
+def test_a_short_password_is_refused_in_chinese_and_in_english(client):
+    response = client.post(reverse("sign-up"), sign_up_data(password1="short-1", password2="short-1"))
+    assert response.context["form"].errors["password1"] == ["密码长度太短。密码必须包含至少 8 个字符。"]
+    assert "This password is too short" not in response.text
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = client.post(reverse("sign-up"), sign_up_data(password1="short-1", password2="short-1"))
+    assert response.context["form"].errors["password1"] == [
+        "This password is too short. It must contain at least 8 characters."
+    ]
     assert not User.objects.exists()
 
 

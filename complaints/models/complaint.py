@@ -29,6 +29,9 @@ SELF_SERVICE_CHANNELS = frozenset({Channel.WEB, Channel.APP})
 
 
 class Complaint(models.Model):
+    # What the access log calls the parts of a complaint that are not one field (privacy.AccessLogEntry).
+    ACCESS_LOG_LABELS = {"timeline": _("timeline"), "evidence": _("evidence")}
+
     reference = models.CharField(_("reference number"), max_length=20, unique=True, editable=False)
     complainant = models.ForeignKey(
         settings.AUTH_USER_MODEL,

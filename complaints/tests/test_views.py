@@ -96,7 +96,7 @@ def test_bad_input_is_shown_next_to_its_field_and_files_nothing(client, category
     response = client.post(reverse("complaints:new"), filing(category, **overrides))
     assert response.status_code == 400
     assert field in response.context["form"].errors
-    assert f'id="id_{field}_errors"' in response.text
+    assert f'id="id_{field}_error"' in response.text
     assert not Complaint.objects.exists()
 
 

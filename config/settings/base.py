@@ -121,6 +121,12 @@ CELERY_RESULT_EXPIRES = 3600
 CELERY_BEAT_SCHEDULE_FILENAME = env.str(
     "CELERY_BEAT_SCHEDULE_FILENAME", default=str(BASE_DIR / "var" / "celerybeat-schedule")
 )
+# What a task prints (the console e-mail and SMS backends) is information, not a warning.
+CELERY_WORKER_REDIRECT_STDOUTS_LEVEL = "INFO"
+# Worker and beat stamp their lines like the web process (LOGGING below): local time with its UTC offset.
+LOG_DATE_FORMAT = "%Y-%m-%d %H:%M:%S%z"
+CELERY_WORKER_LOG_DATEFMT = LOG_DATE_FORMAT
+CELERY_WORKER_TASK_LOG_DATEFMT = LOG_DATE_FORMAT
 
 # --- Encryption of sensitive fields (see privacy/crypto.py and README "Encryption keys") -----------------
 FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[])
@@ -137,7 +143,7 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "accounts.validators.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -170,6 +176,9 @@ STORAGES = {
 
 # --- E-mail ----------------------------------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
+# Django's console backend prints every message whole; ours prints one line each (recipients, subject, links).
+if EMAIL_CONFIG["EMAIL_BACKEND"] == "django.core.mail.backends.console.EmailBackend":
+    EMAIL_CONFIG["EMAIL_BACKEND"] = "notifications.email.ConsoleSummaryEmailBackend"
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="noreply@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
@@ -177,7 +186,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
 
 # Where links in e-mail and SMS notices point: the site's public address, without a trailing slash.
-SITE_URL = env.str("SITE_URL", default="http://localhost:8000")
+# Without SITE_URL, the port the development server listens on (PORT, as scripts/run sets it).
+SITE_URL = env.str("SITE_URL", default=f"http://localhost:{env.int('PORT', default=8000)}")
 
 # --- SMS (notifications/sms.py): a provider's gateway implements SmsBackend ------------------------------
 SMS_BACKEND = env.str("SMS_BACKEND", default="notifications.sms.ConsoleSmsBackend")
@@ -222,10 +232,15 @@ SPECTACULAR_SETTINGS = {
 DEFAULT_EXCEPTION_REPORTER_FILTER = "privacy.reporting.PersonalDataExceptionReporterFilter"
 
 # --- Logging: personal data never goes into logs; request bodies are not logged. -----------------------
+# Times are the institution's (Django sets the process's TZ to TIME_ZONE), with the offset written out; the
+# development server's request lines use the same format instead of their own.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s", "datefmt": LOG_DATE_FORMAT}
+    },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "loggers": {"django.server": {"handlers": ["console"], "level": "INFO", "propagate": False}},
 }

@@ -52,20 +52,26 @@ def _enrolled_learners(period: Period, **relation) -> Subquery:
 
 
 def _ranked(queryset: QuerySet, complaints: dict[int, int], period: Period, **relation) -> list[dict]:
-    """The objects with complaints, by complaints per 100 learners enrolled in their courses in the period."""
+    """The objects with complaints, by complaints per 100 learners enrolled in their courses in the period.
+
+    Those without enrolled learners (a department without courses) have no rate (``per_100`` is None): they
+    follow the ranked ones, most complaints first, so no object with complaints goes unlisted.
+    """
     rows = [
         {
             "id": row.pk,
             "name": str(row),
             "complaints": complaints[row.pk],
             "learners": row.learner_count,
-            "per_100": round(complaints[row.pk] * 100.0 / row.learner_count, 2),
+            "per_100": (
+                round(complaints[row.pk] * 100.0 / row.learner_count, 2) if row.learner_count else None
+            ),
         }
-        for row in queryset.filter(pk__in=[pk for pk, count in complaints.items() if count])
-        .annotate(learner_count=Coalesce(_enrolled_learners(period, **relation), 0))
-        .filter(learner_count__gt=0)
+        for row in queryset.filter(pk__in=[pk for pk, count in complaints.items() if count]).annotate(
+            learner_count=Coalesce(_enrolled_learners(period, **relation), 0)
+        )
     ]
-    rows.sort(key=lambda row: (-row["per_100"], row["id"]))
+    rows.sort(key=lambda row: (row["per_100"] is None, -(row["per_100"] or 0), -row["complaints"], row["id"]))
     return rows[:HOT_SPOT_LIMIT]
 
 
@@ -103,7 +109,8 @@ def hot_spots(
 
     Enrolled learners: distinct learners whose enrolment is valid on some day of the period, in the course,
     in the instructor's courses, or in the department's courses. A course or instructor counts the complaints
-    naming it; a department the complaints assigned to it. Those without enrolled learners are not ranked.
+    naming it; a department the complaints assigned to it. Those without enrolled learners come last, with
+    their complaints but no rate.
     Rising categories: the categories whose new complaints grew most against the previous period.
     """
     if by_category is None or by_department is None:

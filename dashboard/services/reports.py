@@ -153,17 +153,28 @@ def _pie(title: str, labels: list[str], values: list[int], font: str) -> Drawing
     return drawing
 
 
+def _shown(value: object) -> str:
+    return "—" if value in (None, "") else str(value)
+
+
 def _figure_table(rows: list[tuple[str, object, object]], font: str) -> Table:
     data = [[_("Figure"), _("This period"), _("Previous period")]]
-    data += [
-        [
-            name,
-            "—" if current in (None, "") else str(current),
-            "—" if previous in (None, "") else str(previous),
-        ]
-        for name, current, previous in rows
-    ]
-    table = Table(data, colWidths=[90 * mm, 35 * mm, 35 * mm], repeatRows=1)
+    data += [[name, _shown(current), _shown(previous)] for name, current, previous in rows]
+    return _styled_table(data, [90 * mm, 35 * mm, 35 * mm], font)
+
+
+def _hot_spot_table(rows: list[dict], font: str) -> Table:
+    """One hot-spot ranking, with the page's columns: complaints, enrolled learners and the rate per 100."""
+    data = [[_("Name"), _("Complaints"), _("Enrolled learners"), _("Per 100 learners")]]
+    columns = ("complaints", "learners", "per_100")
+    data += [[row["name"], *(_shown(row[column]) for column in columns)] for row in rows]
+    if not rows:
+        data.append([_("No complaints."), "", "", ""])
+    return _styled_table(data, [85 * mm, 25 * mm, 25 * mm, 25 * mm], font)
+
+
+def _styled_table(data: list[list], widths: list[float], font: str) -> Table:
+    table = Table(data, colWidths=widths, repeatRows=1)
     table.setStyle(
         TableStyle(
             [
@@ -320,7 +331,7 @@ def report_pdf(figures: DashboardFigures, *, title: str) -> bytes:
         (_("Departments"), figures.hot_spots["departments"]),
     ):
         story.append(Paragraph(caption, body))
-        story.append(_figure_table([(row["name"], row["complaints"], row["per_100"]) for row in rows], font))
+        story.append(_hot_spot_table(rows, font))
     buffer = io.BytesIO()
     document = _ReportDocument(buffer, pagesize=A4, title=title, leftMargin=18 * mm, rightMargin=18 * mm)
     document.multiBuild(story)

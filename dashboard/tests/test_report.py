@@ -10,12 +10,14 @@ import time_machine
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
+from pypdf import PdfReader
 
 from accounts.roles import Role
 from accounts.tests.factories import StaffFactory
 from dashboard.exports import BOM
 from dashboard.models import ReportRun
 from dashboard.selectors import dashboard_figures
+from dashboard.services.reports import report_pdf
 from dashboard.tasks import report_generate_task
 
 from .conftest import NOW
@@ -148,3 +150,53 @@ def test_a_chart_of_a_single_period_still_draws():
 
     drawing = _line_chart("趋势", ["2026-11"], [("服务态度", [11]), ("收费与退费", [1])], "Helvetica")
     assert renderPDF.drawToString(drawing).startswith(b"%PDF")
+
+
+def pdf_text(content: bytes) -> str:
+    """The PDF's words, one space apart (the extractor breaks lines between table cells)."""
+    return " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages).split())
+
+
+def test_the_pdf_hot_spots_have_the_pages_columns(story, march):
+    # given March's figures, in Chinese
+    figures = dashboard_figures(march, now=NOW)
+
+    # when the report is drawn
+    text = pdf_text(report_pdf(figures, title="三月报告"))
+
+    # then each hot-spot table is headed by name, complaints, enrolled learners and the rate per 100
+    hot_spots = text[text.rindex("问题集中点") :]
+    assert hot_spots.count("名称 投诉 报名学员数 每百名学员投诉数") == 3
+    assert "指标" not in hot_spots and "上一周期" not in hot_spots
+    # courses X (2 of 4 learners) and Y (1 of 10); instructor I; customer service, then teaching supervision
+    # (no courses, so no rate)
+    for row in (
+        f"{story.course_x} 2 4 50.0",
+        f"{story.course_y} 1 10 10.0",
+        f"{story.instructor} 1 4 25.0",
+        "客户服务部 3 14 21.43 教学督导部 1 0 —",
+    ):
+        assert row in hot_spots
+    assert "暂无投诉" not in hot_spots
+
+
+def test_an_empty_hot_spot_table_says_so(march):
+    text = pdf_text(report_pdf(dashboard_figures(march, now=NOW), title="三月报告"))
+    hot_spots = text[text.rindex("问题集中点") :]
+    assert hot_spots.count("暂无投诉。") == 3
+
+
+def test_a_failed_report_shows_its_error_in_the_error_style(march):
+    manager = StaffFactory(roles=[Role.MANAGER])
+    client = Client()
+    client.force_login(manager)
+    run = ReportRun.objects.create(
+        requested_by=manager,
+        period_first=march.period.first,
+        period_last=march.period.last,
+        language="zh-hans",
+        state=ReportRun.State.FAILED,
+        error="生成报告时出错。",
+    )
+    html = client.get(reverse("dashboard:report", args=[run.pk])).content.decode()
+    assert '<p id="report-error" class="field-errors" role="alert">生成报告时出错。</p>' in html

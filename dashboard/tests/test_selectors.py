@@ -136,10 +136,11 @@ def test_hot_spots(story, march):
     ]
     # instructor I: D over the 4 learners of X = 25
     assert [(row["id"], row["per_100"]) for row in figures["instructors"]] == [(story.instructor.pk, 25.0)]
-    # customer service: A, C, D over the 14 learners of X and Y = 21.43; teaching supervision has no courses
+    # customer service: A, C, D over the 14 learners of X and Y = 21.43; teaching supervision has B but no
+    # courses, so no rate: it comes after the ranked ones
     assert [
         (row["name"], row["complaints"], row["learners"], row["per_100"]) for row in figures["departments"]
-    ] == [("客户服务部", 3, 14, 21.43)]
+    ] == [("客户服务部", 3, 14, 21.43), ("教学督导部", 1, 0, None)]
     # service +2 (1 → 3), teaching +1 (0 → 1)
     assert [(row.key, row.rise) for row in figures["rising_categories"]] == [
         (story.service.name, 2),

@@ -1,7 +1,9 @@
 """The page, the API and the CSV: who may read them, what they show, and what they cost."""
 
 import csv
+import datetime
 import io
+import re
 
 import pytest
 import time_machine
@@ -138,3 +140,65 @@ def test_the_page_and_the_api_say_when_the_times_are_estimated(story, monkeypatc
     assert estimated_api["promises"]["percentiles_estimated"] is True
     # the shares stay the same, exact
     assert estimated_api["promises"]["acknowledged_in_time"] == exact_api["promises"]["acknowledged_in_time"]
+
+
+def test_a_bad_range_is_shown_at_the_field_where_screen_readers_find_it(story):
+    with time_machine.travel(NOW, tick=False):
+        response = client_for(Role.MANAGER).get(PAGE, {"from": "2026-03-31", "to": "2026-03-01"})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert re.search(r'<div class="field field-invalid">\s*<label for="id_date_to">', html)
+    assert '<ul class="field-errors" id="id_date_to_error"><li>截止日期早于起始日期。</li></ul>' in html
+    date_to = re.search(r'<input [^>]*name="date_to"[^>]*>', html).group(0)
+    assert 'aria-invalid="true"' in date_to and 'aria-describedby="id_date_to_error"' in date_to
+    # only the field in error is marked
+    assert html.count("field-invalid") == 1
+    assert 'class="field-error"' not in html
+
+
+def selected_period(html: str) -> list[str]:
+    menu = re.search(r'<select name="period"[^>]*>(.*?)</select>', html, re.S).group(1)
+    return re.findall(r'<option value="(\w+)"[^>]*\bselected\b', menu)
+
+
+@pytest.mark.parametrize(
+    ("query", "period"),
+    [
+        ({}, "month"),  # the default is this month's figures
+        ({"department": ""}, "month"),  # other filters without a period: still this month
+        ({"period": "week"}, "week"),
+        ({"period": "year"}, "year"),
+        (MARCH_QUERY, "custom"),
+    ],
+)
+def test_the_period_menu_shows_the_period_of_the_figures(story, query, period):
+    with time_machine.travel(NOW, tick=False):
+        response = client_for(Role.MANAGER).get(PAGE, query)
+    assert response.status_code == 200
+    shown = response.context["figures"].scope.period
+    expected = {
+        "month": (datetime.date(2026, 4, 1), datetime.date(2026, 4, 10)),
+        "week": (datetime.date(2026, 4, 6), datetime.date(2026, 4, 10)),
+        "year": (datetime.date(2026, 1, 1), datetime.date(2026, 4, 10)),
+        "custom": (datetime.date(2026, 3, 1), datetime.date(2026, 3, 31)),
+    }[period]
+    assert (shown.first, shown.last) == expected
+    assert selected_period(response.content.decode()) == [period]
+
+
+def test_the_reports_form_starts_on_this_month(story):
+    response = client_for(Role.MANAGER).get(reverse("dashboard:reports"))
+    assert selected_period(response.content.decode()) == ["month"]
+
+
+def test_hot_spots_list_every_department_with_complaints(story):
+    with time_machine.travel(NOW, tick=False):
+        response = client_for(Role.MANAGER).get(PAGE, MARCH_QUERY)
+    html = response.content.decode()
+    section = re.search(r'<section aria-labelledby="hot-spots">(.*?)</section>', html, re.S).group(1)
+    tables = dict(re.findall(r"<caption>(.*?)</caption>(.*?)</table>", section, re.S))
+    row = r'<tr><th scope="row">(.*?)</th><td>(.*?)</td><td>(.*?)</td><td>(.*?)</td></tr>'
+    rows = re.findall(row, tables["部门"])
+    # customer service: A, C and D over the 14 learners of its courses; teaching supervision: B, no courses
+    assert rows == [("客户服务部", "3", "14", "21.43"), ("教学督导部", "1", "0", "—")]
+    assert "暂无投诉" not in tables["部门"]

@@ -159,5 +159,5 @@ def test_choosing_sms_without_a_mobile_number_or_consent_is_refused_next_to_the_
 
     assert response.status_code == 400
     assert response.context["form"].errors == {"sms": [error]}
-    assert f'<ul class="field-errors" id="id_sms_errors"><li>{error}</li></ul>' in response.text
+    assert f'<ul class="field-errors" id="id_sms_error"><li>{error}</li></ul>' in response.text
     assert not NotificationPreference.objects.filter(user=learner).exists()

@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from accounts.demo import seed_people
+from accounts.demo import demo_login_lines, seed_people
 from complaints.demo import seed_complaints
 from courses.demo import seed_courses
 
@@ -20,11 +20,11 @@ class Command(BaseCommand):
             )
         password = settings.DEMO_PASSWORD
         with transaction.atomic():
-            people = seed_people(password=password)
+            seed_people(password=password)
             seed_courses()
             seed_complaints()
+        if options["verbosity"] == 0:
+            return
         self.stdout.write(self.style.SUCCESS(_("Demo data is ready. Log in with any of these accounts:")))
-        width = max(len(person.email) for person in people)
-        for person in people:
-            self.stdout.write(f"  {person.email.ljust(width)}  {person.role.label}")
-        self.stdout.write(_("Password for every demo account: %(password)s") % {"password": password})
+        for line in demo_login_lines(password=password):
+            self.stdout.write(line)
