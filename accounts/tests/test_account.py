@@ -48,7 +48,7 @@ def columns(user: User) -> dict:
 
 
 def error_shown(response, field_id: str) -> bool:
-    return f'id="{field_id}_errors"' in response.text
+    return f'id="{field_id}_error"' in response.text
 
 
 def ask_code(client, django_capture_on_commit_callbacks, mobile=NEW_MOBILE):
