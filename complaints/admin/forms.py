@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Department, User
-from complaints.models import Remedy
+from complaints.models import MAX_EXTENSION_DAYS, Remedy
 from complaints.services.guards import HANDLING_ROLES
 
 
@@ -46,7 +46,9 @@ class ResolutionForm(forms.Form):
     amount = forms.DecimalField(
         label=_("refund amount (CNY)"), max_digits=10, decimal_places=2, required=False
     )
-    days = forms.IntegerField(label=_("extension (days)"), min_value=1, required=False)
+    days = forms.IntegerField(
+        label=_("extension (days)"), min_value=1, max_value=MAX_EXTENSION_DAYS, required=False
+    )
 
 
 class AssignForm(forms.Form):

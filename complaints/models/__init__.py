@@ -9,11 +9,12 @@ from .complaint import (
     ComplaintGroupObjectPermission,
     ComplaintUserObjectPermission,
 )
-from .resolution import Appeal, Approval, ImprovementAction, Remedy
+from .resolution import MAX_EXTENSION_DAYS, Appeal, Approval, ImprovementAction, Remedy
 from .rules import SEVERITY_RANK, Category, ComplaintRules, ReferenceCounter, Severity, severity_max
 from .timeline import Attachment, ComplaintEvent, EventKind, EvidenceStorage, evidence_storage
 
 __all__ = [
+    "MAX_EXTENSION_DAYS",
     "SELF_SERVICE_CHANNELS",
     "SEVERITY_RANK",
     "AffectedLearner",

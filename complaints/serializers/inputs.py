@@ -7,7 +7,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.models import Department, User
-from complaints.models import Appeal, Category, Channel, Remedy, Severity
+from complaints.models import MAX_EXTENSION_DAYS, Appeal, Category, Channel, Remedy, Severity
 from complaints.selectors import complaint_list_for_user
 from complaints.services import Flag, RemedyProposal
 from complaints.states import State
@@ -130,7 +130,13 @@ class RemedyInput(serializers.Serializer):
     amount = serializers.DecimalField(
         max_digits=12, decimal_places=2, required=False, allow_null=True, help_text=_("Yuan, for a refund.")
     )
-    days = serializers.IntegerField(required=False, allow_null=True, help_text=_("For a validity extension."))
+    days = serializers.IntegerField(
+        min_value=1,
+        max_value=MAX_EXTENSION_DAYS,
+        required=False,
+        allow_null=True,
+        help_text=_("For a validity extension."),
+    )
     enrolment = serializers.PrimaryKeyRelatedField(
         queryset=Enrolment.objects.all(), required=False, allow_null=True
     )

@@ -14,6 +14,7 @@ from accounts.models import Department, User
 from accounts.roles import Role
 from complaints.errors import ComplaintPermissionDenied, RuleViolation, TransitionNotAllowed
 from complaints.models import (
+    MAX_EXTENSION_DAYS,
     Approval,
     Complaint,
     ComplaintRules,
@@ -76,6 +77,11 @@ def _check_remedy(proposal: RemedyProposal, *, affected_ids: set[int]) -> Remedy
             raise _refused(_("A validity extension needs the enrolment to extend."), "enrolment_required")
         if not isinstance(proposal.days, int) or proposal.days <= 0:
             raise _refused(_("A validity extension needs a number of days above zero."), "days_not_positive")
+        if proposal.days > MAX_EXTENSION_DAYS:
+            raise _refused(
+                _("A validity extension is at most %(days)d days.") % {"days": MAX_EXTENSION_DAYS},
+                "days_too_many",
+            )
         days = proposal.days
     elif proposal.amount is not None or proposal.days is not None:
         raise _refused(_("Only refunds have an amount and only extensions have days."), "unexpected_value")

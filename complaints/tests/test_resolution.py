@@ -10,7 +10,7 @@ from django.utils import timezone
 from accounts.roles import Role
 from accounts.tests.factories import LearnerFactory, StaffFactory
 from complaints.errors import ComplaintPermissionDenied, RuleViolation, TransitionNotAllowed
-from complaints.models import Approval, ComplaintRules, Remedy, Severity
+from complaints.models import MAX_EXTENSION_DAYS, Approval, ComplaintRules, Remedy, Severity
 from complaints.selectors import complaints_due_for_auto_close
 from complaints.services import (
     NoticeKind,
@@ -150,6 +150,21 @@ def test_a_major_complaint_needs_approval_even_without_remedies(category, leader
         ),
         (
             lambda c, e: RemedyProposal(
+                learner=c.learner,
+                kind=Remedy.Kind.VALIDITY_EXTENSION,
+                days=MAX_EXTENSION_DAYS + 1,
+                enrolment=e,
+            ),
+            "days_too_many",
+        ),
+        (
+            lambda c, e: RemedyProposal(
+                learner=c.learner, kind=Remedy.Kind.VALIDITY_EXTENSION, days=2**31, enrolment=e
+            ),
+            "days_too_many",
+        ),
+        (
+            lambda c, e: RemedyProposal(
                 learner=c.learner, kind=Remedy.Kind.VALIDITY_EXTENSION, days=30, enrolment=EnrolmentFactory()
             ),
             "enrolment_of_other_learner",
@@ -166,6 +181,8 @@ def test_a_major_complaint_needs_approval_even_without_remedies(category, leader
         "above-paid",
         "no-enrolment",
         "zero-days",
+        "past-the-longest-extension",
+        "past-a-database-integer",
         "other-enrolment",
         "days-on-apology",
     ],
@@ -269,6 +286,25 @@ def test_a_returned_resolution_needs_a_reason(pending, leader, snapshot):
 
 
 # --- carrying out remedies ---------------------------------------------------------------------------------
+
+
+def test_the_longest_extension_is_granted_and_carried_out(investigating):
+    enrolment = EnrolmentFactory(learner=investigating.learner)
+    ends = enrolment.valid_until
+    extension = RemedyProposal(
+        learner=investigating.learner,
+        kind=Remedy.Kind.VALIDITY_EXTENSION,
+        days=MAX_EXTENSION_DAYS,
+        enrolment=enrolment,
+    )
+    responded = complaint_propose_resolution(
+        complaint=investigating, response="延长有效期。", remedies=[extension], actor=investigating.owner
+    )
+
+    remedy_carry_out(remedy=responded.remedies.get(), actor=investigating.owner)
+
+    enrolment.refresh_from_db()
+    assert enrolment.valid_until == ends + datetime.timedelta(days=MAX_EXTENSION_DAYS)
 
 
 def test_a_validity_extension_moves_only_that_learners_enrolment(category):
