@@ -522,6 +522,25 @@ def test_extension_days_out_of_bounds_are_a_field_error(category, learner, snaps
     before.assert_unchanged()
 
 
+def test_a_refund_without_an_enrolment_above_the_ceiling_is_refused_on_the_remedies(
+    category, learner, snapshot
+):
+    complaint = make(category, learner, investigating=True)
+    before = snapshot(complaint)
+    refund = {"learner": learner.pk, "kind": "refund", "amount": "50000.01"}
+
+    response = act(
+        complaint.owner, complaint, "propose-resolution", {"response": "退费", "remedies": [refund]}
+    )
+
+    assert response.status_code == 400
+    body = response.json()
+    assert body["code"] == "refund_exceeds_ceiling"
+    assert body["remedies"] == [body["detail"]]
+    assert "50000.00" in body["detail"]
+    before.assert_unchanged()
+
+
 def test_a_rule_refusal_names_its_field_and_changes_nothing(category, learner, snapshot):
     complaint = make(category, learner, investigating=True)
     stranger = LearnerFactory()
