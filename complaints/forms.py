@@ -10,7 +10,7 @@ from accounts.selectors import learners_of_guardian
 from accounts.validators import normalize_cn_mobile
 from courses.models import Course
 
-from .models import Category
+from .models import MAX_TEXT_LENGTH, Category
 from .services import MAX_ATTACHMENTS_PER_COMPLAINT
 
 MAX_CO_COMPLAINANTS = 200
@@ -56,6 +56,7 @@ class ComplaintFileForm(forms.Form):
         label=_("Title"), max_length=200, help_text=_("One line that says what happened.")
     )
     description = forms.CharField(
+        max_length=MAX_TEXT_LENGTH,
         label=_("What happened"),
         widget=forms.Textarea(attrs={"rows": 8}),
         help_text=_("When and where it happened, who was involved, and what you would like us to do."),
@@ -135,7 +136,9 @@ class ComplaintFileForm(forms.Form):
 
 
 class ReplyForm(forms.Form):
-    body = forms.CharField(label=_("Your answer"), widget=forms.Textarea(attrs={"rows": 5}))
+    body = forms.CharField(
+        max_length=MAX_TEXT_LENGTH, label=_("Your answer"), widget=forms.Textarea(attrs={"rows": 5})
+    )
     evidence = evidence_field()
 
 
@@ -151,6 +154,7 @@ class EvidenceForm(forms.Form):
 
 class WithdrawForm(forms.Form):
     reason = forms.CharField(
+        max_length=MAX_TEXT_LENGTH,
         label=_("Why are you withdrawing it? (optional)"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -173,12 +177,16 @@ class SatisfactionForm(forms.Form):
         widget=forms.RadioSelect,
     )
     comment = forms.CharField(
-        label=_("Comment (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        max_length=MAX_TEXT_LENGTH,
+        label=_("Comment (optional)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
 
 class AppealForm(forms.Form):
     reason = forms.CharField(
+        max_length=MAX_TEXT_LENGTH,
         label=_("Why should the decision be reconsidered?"),
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("A reviewer who did not handle your complaint will look at it again."),

@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Department, User
-from complaints.models import MAX_EXTENSION_DAYS, Remedy
+from complaints.models import MAX_EXTENSION_DAYS, MAX_TEXT_LENGTH, Remedy
 from complaints.services.guards import HANDLING_ROLES
 
 
@@ -17,29 +17,44 @@ def handling_staff() -> "forms.ModelChoiceField":
 
 
 class TextForm(forms.Form):
-    body = forms.CharField(label=_("text"), widget=forms.Textarea(attrs={"rows": 4}))
+    body = forms.CharField(
+        max_length=MAX_TEXT_LENGTH, label=_("text"), widget=forms.Textarea(attrs={"rows": 4})
+    )
 
 
 class QuestionForm(forms.Form):
     question = forms.CharField(
-        label=_("question to the complainant"), widget=forms.Textarea(attrs={"rows": 3})
+        max_length=MAX_TEXT_LENGTH,
+        label=_("question to the complainant"),
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
 
 class ResponseForm(forms.Form):
-    response = forms.CharField(label=_("response"), widget=forms.Textarea(attrs={"rows": 4}))
+    response = forms.CharField(
+        max_length=MAX_TEXT_LENGTH, label=_("response"), widget=forms.Textarea(attrs={"rows": 4})
+    )
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(label=_("reason"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    reason = forms.CharField(
+        max_length=MAX_TEXT_LENGTH,
+        label=_("reason"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+    )
 
 
 class RequiredReasonForm(forms.Form):
-    reason = forms.CharField(label=_("reason"), widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        max_length=MAX_TEXT_LENGTH, label=_("reason"), widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class ResolutionForm(forms.Form):
-    response = forms.CharField(label=_("response"), widget=forms.Textarea(attrs={"rows": 4}))
+    response = forms.CharField(
+        max_length=MAX_TEXT_LENGTH, label=_("response"), widget=forms.Textarea(attrs={"rows": 4})
+    )
     remedy = forms.ChoiceField(
         label=_("remedy for the learner"), choices=[("", "—"), *Remedy.Kind.choices], required=False
     )
@@ -64,7 +79,10 @@ class AssignForm(forms.Form):
 class ImprovementActionForm(forms.Form):
     title = forms.CharField(label=_("title"), max_length=200)
     description = forms.CharField(
-        label=_("description"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+        max_length=MAX_TEXT_LENGTH,
+        label=_("description"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
     )
     due_date = forms.DateField(label=_("due date"), widget=forms.DateInput(attrs={"type": "date"}))
 

@@ -2,6 +2,7 @@
 
 from .canned import CannedResponse
 from .complaint import (
+    MAX_TEXT_LENGTH,
     SELF_SERVICE_CHANNELS,
     AffectedLearner,
     Channel,
@@ -15,6 +16,7 @@ from .timeline import Attachment, ComplaintEvent, EventKind, EvidenceStorage, ev
 
 __all__ = [
     "MAX_EXTENSION_DAYS",
+    "MAX_TEXT_LENGTH",
     "SELF_SERVICE_CHANNELS",
     "SEVERITY_RANK",
     "AffectedLearner",

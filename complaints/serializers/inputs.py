@@ -7,7 +7,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.models import Department, User
-from complaints.models import MAX_EXTENSION_DAYS, Appeal, Category, Channel, Remedy, Severity
+from complaints.models import MAX_EXTENSION_DAYS, MAX_TEXT_LENGTH, Appeal, Category, Channel, Remedy, Severity
 from complaints.selectors import complaint_list_for_user
 from complaints.services import Flag, RemedyProposal
 from complaints.states import State
@@ -23,11 +23,13 @@ def _department(**kwargs) -> serializers.SlugRelatedField:
 
 
 def _text(**kwargs) -> serializers.CharField:
-    return serializers.CharField(max_length=5000, **kwargs)
+    return serializers.CharField(max_length=MAX_TEXT_LENGTH, **kwargs)
 
 
 def _optional_text(**kwargs) -> serializers.CharField:
-    return serializers.CharField(max_length=5000, required=False, allow_blank=True, default="", **kwargs)
+    return serializers.CharField(
+        max_length=MAX_TEXT_LENGTH, required=False, allow_blank=True, default="", **kwargs
+    )
 
 
 @extend_schema_field(OpenApiTypes.STR)

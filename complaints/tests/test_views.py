@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from accounts.roles import Role
 from accounts.tests.factories import GuardianshipFactory, LearnerFactory, StaffFactory
-from complaints.models import Attachment, Complaint, ComplaintEvent
+from complaints.models import MAX_TEXT_LENGTH, Attachment, Complaint, ComplaintEvent
 from complaints.states import State
 from courses.tests.factories import EnrolmentFactory
 from notifications.models import Notification
@@ -89,6 +89,16 @@ def test_a_file_that_is_not_what_it_claims_is_refused_and_nothing_is_left(client
         ({"description": ""}, "description"),
         ({"category": ""}, "category"),
         ({"co_complainants": "nobody@example.edu.cn"}, "co_complainants"),
+        ({"description": "长" * (MAX_TEXT_LENGTH + 1)}, "description"),
+        ({"description": "x" * 2_000_000}, "description"),
+    ],
+    ids=[
+        "no-title",
+        "no-description",
+        "no-category",
+        "unknown-co-complainant",
+        "one-too-long",
+        "two-million",
     ],
 )
 def test_bad_input_is_shown_next_to_its_field_and_files_nothing(client, category, overrides, field):
@@ -98,6 +108,25 @@ def test_bad_input_is_shown_next_to_its_field_and_files_nothing(client, category
     assert field in response.context["form"].errors
     assert f'id="id_{field}_errors"' in response.text
     assert not Complaint.objects.exists()
+
+
+def test_the_web_form_and_the_api_accept_the_same_longest_description(client, category):
+    learner = LearnerFactory()
+    client.force_login(learner)
+    longest = "长" * MAX_TEXT_LENGTH
+
+    page = client.post(reverse("complaints:new"), filing(category, description=longest))
+    api = client.post(
+        "/api/v1/complaints/",
+        {"category": category.code, "title": "同样的长度", "description": longest + "长"},
+        content_type="application/json",
+    )
+
+    assert page.status_code == 302
+    assert Complaint.objects.get().description == longest
+    assert api.status_code == 400
+    assert list(api.json()) == ["description"]
+    assert f'maxlength="{MAX_TEXT_LENGTH}"' in client.get(reverse("complaints:new")).text
 
 
 def test_a_course_the_learner_is_not_enrolled_in_is_refused(client, category):
