@@ -8,6 +8,7 @@ from accounts.models import User
 from accounts.roles import Role
 from accounts.selectors import learners_of_guardian
 from accounts.validators import normalize_cn_mobile
+from core.validators import validate_no_bidi_controls
 from courses.models import Course
 
 from .models import MAX_TEXT_LENGTH, Category
@@ -53,13 +54,17 @@ class ComplaintFileForm(forms.Form):
         help_text=_("Leave empty if the complaint is not about a course."),
     )
     title = forms.CharField(
-        label=_("Title"), max_length=200, help_text=_("One line that says what happened.")
+        label=_("Title"),
+        max_length=200,
+        help_text=_("One line that says what happened."),
+        validators=[validate_no_bidi_controls],
     )
     description = forms.CharField(
         max_length=MAX_TEXT_LENGTH,
         label=_("What happened"),
         widget=forms.Textarea(attrs={"rows": 8}),
         help_text=_("When and where it happened, who was involved, and what you would like us to do."),
+        validators=[validate_no_bidi_controls],
     )
     is_urgent = forms.BooleanField(
         label=_("This is urgent"),

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Department, User
 from complaints.models import MAX_EXTENSION_DAYS, MAX_TEXT_LENGTH, Remedy
 from complaints.services.guards import HANDLING_ROLES
+from core.validators import validate_no_bidi_controls
 
 
 def handling_staff() -> "forms.ModelChoiceField":
@@ -77,7 +78,7 @@ class AssignForm(forms.Form):
 
 
 class ImprovementActionForm(forms.Form):
-    title = forms.CharField(label=_("title"), max_length=200)
+    title = forms.CharField(label=_("title"), max_length=200, validators=[validate_no_bidi_controls])
     description = forms.CharField(
         max_length=MAX_TEXT_LENGTH,
         label=_("description"),

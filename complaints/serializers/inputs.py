@@ -11,6 +11,7 @@ from complaints.models import MAX_EXTENSION_DAYS, MAX_TEXT_LENGTH, Appeal, Categ
 from complaints.selectors import complaint_list_for_user
 from complaints.services import Flag, RemedyProposal
 from complaints.states import State
+from core.validators import validate_no_bidi_controls
 from courses.models import Course, Enrolment, Instructor
 
 
@@ -55,8 +56,8 @@ class ComplaintFileInput(serializers.Serializer):
     category = serializers.SlugRelatedField(
         slug_field="code", queryset=Category.objects.all(), help_text=_("The category's code.")
     )
-    title = serializers.CharField(max_length=200)
-    description = _text()
+    title = serializers.CharField(max_length=200, validators=[validate_no_bidi_controls])
+    description = _text(validators=[validate_no_bidi_controls])
     channel = serializers.ChoiceField(
         choices=Channel.choices,
         default=Channel.WEB,
@@ -202,7 +203,7 @@ class AffectedLearnersInput(serializers.Serializer):
 
 
 class ImprovementActionInput(serializers.Serializer):
-    title = serializers.CharField(max_length=200)
+    title = serializers.CharField(max_length=200, validators=[validate_no_bidi_controls])
     description = _optional_text()
     owner = _person(help_text=_("The colleague who carries it out."))
     due_date = serializers.DateField()

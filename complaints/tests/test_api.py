@@ -223,6 +223,19 @@ def test_filing_with_missing_fields_answers_per_field_and_files_nothing(category
     assert not Complaint.objects.exists()
 
 
+@pytest.mark.parametrize("field", ["title", "description"])
+def test_a_text_direction_control_is_a_field_error_and_files_nothing(category, learner, field):
+    filing = {"category": category.code, "title": "退费迟迟未到账", "description": "申请退费已一个月。"}
+    filing[field] = "\u202e" + filing[field]
+
+    response = post_json(logged_in(learner), LIST_URL, filing)
+
+    assert response.status_code == 400
+    assert list(response.json()) == [field]
+    assert not Complaint.objects.exists()
+    assert not ComplaintEvent.objects.exists()
+
+
 def test_a_file_that_is_not_what_its_name_says_files_nothing(category, learner, media_root):
     response = logged_in(learner).post(
         LIST_URL,

@@ -91,6 +91,8 @@ def test_a_file_that_is_not_what_it_claims_is_refused_and_nothing_is_left(client
         ({"co_complainants": "nobody@example.edu.cn"}, "co_complainants"),
         ({"description": "长" * (MAX_TEXT_LENGTH + 1)}, "description"),
         ({"description": "x" * 2_000_000}, "description"),
+        ({"title": "退费\u202egpj.exe"}, "title"),
+        ({"description": "请看附件\u200f"}, "description"),
     ],
     ids=[
         "no-title",
@@ -99,6 +101,8 @@ def test_a_file_that_is_not_what_it_claims_is_refused_and_nothing_is_left(client
         "unknown-co-complainant",
         "one-too-long",
         "two-million",
+        "title-right-to-left-override",
+        "description-right-to-left-mark",
     ],
 )
 def test_bad_input_is_shown_next_to_its_field_and_files_nothing(client, category, overrides, field):
