@@ -1,5 +1,6 @@
 """The complaint API: listing, filing, reading, evidence downloads, who reaches what, and the error shapes."""
 
+import jsonschema
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
@@ -500,3 +501,46 @@ def test_the_schema_generates_without_warnings(tmp_path):
 
 def test_the_interactive_docs_are_served(learner):
     assert logged_in(learner).get("/api/v1/docs/").status_code == 200
+
+
+def json_schema(openapi):
+    """Read an OpenAPI 3.0 schema as JSON Schema: ``nullable`` becomes a choice with null."""
+    if isinstance(openapi, list):
+        return [json_schema(item) for item in openapi]
+    if not isinstance(openapi, dict):
+        return openapi
+    converted = {key: json_schema(value) for key, value in openapi.items() if key != "nullable"}
+    return {"anyOf": [converted, {"type": "null"}]} if openapi.get("nullable") else converted
+
+
+def test_a_complaint_as_the_api_answers_it_matches_its_schema(category, learner, dept_agent):
+    # given a complaint with running clocks and a timeline of moves and notes
+    filed = post_json(
+        logged_in(learner),
+        LIST_URL,
+        {"category": category.code, "title": "退费未到账", "description": "已一个月。"},
+    )
+    complaint = Complaint.objects.get(reference=filed.json()["reference"])
+    assert post_json(logged_in(dept_agent), action_url(complaint, "acknowledge")).status_code == 200
+    assert (
+        post_json(logged_in(dept_agent), action_url(complaint, "notes"), {"body": "需核实"}).status_code
+        == 200
+    )
+    schema = logged_in(learner).get("/api/v1/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+    components = json_schema(schema["components"])
+
+    def validate(answer, name):
+        jsonschema.Draft7Validator(
+            {"$ref": f"#/components/schemas/{name}", "components": components}
+        ).validate(answer)
+
+    # when staff and the complainant read it
+    answers = [logged_in(reader).get(detail_url(complaint)).json() for reader in (dept_agent, learner)]
+
+    # then each answer is what the schema says, clocks and blank states of the note included
+    for answer in answers:
+        validate(answer, "ComplaintDetail")
+    validate(logged_in(learner).get(LIST_URL).json(), "PaginatedComplaintSummaryList")
+    staff_answer = answers[0]
+    assert [clock["target"] for clock in staff_answer["clocks"]]
+    assert "" in {event["from_state"] for event in staff_answer["timeline"]}
