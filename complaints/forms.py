@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.roles import Role
-from accounts.selectors import learners_of_guardian
+from accounts.selectors import learner_accounts, learners_of_guardian
 from accounts.validators import normalize_cn_mobile
 from core.validators import validate_no_bidi_controls
 from courses.models import Course
@@ -111,25 +111,27 @@ class ComplaintFileForm(forms.Form):
             raise forms.ValidationError(
                 _("List at most %(count)d learners."), code="too_many", params={"count": MAX_CO_COMPLAINANTS}
             )
-        people, unknown = [], []
+        people = []
         mobile_index = User._meta.get_field("mobile_index")
         for line in lines:
             if "@" in line:
-                person = User.objects.filter(email=User.objects.normalize_email(line)).first()
+                found = learner_accounts().filter(email=User.objects.normalize_email(line))
             else:
-                person = User.objects.filter(
+                found = learner_accounts().filter(
                     mobile_index=mobile_index.index_for(normalize_cn_mobile(line))
-                ).first()
-            if person is None or not person.has_role(Role.LEARNER):
-                unknown.append(line)
-            else:
-                people.append(person)
-        if unknown:
-            raise forms.ValidationError(
-                _("No registered learner has: %(entries)s"),
-                code="unknown",
-                params={"entries": ", ".join(unknown)},
-            )
+                )
+            person = found.first()
+            if person is None:
+                # One answer for every miss, naming no entry: whether an address belongs to staff, to a
+                # parent or to nobody is not the filer's to learn.
+                raise forms.ValidationError(
+                    _(
+                        "Each line must be the e-mail address or mobile number of a learner registered here. "
+                        "Check the list."
+                    ),
+                    code="unknown",
+                )
+            people.append(person)
         return people
 
     def clean(self) -> dict:

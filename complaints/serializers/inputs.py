@@ -7,6 +7,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.models import Department, User
+from accounts.selectors import learner_accounts, staff_accounts
 from complaints.models import MAX_EXTENSION_DAYS, MAX_TEXT_LENGTH, Appeal, Category, Channel, Remedy, Severity
 from complaints.selectors import complaint_list_for_user
 from complaints.services import Flag, RemedyProposal
@@ -17,6 +18,14 @@ from courses.models import Course, Enrolment, Instructor
 
 def _person(**kwargs) -> serializers.PrimaryKeyRelatedField:
     return serializers.PrimaryKeyRelatedField(queryset=User.objects.all(), **kwargs)
+
+
+def _one_of(queryset, miss: str, **kwargs) -> serializers.PrimaryKeyRelatedField:
+    """A person among ``queryset``; any other id, of another kind of account or of none, gets ``miss``: the
+    answer does not tell who is registered, nor as what."""
+    return serializers.PrimaryKeyRelatedField(
+        queryset=queryset, error_messages={"does_not_exist": miss}, **kwargs
+    )
 
 
 def _department(**kwargs) -> serializers.SlugRelatedField:
@@ -74,7 +83,13 @@ class ComplaintFileInput(serializers.Serializer):
     learner = _person(
         required=False, allow_null=True, help_text=_("A parent names the learner concerned (their child).")
     )
-    co_learners = _person(many=True, required=False, help_text=_("Other learners the matter affects."))
+    co_learners = _one_of(
+        learner_accounts(),
+        _("Only learners can be affected learners."),
+        many=True,
+        required=False,
+        help_text=_("Other learners the matter affects."),
+    )
     subject_course = serializers.PrimaryKeyRelatedField(
         queryset=Course.objects.all(), required=False, allow_null=True
     )
@@ -82,7 +97,7 @@ class ComplaintFileInput(serializers.Serializer):
         queryset=Instructor.objects.all(), required=False, allow_null=True
     )
     subject_department = _department(required=False, allow_null=True)
-    subject_staff = _person(required=False, allow_null=True)
+    subject_staff = _one_of(staff_accounts(), _("Choose a member of staff."), required=False, allow_null=True)
     is_urgent = serializers.BooleanField(default=False)
     attachments = serializers.ListField(
         child=serializers.FileField(), required=False, default=list, help_text=_("JPEG, PNG or PDF files.")

@@ -6,9 +6,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.test import Client
 
+from accounts.models import User
 from accounts.roles import Role
 from accounts.services import user_add_role
-from accounts.tests.factories import GuardianshipFactory, LearnerFactory, StaffFactory
+from accounts.tests.factories import GuardianshipFactory, LearnerFactory, ParentFactory, StaffFactory
 from complaints.models import Attachment, Channel, Complaint, ComplaintEvent, EventKind
 from complaints.services import complaint_add_evidence, complaint_add_internal_note, complaint_delegate
 from complaints.states import State
@@ -544,3 +545,62 @@ def test_a_complaint_as_the_api_answers_it_matches_its_schema(category, learner,
     staff_answer = answers[0]
     assert [clock["target"] for clock in staff_answer["clocks"]]
     assert "" in {event["from_state"] for event in staff_answer["timeline"]}
+
+
+# --- Who is registered is not told ------------------------------------------------------------------------
+
+
+def unused_user_id() -> int:
+    return (User.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1000
+
+
+@pytest.mark.parametrize(
+    ("field", "wrap"),
+    [("co_learners", lambda pk: [pk]), ("subject_staff", lambda pk: pk)],
+    ids=["co_learners", "subject_staff"],
+)
+def test_a_miss_gets_one_answer_whoever_the_id_belongs_to(category, learner, field, wrap):
+    # given ids of nobody, of a member of staff, of a parent and of a learner
+    staff, parent, other_learner = StaffFactory(), ParentFactory(), LearnerFactory()
+    misses = {
+        "co_learners": [unused_user_id(), staff.pk, parent.pk],
+        "subject_staff": [unused_user_id(), other_learner.pk, parent.pk],
+    }[field]
+    client = logged_in(learner)
+
+    # when each is named in a complaint
+    answers = [
+        post_json(
+            client,
+            LIST_URL,
+            {"category": category.code, "title": "退费未到账", "description": "已一个月。", field: wrap(pk)},
+        )
+        for pk in misses
+    ]
+
+    # then the answers are the same bytes: an error on the field that names no one; nothing is filed
+    assert [answer.status_code for answer in answers] == [400, 400, 400]
+    assert answers[0].content == answers[1].content == answers[2].content
+    assert list(answers[0].json()) == [field]
+    assert not Complaint.objects.exists()
+
+
+def test_the_people_a_complaint_names_are_still_found(category, learner):
+    classmate, staff = LearnerFactory(), StaffFactory()
+
+    response = post_json(
+        logged_in(learner),
+        LIST_URL,
+        {
+            "category": category.code,
+            "title": "老师态度恶劣",
+            "description": "课上辱骂学员。",
+            "co_learners": [classmate.pk],
+            "subject_staff": staff.pk,
+        },
+    )
+
+    assert response.status_code == 201
+    complaint = Complaint.objects.get()
+    assert complaint.subject_staff == staff
+    assert set(complaint.affected_learners.values_list("learner_id", flat=True)) == {learner.pk, classmate.pk}

@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.roles import Role
-from accounts.tests.factories import GuardianshipFactory, LearnerFactory, StaffFactory
+from accounts.tests.factories import GuardianshipFactory, LearnerFactory, StaffFactory, UserFactory
 from complaints.models import MAX_TEXT_LENGTH, Attachment, Complaint, ComplaintEvent
 from complaints.states import State
 from courses.tests.factories import EnrolmentFactory
@@ -155,6 +155,30 @@ def test_co_complainants_are_found_by_email_or_mobile(client, category):
         by_email.pk,
         by_mobile.pk,
     }
+
+
+@pytest.mark.parametrize("how", ["email", "mobile"])
+def test_a_co_complainant_who_is_no_learner_gets_the_same_answer_as_nobody(client, category, how):
+    # given entries for nobody, for a member of staff and for a parent, by e-mail or by mobile number
+    staff = StaffFactory(email="agent.x@example.edu.cn", mobile="13900001111")
+    parent = UserFactory(email="parent.x@example.edu.cn", mobile="13900002222", roles=[Role.PARENT])
+    entries = {
+        "email": ["nobody.x@example.edu.cn", staff.email, parent.email],
+        "mobile": ["13900003333", "13900001111", "13900002222"],
+    }[how]
+    client.force_login(LearnerFactory())
+
+    # when each is named as another learner affected
+    answers = [
+        client.post(reverse("complaints:new"), filing(category, co_complainants=entry)) for entry in entries
+    ]
+
+    # then the three answers say the same, without naming the entry, and nothing is filed
+    errors = [answer.context["form"].errors["co_complainants"] for answer in answers]
+    assert errors[0] == errors[1] == errors[2]
+    assert all(entry not in str(error) for entry, error in zip(entries, errors, strict=True))
+    assert [answer.status_code for answer in answers] == [400, 400, 400]
+    assert not Complaint.objects.exists()
 
 
 def test_a_parent_files_for_their_child_and_not_for_another_learner(client, category):
