@@ -5,6 +5,8 @@ from django.conf import settings
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
+from core.validators import validate_no_bidi_controls
+
 from .models import User
 from .roles import Role
 from .validators import normalize_cn_mobile, validate_cn_mobile
@@ -13,7 +15,9 @@ from .validators import normalize_cn_mobile, validate_cn_mobile
 class SignUpForm(forms.Form):
     ACCOUNT_TYPES = [(Role.LEARNER.value, Role.LEARNER.label), (Role.PARENT.value, Role.PARENT.label)]
 
-    display_name = forms.CharField(label=_("Your name"), max_length=150)
+    display_name = forms.CharField(
+        label=_("Your name"), max_length=150, validators=[validate_no_bidi_controls]
+    )
     email = forms.EmailField(label=_("E-mail address"), help_text=_("You log in with this address."))
     mobile = forms.CharField(
         label=_("Mobile number"),

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from core.models import LocalizedName
+from core.validators import validate_no_bidi_controls
 from privacy.fields import BlindIndexField, EncryptedDateField, EncryptedTextField
 
 from .roles import STAFF_ROLES, Role
@@ -60,7 +61,7 @@ class UserManager(BaseUserManager):
 
 class User(AbstractBaseUser, PermissionsMixin):
     email = models.EmailField(_("e-mail address"), unique=True)
-    display_name = models.CharField(_("display name"), max_length=150)
+    display_name = models.CharField(_("display name"), max_length=150, validators=[validate_no_bidi_controls])
     # Sensitive personal data, encrypted at rest; mobile and resident ID are found through blind indexes.
     mobile = EncryptedTextField(
         _("mobile number"), max_length=20, blank=True, validators=[validate_cn_mobile]

@@ -5,6 +5,7 @@ from django.db.models import QuerySet
 from core.navigation import NAVIGATION, NavItem
 
 from .models import User
+from .roles import STAFF_ROLES, Role
 
 
 def navigation_for_user(*, user) -> list[NavItem]:
@@ -17,3 +18,17 @@ def navigation_for_user(*, user) -> list[NavItem]:
 
 def learners_of_guardian(*, guardian: User) -> QuerySet[User]:
     return User.objects.filter(guardianships__guardian=guardian).order_by("display_name")
+
+
+def users_with_role(*roles: Role) -> QuerySet[User]:
+    """Return the accounts holding any of the roles, each once."""
+    holders = User.objects.filter(groups__name__in=[str(role) for role in roles]).values("pk")
+    return User.objects.filter(pk__in=holders)
+
+
+def learner_accounts() -> QuerySet[User]:
+    return users_with_role(Role.LEARNER)
+
+
+def staff_accounts() -> QuerySet[User]:
+    return users_with_role(*STAFF_ROLES)

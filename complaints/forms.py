@@ -6,11 +6,12 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.roles import Role
-from accounts.selectors import learners_of_guardian
+from accounts.selectors import learner_accounts, learners_of_guardian
 from accounts.validators import normalize_cn_mobile
+from core.validators import validate_no_bidi_controls
 from courses.models import Course
 
-from .models import Category
+from .models import MAX_TEXT_LENGTH, Category
 from .services import MAX_ATTACHMENTS_PER_COMPLAINT
 
 MAX_CO_COMPLAINANTS = 200
@@ -53,12 +54,17 @@ class ComplaintFileForm(forms.Form):
         help_text=_("Leave empty if the complaint is not about a course."),
     )
     title = forms.CharField(
-        label=_("Title"), max_length=200, help_text=_("One line that says what happened.")
+        label=_("Title"),
+        max_length=200,
+        help_text=_("One line that says what happened."),
+        validators=[validate_no_bidi_controls],
     )
     description = forms.CharField(
+        max_length=MAX_TEXT_LENGTH,
         label=_("What happened"),
         widget=forms.Textarea(attrs={"rows": 8}),
         help_text=_("When and where it happened, who was involved, and what you would like us to do."),
+        validators=[validate_no_bidi_controls],
     )
     is_urgent = forms.BooleanField(
         label=_("This is urgent"),
@@ -105,25 +111,27 @@ class ComplaintFileForm(forms.Form):
             raise forms.ValidationError(
                 _("List at most %(count)d learners."), code="too_many", params={"count": MAX_CO_COMPLAINANTS}
             )
-        people, unknown = [], []
+        people = []
         mobile_index = User._meta.get_field("mobile_index")
         for line in lines:
             if "@" in line:
-                person = User.objects.filter(email=User.objects.normalize_email(line)).first()
+                found = learner_accounts().filter(email=User.objects.normalize_email(line))
             else:
-                person = User.objects.filter(
+                found = learner_accounts().filter(
                     mobile_index=mobile_index.index_for(normalize_cn_mobile(line))
-                ).first()
-            if person is None or not person.has_role(Role.LEARNER):
-                unknown.append(line)
-            else:
-                people.append(person)
-        if unknown:
-            raise forms.ValidationError(
-                _("No registered learner has: %(entries)s"),
-                code="unknown",
-                params={"entries": ", ".join(unknown)},
-            )
+                )
+            person = found.first()
+            if person is None:
+                # One answer for every miss, naming no entry: whether an address belongs to staff, to a
+                # parent or to nobody is not the filer's to learn.
+                raise forms.ValidationError(
+                    _(
+                        "Each line must be the e-mail address or mobile number of a learner registered here. "
+                        "Check the list."
+                    ),
+                    code="unknown",
+                )
+            people.append(person)
         return people
 
     def clean(self) -> dict:
@@ -135,7 +143,9 @@ class ComplaintFileForm(forms.Form):
 
 
 class ReplyForm(forms.Form):
-    body = forms.CharField(label=_("Your answer"), widget=forms.Textarea(attrs={"rows": 5}))
+    body = forms.CharField(
+        max_length=MAX_TEXT_LENGTH, label=_("Your answer"), widget=forms.Textarea(attrs={"rows": 5})
+    )
     evidence = evidence_field()
 
 
@@ -160,6 +170,7 @@ class EvidenceForm(forms.Form):
 
 class WithdrawForm(forms.Form):
     reason = forms.CharField(
+        max_length=MAX_TEXT_LENGTH,
         label=_("Why are you withdrawing it? (optional)"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -182,12 +193,16 @@ class SatisfactionForm(forms.Form):
         widget=forms.RadioSelect,
     )
     comment = forms.CharField(
-        label=_("Comment (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        max_length=MAX_TEXT_LENGTH,
+        label=_("Comment (optional)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
 
 class AppealForm(forms.Form):
     reason = forms.CharField(
+        max_length=MAX_TEXT_LENGTH,
         label=_("Why should the decision be reconsidered?"),
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("A reviewer who did not handle your complaint will look at it again."),

@@ -13,6 +13,7 @@ Shapes (the OpenAPI schema documents them as ``ErrorSerializer``):
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers, status
 from rest_framework.exceptions import ValidationError
+from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 from rest_framework.views import exception_handler, set_rollback
 
@@ -23,6 +24,19 @@ from complaints.errors import (
     TransitionNotAllowed,
 )
 from privacy.services import PrivacyError
+
+
+class ReadsBodyMixin:
+    """Parse the body of every request that may carry one, also where the endpoint takes no input.
+
+    A body the parsers refuse (malformed, or nested too deeply: ``core.parsers``) is then a 400 on every
+    endpoint, before the action runs, instead of being ignored by the actions that read nothing.
+    """
+
+    def initial(self, request, *args, **kwargs) -> None:
+        super().initial(request, *args, **kwargs)
+        if request.method not in SAFE_METHODS:
+            request.data  # noqa: B018 - reading it parses it, and raises ParseError for a body it refuses
 
 
 class ErrorSerializer(serializers.Serializer):

@@ -18,13 +18,14 @@ ROOT = Path(__file__).resolve().parent.parent
 STRONG_KEY = "x" * 20 + "a-strong-production-secret-key-0123456789!@#$%^&*"
 HOST = "complaints.example.edu.cn"
 GOOD_KEYS = {"FIELD_ENCRYPTION_KEYS": f"k1:{generate_key()}", "BLIND_INDEX_KEY": generate_key()}
+MAIL = {"EMAIL_URL": "smtp+tls://mailer:secret@smtp.example.edu.cn:587"}
 
 
 def run_manage(*args: str, **env_overrides: str) -> subprocess.CompletedProcess:
     env = {
         key: value
         for key, value in os.environ.items()
-        if not key.startswith(("DJANGO_", "SECRET_KEY", "DEBUG", "ALLOWED_HOSTS"))
+        if not key.startswith(("DJANGO_", "SECRET_KEY", "DEBUG", "ALLOWED_HOSTS", "EMAIL_URL"))
     }
     env.update({"DJANGO_SETTINGS_MODULE": "config.settings.production", **env_overrides})
     return subprocess.run(
@@ -64,6 +65,15 @@ def run_manage(*args: str, **env_overrides: str) -> subprocess.CompletedProcess:
             },
             "BLIND_INDEX_KEY",
         ),
+        ({**GOOD_KEYS, "SECRET_KEY": STRONG_KEY, "ALLOWED_HOSTS": HOST}, "EMAIL_URL"),
+        (
+            {**GOOD_KEYS, "SECRET_KEY": STRONG_KEY, "ALLOWED_HOSTS": HOST, "EMAIL_URL": "consolemail://"},
+            "EMAIL_URL",
+        ),
+        (
+            {**GOOD_KEYS, "SECRET_KEY": STRONG_KEY, "ALLOWED_HOSTS": HOST, "EMAIL_URL": "dummymail://"},
+            "EMAIL_URL",
+        ),
     ],
 )
 def test_production_refuses_to_start_on_unsafe_settings(env, message):
@@ -88,6 +98,7 @@ def test_deployment_checks_pass_with_production_like_settings():
         SECRET_KEY=STRONG_KEY,
         ALLOWED_HOSTS=HOST,
         **GOOD_KEYS,
+        **MAIL,
     )
     assert result.returncode == 0, result.stderr + result.stdout
     assert "System check identified no issues" in result.stdout

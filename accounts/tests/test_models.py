@@ -1,4 +1,5 @@
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from accounts.models import Guardianship, User
@@ -91,3 +92,12 @@ def test_nobody_is_their_own_guardian():
     with pytest.raises(IntegrityError), transaction.atomic():
         Guardianship.objects.create(guardian=parent, learner=parent, relationship="guardian")
     assert Guardianship.objects.count() == 0
+
+
+def test_a_display_name_with_a_text_direction_control_is_refused_by_the_admins_forms():
+    user = UserFactory.build(display_name="\u202e生学李")
+
+    with pytest.raises(ValidationError) as refused:
+        user.full_clean(exclude=["password"])
+
+    assert [error.code for error in refused.value.error_dict["display_name"]] == ["bidi_control"]

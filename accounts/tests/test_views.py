@@ -60,6 +60,8 @@ def test_sign_up_as_parent_gives_the_parent_role(client):
         ({"password1": "123", "password2": "123"}, "password1"),
         ({"account_type": "agent"}, "account_type"),
         ({"display_name": ""}, "display_name"),
+        ({"display_name": "李同学\u202e"}, "display_name"),
+        ({"display_name": "\u2067管理员\u2069"}, "display_name"),
         ({"accept_policy": ""}, "accept_policy"),
     ],
 )

@@ -10,8 +10,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from accounts.models import Department, User
-from complaints.models import Appeal, Complaint, Remedy
+from complaints.models import MAX_EXTENSION_DAYS, MAX_TEXT_LENGTH, Appeal, Complaint, Remedy
 from complaints.services.guards import HANDLING_ROLES, people_concerned
+from core.validators import validate_no_bidi_controls
 
 
 def handling_staff(*, complaints: QuerySet[Complaint] | None = None) -> "forms.ModelChoiceField":
@@ -28,36 +29,53 @@ def handling_staff(*, complaints: QuerySet[Complaint] | None = None) -> "forms.M
 
 
 class TextForm(forms.Form):
-    body = forms.CharField(label=_("text"), widget=forms.Textarea(attrs={"rows": 4}))
+    body = forms.CharField(
+        max_length=MAX_TEXT_LENGTH, label=_("text"), widget=forms.Textarea(attrs={"rows": 4})
+    )
 
 
 class QuestionForm(forms.Form):
     question = forms.CharField(
-        label=_("question to the complainant"), widget=forms.Textarea(attrs={"rows": 3})
+        max_length=MAX_TEXT_LENGTH,
+        label=_("question to the complainant"),
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
 
 class ResponseForm(forms.Form):
-    response = forms.CharField(label=_("response"), widget=forms.Textarea(attrs={"rows": 4}))
+    response = forms.CharField(
+        max_length=MAX_TEXT_LENGTH, label=_("response"), widget=forms.Textarea(attrs={"rows": 4})
+    )
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(label=_("reason"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    reason = forms.CharField(
+        max_length=MAX_TEXT_LENGTH,
+        label=_("reason"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+    )
 
 
 class RequiredReasonForm(forms.Form):
-    reason = forms.CharField(label=_("reason"), widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        max_length=MAX_TEXT_LENGTH, label=_("reason"), widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class ResolutionForm(forms.Form):
-    response = forms.CharField(label=_("response"), widget=forms.Textarea(attrs={"rows": 4}))
+    response = forms.CharField(
+        max_length=MAX_TEXT_LENGTH, label=_("response"), widget=forms.Textarea(attrs={"rows": 4})
+    )
     remedy = forms.ChoiceField(
         label=_("remedy for the learner"), choices=[("", "—"), *Remedy.Kind.choices], required=False
     )
     amount = forms.DecimalField(
         label=_("refund amount (CNY)"), max_digits=10, decimal_places=2, required=False
     )
-    days = forms.IntegerField(label=_("extension (days)"), min_value=1, required=False)
+    days = forms.IntegerField(
+        label=_("extension (days)"), min_value=1, max_value=MAX_EXTENSION_DAYS, required=False
+    )
 
     def clean(self):
         data = super().clean()
@@ -102,9 +120,12 @@ class AssignForm(ComplaintsForm):
 
 
 class ImprovementActionForm(ComplaintsForm):
-    title = forms.CharField(label=_("title"), max_length=200)
+    title = forms.CharField(label=_("title"), max_length=200, validators=[validate_no_bidi_controls])
     description = forms.CharField(
-        label=_("description"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+        max_length=MAX_TEXT_LENGTH,
+        label=_("description"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
     )
     due_date = forms.DateField(label=_("due date"), widget=forms.DateInput(attrs={"type": "date"}))
 

@@ -274,6 +274,11 @@ class QueueAdminMixin:
         return [F("next_due").asc(nulls_last=True), F("next_clock").asc(), "-pk"]
 
     def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
+        if queryset.model is not self.model:
+            # The history page lists the complaint's log entries: a short list with nothing of the queue's.
+            return Paginator(
+                queryset, per_page, orphans=orphans, allow_empty_first_page=allow_empty_first_page
+            )
         try:
             page_hint = int(request.GET.get(PAGE_VAR, 1))
         except ValueError:

@@ -66,6 +66,7 @@ class ComplaintRulesAdmin(admin.ModelAdmin):
         "__str__",
         "group_threshold",
         "refund_approval_threshold",
+        "refund_ceiling",
         "appeal_window_days",
         "duplicate_window_days",
         "auto_close_days",

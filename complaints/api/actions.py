@@ -44,6 +44,7 @@ from complaints.serializers import (
     SeverityInput,
     WithdrawInput,
 )
+from core.api import ReadsBodyMixin
 
 from .base import ERRORS, REFERENCE, complaint_answer
 
@@ -78,7 +79,7 @@ def action_schema(
     )
 
 
-class ComplaintActionAPI(APIView):
+class ComplaintActionAPI(ReadsBodyMixin, APIView):
     """Validate ``input_class`` and call ``service(complaint=..., actor=..., **input)``."""
 
     service: ClassVar[Callable[..., Any]]
@@ -290,7 +291,7 @@ def _by_id_schema(summary: str):
     )
 
 
-class RemedyCarryOutAPI(APIView):
+class RemedyCarryOutAPI(ReadsBodyMixin, APIView):
     """Carry out an approved remedy; answers the complaint it belongs to."""
 
     @_by_id_schema(_("Carry out an approved remedy"))
@@ -300,7 +301,7 @@ class RemedyCarryOutAPI(APIView):
         return complaint_answer(request, reference=remedy.complaint.reference)
 
 
-class ImprovementActionCompleteAPI(APIView):
+class ImprovementActionCompleteAPI(ReadsBodyMixin, APIView):
     """Mark an improvement action done; answers the complaint it belongs to."""
 
     @_by_id_schema(_("Complete an improvement action"))

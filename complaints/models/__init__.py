@@ -2,6 +2,7 @@
 
 from .canned import CannedResponse
 from .complaint import (
+    MAX_TEXT_LENGTH,
     SELF_SERVICE_CHANNELS,
     AffectedLearner,
     Channel,
@@ -9,11 +10,13 @@ from .complaint import (
     ComplaintGroupObjectPermission,
     ComplaintUserObjectPermission,
 )
-from .resolution import Appeal, Approval, ImprovementAction, Remedy
+from .resolution import MAX_EXTENSION_DAYS, Appeal, Approval, ImprovementAction, Remedy
 from .rules import SEVERITY_RANK, Category, ComplaintRules, ReferenceCounter, Severity, severity_max
 from .timeline import Attachment, ComplaintEvent, EventKind, EvidenceStorage, evidence_storage
 
 __all__ = [
+    "MAX_EXTENSION_DAYS",
+    "MAX_TEXT_LENGTH",
     "SELF_SERVICE_CHANNELS",
     "SEVERITY_RANK",
     "AffectedLearner",

@@ -12,6 +12,8 @@ from complaints.states import TERMINAL_STATES, State
 from .rules import Severity
 
 REFERENCE_PATTERN = r"^TS-[0-9]{4}-[0-9]{6,}$"
+# The longest free text a page or the API accepts: a description, a reply, a reason, a note.
+MAX_TEXT_LENGTH = 5000
 
 
 class Channel(models.TextChoices):

@@ -1,12 +1,16 @@
 """How a complaint is put right: remedies per learner, leadership approval, appeals, improvement actions."""
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .complaint import Complaint
+
+# The longest validity extension one remedy grants: ten years, more than any course runs.
+MAX_EXTENSION_DAYS = 3650
 
 
 class Remedy(models.Model):
@@ -41,7 +45,12 @@ class Remedy(models.Model):
         related_name="remedies",
     )
     amount = models.DecimalField(_("amount (CNY)"), max_digits=12, decimal_places=2, null=True, blank=True)
-    days = models.PositiveIntegerField(_("days"), null=True, blank=True)
+    days = models.PositiveIntegerField(
+        _("days"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_EXTENSION_DAYS)],
+    )
     note = models.TextField(_("note"), blank=True)
     state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.PROPOSED)
     proposed_by = models.ForeignKey(
@@ -77,6 +86,7 @@ class Remedy(models.Model):
                     Q(kind="validity_extension")
                     & Q(days__isnull=False)
                     & Q(days__gt=0)
+                    & Q(days__lte=MAX_EXTENSION_DAYS)
                     & Q(enrolment__isnull=False)
                 )
                 | (~Q(kind="validity_extension") & Q(days__isnull=True)),

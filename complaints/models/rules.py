@@ -69,6 +69,17 @@ class ComplaintRules(models.Model):
         validators=[MinValueValidator(Decimal("0.00"))],
         help_text=_("A resolution refunding more than this in total needs the leadership group's approval."),
     )
+    refund_ceiling = models.DecimalField(
+        _("refund ceiling without an enrolment (CNY)"),
+        max_digits=12,
+        decimal_places=2,
+        default=Decimal("50000.00"),
+        validators=[MinValueValidator(Decimal("0.01"))],
+        help_text=_(
+            "The most one refund may be when it names no enrolment; a refund for an enrolment is bounded by "
+            "what was paid for it."
+        ),
+    )
     appeal_window_days = models.PositiveSmallIntegerField(
         _("appeal window (days)"),
         default=15,
@@ -96,6 +107,9 @@ class ComplaintRules(models.Model):
             models.CheckConstraint(
                 condition=models.Q(refund_approval_threshold__gte=0),
                 name="complaint_rules_refund_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(refund_ceiling__gt=0), name="complaint_rules_refund_ceiling_positive"
             ),
         ]
 

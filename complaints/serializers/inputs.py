@@ -7,10 +7,12 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.models import Department, User
-from complaints.models import Appeal, Category, Channel, Remedy, Severity
+from accounts.selectors import learner_accounts, staff_accounts
+from complaints.models import MAX_EXTENSION_DAYS, MAX_TEXT_LENGTH, Appeal, Category, Channel, Remedy, Severity
 from complaints.selectors import complaint_list_for_user
 from complaints.services import Flag, RemedyProposal
 from complaints.states import State
+from core.validators import validate_no_bidi_controls
 from courses.models import Course, Enrolment, Instructor
 
 
@@ -18,16 +20,26 @@ def _person(**kwargs) -> serializers.PrimaryKeyRelatedField:
     return serializers.PrimaryKeyRelatedField(queryset=User.objects.all(), **kwargs)
 
 
+def _one_of(queryset, miss: str, **kwargs) -> serializers.PrimaryKeyRelatedField:
+    """A person among ``queryset``; any other id, of another kind of account or of none, gets ``miss``: the
+    answer does not tell who is registered, nor as what."""
+    return serializers.PrimaryKeyRelatedField(
+        queryset=queryset, error_messages={"does_not_exist": miss}, **kwargs
+    )
+
+
 def _department(**kwargs) -> serializers.SlugRelatedField:
     return serializers.SlugRelatedField(slug_field="code", queryset=Department.objects.all(), **kwargs)
 
 
 def _text(**kwargs) -> serializers.CharField:
-    return serializers.CharField(max_length=5000, **kwargs)
+    return serializers.CharField(max_length=MAX_TEXT_LENGTH, **kwargs)
 
 
 def _optional_text(**kwargs) -> serializers.CharField:
-    return serializers.CharField(max_length=5000, required=False, allow_blank=True, default="", **kwargs)
+    return serializers.CharField(
+        max_length=MAX_TEXT_LENGTH, required=False, allow_blank=True, default="", **kwargs
+    )
 
 
 @extend_schema_field(OpenApiTypes.STR)
@@ -53,8 +65,8 @@ class ComplaintFileInput(serializers.Serializer):
     category = serializers.SlugRelatedField(
         slug_field="code", queryset=Category.objects.all(), help_text=_("The category's code.")
     )
-    title = serializers.CharField(max_length=200)
-    description = _text()
+    title = serializers.CharField(max_length=200, validators=[validate_no_bidi_controls])
+    description = _text(validators=[validate_no_bidi_controls])
     channel = serializers.ChoiceField(
         choices=Channel.choices,
         default=Channel.WEB,
@@ -71,7 +83,13 @@ class ComplaintFileInput(serializers.Serializer):
     learner = _person(
         required=False, allow_null=True, help_text=_("A parent names the learner concerned (their child).")
     )
-    co_learners = _person(many=True, required=False, help_text=_("Other learners the matter affects."))
+    co_learners = _one_of(
+        learner_accounts(),
+        _("Only learners can be affected learners."),
+        many=True,
+        required=False,
+        help_text=_("Other learners the matter affects."),
+    )
     subject_course = serializers.PrimaryKeyRelatedField(
         queryset=Course.objects.all(), required=False, allow_null=True
     )
@@ -79,7 +97,7 @@ class ComplaintFileInput(serializers.Serializer):
         queryset=Instructor.objects.all(), required=False, allow_null=True
     )
     subject_department = _department(required=False, allow_null=True)
-    subject_staff = _person(required=False, allow_null=True)
+    subject_staff = _one_of(staff_accounts(), _("Choose a member of staff."), required=False, allow_null=True)
     is_urgent = serializers.BooleanField(default=False)
     attachments = serializers.ListField(
         child=serializers.FileField(), required=False, default=list, help_text=_("JPEG, PNG or PDF files.")
@@ -145,7 +163,13 @@ class RemedyInput(serializers.Serializer):
     amount = serializers.DecimalField(
         max_digits=12, decimal_places=2, required=False, allow_null=True, help_text=_("Yuan, for a refund.")
     )
-    days = serializers.IntegerField(required=False, allow_null=True, help_text=_("For a validity extension."))
+    days = serializers.IntegerField(
+        min_value=1,
+        max_value=MAX_EXTENSION_DAYS,
+        required=False,
+        allow_null=True,
+        help_text=_("For a validity extension."),
+    )
     enrolment = serializers.PrimaryKeyRelatedField(
         queryset=Enrolment.objects.all(), required=False, allow_null=True
     )
@@ -213,7 +237,7 @@ class AffectedLearnersInput(serializers.Serializer):
 
 
 class ImprovementActionInput(serializers.Serializer):
-    title = serializers.CharField(max_length=200)
+    title = serializers.CharField(max_length=200, validators=[validate_no_bidi_controls])
     description = _optional_text()
     owner = _person(help_text=_("The colleague who carries it out."))
     due_date = serializers.DateField()

@@ -26,6 +26,7 @@ from complaints.selectors import (
     complaint_timeline_for_user,
     reads_as_staff,
 )
+from complaints.states import State
 from courses.models import Course, Instructor
 from sla.models import Clock
 from sla.selectors import clocks_for_complaint
@@ -126,6 +127,13 @@ class EventSerializer(serializers.ModelSerializer):
 
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
     actor = PersonNameSerializer(read_only=True, allow_null=True)
+    # Empty on the events that are not a move: a model serializer drops allow_blank from read-only fields.
+    from_state = serializers.ChoiceField(
+        label=_("from state"), choices=State.choices, allow_blank=True, read_only=True
+    )
+    to_state = serializers.ChoiceField(
+        label=_("to state"), choices=State.choices, allow_blank=True, read_only=True
+    )
 
     class Meta:
         model = ComplaintEvent
@@ -370,10 +378,10 @@ class ComplaintDetailSerializer(ComplaintSummarySerializer):
         appeal = Appeal.objects.filter(complaint=complaint).first()
         return None if appeal is None else AppealSerializer(appeal).data
 
-    @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(choices=ACTION_NAMES)))
     @extend_schema_field(ClockSerializer(many=True))
     def get_clocks(self, complaint: Complaint) -> list:
         return ClockSerializer(clocks_for_complaint(complaint=complaint), many=True).data
 
+    @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(choices=ACTION_NAMES)))
     def get_available_actions(self, complaint: Complaint) -> list[str]:
         return complaint_actions_for_user(user=self.context["request"].user, complaint=complaint)

@@ -14,6 +14,7 @@ from accounts.models import Department, User
 from accounts.roles import Role
 from complaints.errors import ComplaintPermissionDenied, RuleViolation, TransitionNotAllowed
 from complaints.models import (
+    MAX_EXTENSION_DAYS,
     Approval,
     Complaint,
     ComplaintRules,
@@ -54,7 +55,7 @@ def _refused(message: str, code: str) -> RuleViolation:
     return RuleViolation(message, code=code, field="remedies")
 
 
-def _check_remedy(proposal: RemedyProposal, *, affected_ids: set[int]) -> Remedy:
+def _check_remedy(proposal: RemedyProposal, *, affected_ids: set[int], rules: ComplaintRules) -> Remedy:
     kind = Remedy.Kind(proposal.kind)
     if proposal.learner.pk not in affected_ids:
         raise _refused(_("A remedy is for a learner the complaint affects."), "learner_not_affected")
@@ -72,11 +73,22 @@ def _check_remedy(proposal: RemedyProposal, *, affected_ids: set[int]) -> Remedy
             raise _refused(
                 _("A refund cannot exceed what was paid for the enrolment."), "refund_exceeds_paid"
             )
+        if proposal.enrolment is None and amount > rules.refund_ceiling:
+            raise _refused(
+                _("A refund that names no enrolment is at most %(ceiling)s yuan: name the enrolment.")
+                % {"ceiling": rules.refund_ceiling},
+                "refund_exceeds_ceiling",
+            )
     elif kind == Remedy.Kind.VALIDITY_EXTENSION:
         if proposal.enrolment is None:
             raise _refused(_("A validity extension needs the enrolment to extend."), "enrolment_required")
         if not isinstance(proposal.days, int) or proposal.days <= 0:
             raise _refused(_("A validity extension needs a number of days above zero."), "days_not_positive")
+        if proposal.days > MAX_EXTENSION_DAYS:
+            raise _refused(
+                _("A validity extension is at most %(days)d days.") % {"days": MAX_EXTENSION_DAYS},
+                "days_too_many",
+            )
         days = proposal.days
     elif proposal.amount is not None or proposal.days is not None:
         raise _refused(_("Only refunds have an amount and only extensions have days."), "unexpected_value")
@@ -118,10 +130,9 @@ def complaint_propose_resolution(
     if not transition_allowed(state=complaint.state, transition=Transition.RESPOND):
         raise TransitionNotAllowed(_("A resolution is proposed while the complaint is under investigation."))
     affected_ids = set(complaint.affected_learners.values_list("learner_id", flat=True))
-    checked = [_check_remedy(proposal, affected_ids=affected_ids) for proposal in remedies]
-    needs_approval = resolution_needs_approval(
-        complaint=complaint, remedies=checked, rules=ComplaintRules.load()
-    )
+    rules = ComplaintRules.load()
+    checked = [_check_remedy(proposal, affected_ids=affected_ids, rules=rules) for proposal in remedies]
+    needs_approval = resolution_needs_approval(complaint=complaint, remedies=checked, rules=rules)
     for remedy in checked:
         remedy.complaint = complaint
         remedy.proposed_by = actor

@@ -3,6 +3,8 @@
 from urllib.parse import quote
 
 import pytest
+from django.contrib.admin.models import CHANGE, LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.models import Session
 from django.urls import reverse
 
@@ -81,3 +83,20 @@ def test_after_the_session_expired_the_admin_asks_to_log_in_again(client, dept_a
     assert login.status_code == 200 and 'name="username"' in login.text
     logged_in = log_in_through_the_admin(client, dept_agent, reverse("admin:index"))
     assert (logged_in.status_code, logged_in["Location"]) == (302, reverse("admin:index"))
+
+
+def test_a_complaints_history_page_lists_its_log_entries(admin_client):
+    complaint = ComplaintFactory()
+    LogEntry.objects.create(
+        user=UserFactory(is_staff=True),
+        content_type=ContentType.objects.get_for_model(complaint),
+        object_id=str(complaint.pk),
+        object_repr=complaint.reference,
+        action_flag=CHANGE,
+        change_message="Severity raised after a phone call",
+    )
+
+    page = admin_client.get(reverse("admin:complaints_complaint_history", args=[complaint.pk]))
+
+    assert page.status_code == 200
+    assert "Severity raised after a phone call" in page.text

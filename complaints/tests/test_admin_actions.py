@@ -12,8 +12,17 @@ from django.utils import timezone
 
 from accounts.roles import Role
 from accounts.tests.factories import DepartmentFactory, StaffFactory, UserFactory
+from complaints.admin import forms
 from complaints.errors import ConflictOfInterest
-from complaints.models import Approval, CannedResponse, ComplaintEvent, EventKind, ImprovementAction, Severity
+from complaints.models import (
+    MAX_EXTENSION_DAYS,
+    Approval,
+    CannedResponse,
+    ComplaintEvent,
+    EventKind,
+    ImprovementAction,
+    Severity,
+)
 from complaints.states import State
 
 from .factories import ComplaintFactory
@@ -288,6 +297,27 @@ class TestWorkspaceMoves:
         complaint.refresh_from_db()
         assert complaint.state == State.RESPONDED
         assert Approval.objects.get(complaint=complaint).decision == Approval.Decision.APPROVED
+
+    @pytest.mark.parametrize("days", [str(MAX_EXTENSION_DAYS + 1), str(2**31)])
+    def test_extension_days_past_the_longest_are_refused_next_to_the_field(
+        self, dept_agent, category, snapshot, days
+    ):
+        complaint = ComplaintFactory(category=category, investigating=True, owner=dept_agent)
+        before = snapshot(complaint)
+
+        response = move(
+            logged_in(dept_agent),
+            complaint,
+            "propose-resolution",
+            response="延长有效期。",
+            remedy="validity_extension",
+            days=days,
+        )
+
+        assert levels(response) == [constants.ERROR]
+        [message] = [str(message) for message in response.context["messages"]]
+        assert message.startswith(str(forms.ResolutionForm.base_fields["days"].label))
+        before.assert_unchanged()
 
     def test_add_an_improvement_action(self, dept_agent, category):
         complaint = ComplaintFactory(category=category, investigating=True, owner=dept_agent)

@@ -452,7 +452,7 @@ def test_a_parent_is_logged_as_complainant_for_their_child_with_the_childs_cours
         ({"title": "   "}, "title", "此项为必填项"),
         ({"description": ""}, "description", "此项为必填项"),
         ({"category": ""}, "category", "此项为必填项"),
-        ({"co_complainants": "nobody@example.edu.cn"}, "co_complainants", "nobody@example.edu.cn"),
+        ({"co_complainants": "nobody@example.edu.cn"}, "co_complainants", "已注册学员的电子邮箱或手机号码"),
         ({"evidence": [SimpleUploadedFile("说明.pdf", b"only text")]}, "evidence", "说明.pdf"),
         (
             {"evidence": [SimpleUploadedFile(f"p{n}.png", PNG) for n in range(6)]},

@@ -1,13 +1,15 @@
 """The complaint API: listing, filing, reading, evidence downloads, who reaches what, and the error shapes."""
 
+import jsonschema
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.test import Client
 
+from accounts.models import User
 from accounts.roles import Role
 from accounts.services import user_add_role
-from accounts.tests.factories import GuardianshipFactory, LearnerFactory, StaffFactory
+from accounts.tests.factories import GuardianshipFactory, LearnerFactory, ParentFactory, StaffFactory
 from complaints.models import Attachment, Channel, Complaint, ComplaintEvent, EventKind
 from complaints.services import complaint_add_evidence, complaint_add_internal_note, complaint_delegate
 from complaints.states import State
@@ -221,6 +223,19 @@ def test_filing_with_missing_fields_answers_per_field_and_files_nothing(category
     assert set(response.json()) == {"category", "title", "description"}
     assert all(isinstance(messages, list) for messages in response.json().values())
     assert not Complaint.objects.exists()
+
+
+@pytest.mark.parametrize("field", ["title", "description"])
+def test_a_text_direction_control_is_a_field_error_and_files_nothing(category, learner, field):
+    filing = {"category": category.code, "title": "退费迟迟未到账", "description": "申请退费已一个月。"}
+    filing[field] = "\u202e" + filing[field]
+
+    response = post_json(logged_in(learner), LIST_URL, filing)
+
+    assert response.status_code == 400
+    assert list(response.json()) == [field]
+    assert not Complaint.objects.exists()
+    assert not ComplaintEvent.objects.exists()
 
 
 def test_a_file_that_is_not_what_its_name_says_files_nothing(category, learner, media_root):
@@ -488,3 +503,105 @@ def test_the_schema_generates_without_warnings(tmp_path):
 
 def test_the_interactive_docs_are_served(learner):
     assert logged_in(learner).get("/api/v1/docs/").status_code == 200
+
+
+def json_schema(openapi):
+    """Read an OpenAPI 3.0 schema as JSON Schema: ``nullable`` becomes a choice with null."""
+    if isinstance(openapi, list):
+        return [json_schema(item) for item in openapi]
+    if not isinstance(openapi, dict):
+        return openapi
+    converted = {key: json_schema(value) for key, value in openapi.items() if key != "nullable"}
+    return {"anyOf": [converted, {"type": "null"}]} if openapi.get("nullable") else converted
+
+
+def test_a_complaint_as_the_api_answers_it_matches_its_schema(category, learner, dept_agent):
+    # given a complaint with running clocks and a timeline of moves and notes
+    filed = post_json(
+        logged_in(learner),
+        LIST_URL,
+        {"category": category.code, "title": "退费未到账", "description": "已一个月。"},
+    )
+    complaint = Complaint.objects.get(reference=filed.json()["reference"])
+    assert post_json(logged_in(dept_agent), action_url(complaint, "acknowledge")).status_code == 200
+    assert (
+        post_json(logged_in(dept_agent), action_url(complaint, "notes"), {"body": "需核实"}).status_code
+        == 200
+    )
+    schema = logged_in(learner).get("/api/v1/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+    components = json_schema(schema["components"])
+
+    def validate(answer, name):
+        jsonschema.Draft7Validator(
+            {"$ref": f"#/components/schemas/{name}", "components": components}
+        ).validate(answer)
+
+    # when staff and the complainant read it
+    answers = [logged_in(reader).get(detail_url(complaint)).json() for reader in (dept_agent, learner)]
+
+    # then each answer is what the schema says, clocks and blank states of the note included
+    for answer in answers:
+        validate(answer, "ComplaintDetail")
+    validate(logged_in(learner).get(LIST_URL).json(), "PaginatedComplaintSummaryList")
+    staff_answer = answers[0]
+    assert [clock["target"] for clock in staff_answer["clocks"]]
+    assert "" in {event["from_state"] for event in staff_answer["timeline"]}
+
+
+# --- Who is registered is not told ------------------------------------------------------------------------
+
+
+def unused_user_id() -> int:
+    return (User.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1000
+
+
+@pytest.mark.parametrize(
+    ("field", "wrap"),
+    [("co_learners", lambda pk: [pk]), ("subject_staff", lambda pk: pk)],
+    ids=["co_learners", "subject_staff"],
+)
+def test_a_miss_gets_one_answer_whoever_the_id_belongs_to(category, learner, field, wrap):
+    # given ids of nobody, of a member of staff, of a parent and of a learner
+    staff, parent, other_learner = StaffFactory(), ParentFactory(), LearnerFactory()
+    misses = {
+        "co_learners": [unused_user_id(), staff.pk, parent.pk],
+        "subject_staff": [unused_user_id(), other_learner.pk, parent.pk],
+    }[field]
+    client = logged_in(learner)
+
+    # when each is named in a complaint
+    answers = [
+        post_json(
+            client,
+            LIST_URL,
+            {"category": category.code, "title": "退费未到账", "description": "已一个月。", field: wrap(pk)},
+        )
+        for pk in misses
+    ]
+
+    # then the answers are the same bytes: an error on the field that names no one; nothing is filed
+    assert [answer.status_code for answer in answers] == [400, 400, 400]
+    assert answers[0].content == answers[1].content == answers[2].content
+    assert list(answers[0].json()) == [field]
+    assert not Complaint.objects.exists()
+
+
+def test_the_people_a_complaint_names_are_still_found(category, learner):
+    classmate, staff = LearnerFactory(), StaffFactory()
+
+    response = post_json(
+        logged_in(learner),
+        LIST_URL,
+        {
+            "category": category.code,
+            "title": "老师态度恶劣",
+            "description": "课上辱骂学员。",
+            "co_learners": [classmate.pk],
+            "subject_staff": staff.pk,
+        },
+    )
+
+    assert response.status_code == 201
+    complaint = Complaint.objects.get()
+    assert complaint.subject_staff == staff
+    assert set(complaint.affected_learners.values_list("learner_id", flat=True)) == {learner.pk, classmate.pk}

@@ -12,6 +12,7 @@ from accounts.services import user_add_role
 from accounts.tests.factories import DepartmentFactory, LearnerFactory, StaffFactory
 from complaints.api.permitted import ACTION_NAMES
 from complaints.models import (
+    MAX_EXTENSION_DAYS,
     AffectedLearner,
     Appeal,
     Approval,
@@ -501,6 +502,42 @@ def test_a_nested_remedy_error_points_at_the_remedy(category, learner, snapshot)
 
     assert response.status_code == 400
     assert list(response.json()["remedies"]["0"]) == ["kind"]  # DRF keys list errors by position
+    before.assert_unchanged()
+
+
+@pytest.mark.parametrize("days", [0, MAX_EXTENSION_DAYS + 1, 2**31, 2**63])
+def test_extension_days_out_of_bounds_are_a_field_error(category, learner, snapshot, days):
+    complaint = make(category, learner, investigating=True)
+    enrolment = EnrolmentFactory(learner=learner)
+    before = snapshot(complaint)
+    extension = {"learner": learner.pk, "kind": "validity_extension", "days": days, "enrolment": enrolment.pk}
+
+    response = act(
+        complaint.owner, complaint, "propose-resolution", {"response": "延期", "remedies": [extension]}
+    )
+
+    assert response.status_code == 400
+    assert list(response.json()) == ["remedies"]
+    assert list(response.json()["remedies"]["0"]) == ["days"]
+    before.assert_unchanged()
+
+
+def test_a_refund_without_an_enrolment_above_the_ceiling_is_refused_on_the_remedies(
+    category, learner, snapshot
+):
+    complaint = make(category, learner, investigating=True)
+    before = snapshot(complaint)
+    refund = {"learner": learner.pk, "kind": "refund", "amount": "50000.01"}
+
+    response = act(
+        complaint.owner, complaint, "propose-resolution", {"response": "退费", "remedies": [refund]}
+    )
+
+    assert response.status_code == 400
+    body = response.json()
+    assert body["code"] == "refund_exceeds_ceiling"
+    assert body["remedies"] == [body["detail"]]
+    assert "50000.00" in body["detail"]
     before.assert_unchanged()
 
 

@@ -42,10 +42,11 @@ def test_the_rules_have_one_row_with_the_designed_defaults():
     assert (
         rules.group_threshold,
         str(rules.refund_approval_threshold),
+        str(rules.refund_ceiling),
         rules.appeal_window_days,
         rules.duplicate_window_days,
         rules.auto_close_days,
-    ) == (10, "10000.00", 15, 14, 7)
+    ) == (10, "10000.00", "50000.00", 15, 14, 7)
     assert ComplaintRules.load().pk == rules.pk
     with pytest.raises(IntegrityError), transaction.atomic():
         ComplaintRules.objects.create(id=2)

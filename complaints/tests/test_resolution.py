@@ -10,7 +10,7 @@ from django.utils import timezone
 from accounts.roles import Role
 from accounts.tests.factories import LearnerFactory, StaffFactory
 from complaints.errors import ComplaintPermissionDenied, RuleViolation, TransitionNotAllowed
-from complaints.models import Approval, ComplaintRules, Remedy, Severity
+from complaints.models import MAX_EXTENSION_DAYS, Approval, ComplaintRules, Remedy, Severity
 from complaints.selectors import complaints_due_for_auto_close
 from complaints.services import (
     NoticeKind,
@@ -115,6 +115,48 @@ def test_the_refund_threshold_is_read_from_the_rules(investigating):
     assert moved.state == State.PENDING_APPROVAL
 
 
+def test_the_ceiling_on_a_refund_without_an_enrolment_is_read_from_the_rules(investigating, snapshot):
+    rules = ComplaintRules.load()
+    rules.refund_ceiling = Decimal("800.00")
+    rules.save()
+    before = snapshot(investigating)
+
+    with pytest.raises(RuleViolation) as refused:
+        complaint_propose_resolution(
+            complaint=investigating,
+            response="退费",
+            remedies=[refund(investigating.learner, "800.01")],
+            actor=investigating.owner,
+        )
+    assert (refused.value.code, refused.value.field) == ("refund_exceeds_ceiling", "remedies")
+    assert "800.00" in str(refused.value.message)
+    before.assert_unchanged()
+
+    at_ceiling = complaint_propose_resolution(
+        complaint=investigating,
+        response="退费",
+        remedies=[refund(investigating.learner, "800.00")],
+        actor=investigating.owner,
+    )
+    assert at_ceiling.remedies.get().amount == Decimal("800.00")
+
+
+def test_an_enrolment_bounds_a_refund_by_what_was_paid_not_by_the_ceiling(investigating, leader):
+    rules = ComplaintRules.load()
+    rules.refund_ceiling = Decimal("800.00")
+    rules.save()
+    enrolment = EnrolmentFactory(learner=investigating.learner, amount_paid=Decimal("12800.00"))
+
+    moved = complaint_propose_resolution(
+        complaint=investigating,
+        response="全额退费",
+        remedies=[refund(investigating.learner, "12800.00", enrolment)],
+        actor=investigating.owner,
+    )
+
+    assert moved.remedies.get().amount == Decimal("12800.00")
+
+
 def test_a_major_complaint_needs_approval_even_without_remedies(category, leader):
     complaint = ComplaintFactory(category=category, investigating=True, major=True)
 
@@ -138,6 +180,7 @@ def test_a_major_complaint_needs_approval_even_without_remedies(category, leader
         (lambda c, e: refund(c.learner, "0.00"), "refund_amount_not_positive"),
         (lambda c, e: RemedyProposal(learner=c.learner, kind=Remedy.Kind.REFUND), "refund_amount_required"),
         (lambda c, e: refund(c.learner, "2000.01", e), "refund_exceeds_paid"),
+        (lambda c, e: refund(c.learner, "50000.01"), "refund_exceeds_ceiling"),
         (
             lambda c, e: RemedyProposal(learner=c.learner, kind=Remedy.Kind.VALIDITY_EXTENSION, days=30),
             "enrolment_required",
@@ -147,6 +190,21 @@ def test_a_major_complaint_needs_approval_even_without_remedies(category, leader
                 learner=c.learner, kind=Remedy.Kind.VALIDITY_EXTENSION, days=0, enrolment=e
             ),
             "days_not_positive",
+        ),
+        (
+            lambda c, e: RemedyProposal(
+                learner=c.learner,
+                kind=Remedy.Kind.VALIDITY_EXTENSION,
+                days=MAX_EXTENSION_DAYS + 1,
+                enrolment=e,
+            ),
+            "days_too_many",
+        ),
+        (
+            lambda c, e: RemedyProposal(
+                learner=c.learner, kind=Remedy.Kind.VALIDITY_EXTENSION, days=2**31, enrolment=e
+            ),
+            "days_too_many",
         ),
         (
             lambda c, e: RemedyProposal(
@@ -164,8 +222,11 @@ def test_a_major_complaint_needs_approval_even_without_remedies(category, leader
         "zero-refund",
         "no-amount",
         "above-paid",
+        "no-enrolment-above-the-ceiling",
         "no-enrolment",
         "zero-days",
+        "past-the-longest-extension",
+        "past-a-database-integer",
         "other-enrolment",
         "days-on-apology",
     ],
@@ -269,6 +330,25 @@ def test_a_returned_resolution_needs_a_reason(pending, leader, snapshot):
 
 
 # --- carrying out remedies ---------------------------------------------------------------------------------
+
+
+def test_the_longest_extension_is_granted_and_carried_out(investigating):
+    enrolment = EnrolmentFactory(learner=investigating.learner)
+    ends = enrolment.valid_until
+    extension = RemedyProposal(
+        learner=investigating.learner,
+        kind=Remedy.Kind.VALIDITY_EXTENSION,
+        days=MAX_EXTENSION_DAYS,
+        enrolment=enrolment,
+    )
+    responded = complaint_propose_resolution(
+        complaint=investigating, response="延长有效期。", remedies=[extension], actor=investigating.owner
+    )
+
+    remedy_carry_out(remedy=responded.remedies.get(), actor=investigating.owner)
+
+    enrolment.refresh_from_db()
+    assert enrolment.valid_until == ends + datetime.timedelta(days=MAX_EXTENSION_DAYS)
 
 
 def test_a_validity_extension_moves_only_that_learners_enrolment(category):

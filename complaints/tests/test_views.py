@@ -7,8 +7,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.roles import Role
-from accounts.tests.factories import GuardianshipFactory, LearnerFactory, StaffFactory
-from complaints.models import Attachment, Complaint, ComplaintEvent
+from accounts.tests.factories import GuardianshipFactory, LearnerFactory, StaffFactory, UserFactory
+from complaints.models import MAX_TEXT_LENGTH, Attachment, Complaint, ComplaintEvent
 from complaints.states import State
 from courses.tests.factories import EnrolmentFactory
 from notifications.models import Notification
@@ -89,6 +89,20 @@ def test_a_file_that_is_not_what_it_claims_is_refused_and_nothing_is_left(client
         ({"description": ""}, "description"),
         ({"category": ""}, "category"),
         ({"co_complainants": "nobody@example.edu.cn"}, "co_complainants"),
+        ({"description": "长" * (MAX_TEXT_LENGTH + 1)}, "description"),
+        ({"description": "x" * 2_000_000}, "description"),
+        ({"title": "退费\u202egpj.exe"}, "title"),
+        ({"description": "请看附件\u200f"}, "description"),
+    ],
+    ids=[
+        "no-title",
+        "no-description",
+        "no-category",
+        "unknown-co-complainant",
+        "one-too-long",
+        "two-million",
+        "title-right-to-left-override",
+        "description-right-to-left-mark",
     ],
 )
 def test_bad_input_is_shown_next_to_its_field_and_files_nothing(client, category, overrides, field):
@@ -98,6 +112,25 @@ def test_bad_input_is_shown_next_to_its_field_and_files_nothing(client, category
     assert field in response.context["form"].errors
     assert f'id="id_{field}_error"' in response.text
     assert not Complaint.objects.exists()
+
+
+def test_the_web_form_and_the_api_accept_the_same_longest_description(client, category):
+    learner = LearnerFactory()
+    client.force_login(learner)
+    longest = "长" * MAX_TEXT_LENGTH
+
+    page = client.post(reverse("complaints:new"), filing(category, description=longest))
+    api = client.post(
+        "/api/v1/complaints/",
+        {"category": category.code, "title": "同样的长度", "description": longest + "长"},
+        content_type="application/json",
+    )
+
+    assert page.status_code == 302
+    assert Complaint.objects.get().description == longest
+    assert api.status_code == 400
+    assert list(api.json()) == ["description"]
+    assert f'maxlength="{MAX_TEXT_LENGTH}"' in client.get(reverse("complaints:new")).text
 
 
 def test_a_course_the_learner_is_not_enrolled_in_is_refused(client, category):
@@ -122,6 +155,30 @@ def test_co_complainants_are_found_by_email_or_mobile(client, category):
         by_email.pk,
         by_mobile.pk,
     }
+
+
+@pytest.mark.parametrize("how", ["email", "mobile"])
+def test_a_co_complainant_who_is_no_learner_gets_the_same_answer_as_nobody(client, category, how):
+    # given entries for nobody, for a member of staff and for a parent, by e-mail or by mobile number
+    staff = StaffFactory(email="agent.x@example.edu.cn", mobile="13900001111")
+    parent = UserFactory(email="parent.x@example.edu.cn", mobile="13900002222", roles=[Role.PARENT])
+    entries = {
+        "email": ["nobody.x@example.edu.cn", staff.email, parent.email],
+        "mobile": ["13900003333", "13900001111", "13900002222"],
+    }[how]
+    client.force_login(LearnerFactory())
+
+    # when each is named as another learner affected
+    answers = [
+        client.post(reverse("complaints:new"), filing(category, co_complainants=entry)) for entry in entries
+    ]
+
+    # then the three answers say the same, without naming the entry, and nothing is filed
+    errors = [answer.context["form"].errors["co_complainants"] for answer in answers]
+    assert errors[0] == errors[1] == errors[2]
+    assert all(entry not in str(error) for entry, error in zip(entries, errors, strict=True))
+    assert [answer.status_code for answer in answers] == [400, 400, 400]
+    assert not Complaint.objects.exists()
 
 
 def test_a_parent_files_for_their_child_and_not_for_another_learner(client, category):

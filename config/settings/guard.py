@@ -7,6 +7,11 @@ DEVELOPMENT_SECRET_KEY = "django-insecure-development-key-never-use-in-productio
 # Development-only field-encryption and blind-index keys: published here, so they protect nothing.
 DEVELOPMENT_ENCRYPTION_KEYS = ["dev1:NxyIdz-H6drEfJDM-1C8X3O1lF1-mV25WCsv5zTyTUA="]
 DEVELOPMENT_BLIND_INDEX_KEY = "29yEeA3GCGFPvbxCbi6TiR-KIKWjBXb6ZPMFmSM-Ixc="
+# Mail backends that deliver nothing: the console one prints every message (password-reset links among
+# them) into the logs, the dummy one drops it. The console one is what an unset EMAIL_URL gives.
+UNDELIVERING_EMAIL_BACKENDS = frozenset(
+    {"django.core.mail.backends.console.EmailBackend", "django.core.mail.backends.dummy.EmailBackend"}
+)
 
 
 def refuse_unsafe_settings(
@@ -16,8 +21,9 @@ def refuse_unsafe_settings(
     allowed_hosts: list[str],
     encryption_keys: list[str],
     blind_index_key: str,
+    email_backend: str,
 ) -> None:
-    """Raise ImproperlyConfigured when DEBUG is off and a key or the allowed hosts are unsafe."""
+    """Raise ImproperlyConfigured when DEBUG is off and a key, the allowed hosts or the mail are unsafe."""
     if debug:
         return
     if not secret_key or secret_key == DEVELOPMENT_SECRET_KEY:
@@ -40,4 +46,10 @@ def refuse_unsafe_settings(
         raise ImproperlyConfigured(
             "DEBUG is off but BLIND_INDEX_KEY is empty or the development key. Set it to 32 random bytes in "
             "URL-safe base64 (python manage.py generate_encryption_key --blind-index)."
+        )
+    if email_backend in UNDELIVERING_EMAIL_BACKENDS:
+        raise ImproperlyConfigured(
+            "DEBUG is off but EMAIL_URL is unset or names the console or dummy backend, so e-mail "
+            "(password-reset links among it) would be printed to the logs or lost. Set EMAIL_URL to the mail "
+            "server, e.g. EMAIL_URL=smtp+tls://user:password@smtp.example.com:587."
         )

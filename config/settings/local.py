@@ -1,7 +1,7 @@
 """Settings for a developer's machine: debug on, mail to the console."""
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import EMAIL_BACKEND, env
 from .guard import (
     DEVELOPMENT_BLIND_INDEX_KEY,
     DEVELOPMENT_ENCRYPTION_KEYS,
@@ -24,4 +24,5 @@ refuse_unsafe_settings(
     allowed_hosts=ALLOWED_HOSTS,
     encryption_keys=FIELD_ENCRYPTION_KEYS,
     blind_index_key=BLIND_INDEX_KEY,
+    email_backend=EMAIL_BACKEND,
 )

@@ -1,7 +1,15 @@
 """Settings for a real deployment: every secret from the environment, HTTPS enforced."""
 
 from .base import *  # noqa: F403
-from .base import ALLOWED_HOSTS, BLIND_INDEX_KEY, DEBUG, FIELD_ENCRYPTION_KEYS, SECRET_KEY, env
+from .base import (
+    ALLOWED_HOSTS,
+    BLIND_INDEX_KEY,
+    DEBUG,
+    EMAIL_BACKEND,
+    FIELD_ENCRYPTION_KEYS,
+    SECRET_KEY,
+    env,
+)
 from .guard import refuse_unsafe_settings
 
 refuse_unsafe_settings(
@@ -10,6 +18,7 @@ refuse_unsafe_settings(
     allowed_hosts=ALLOWED_HOSTS,
     encryption_keys=FIELD_ENCRYPTION_KEYS,
     blind_index_key=BLIND_INDEX_KEY,
+    email_backend=EMAIL_BACKEND,
 )
 
 # Behind a TLS-terminating proxy that sets X-Forwarded-Proto.

@@ -43,4 +43,5 @@ refuse_unsafe_settings(
     allowed_hosts=ALLOWED_HOSTS,
     encryption_keys=FIELD_ENCRYPTION_KEYS,
     blind_index_key=BLIND_INDEX_KEY,
+    email_backend=EMAIL_BACKEND,
 )

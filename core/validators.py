@@ -1,0 +1,21 @@
+"""Validators of text that every app's forms and serializers share."""
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+# Characters that change the direction text is shown in without being seen themselves: embeddings and
+# overrides (U+202A-U+202E), isolates (U+2066-U+2069), the left-to-right and right-to-left marks and the
+# Arabic letter mark. A right-to-left override makes "gpj.exe" read as "exe.jpg".
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
+
+
+def validate_no_bidi_controls(value: str) -> None:
+    """Refuse text holding a character that silently reorders how it is shown."""
+    if not BIDI_CONTROLS.isdisjoint(value or ""):
+        raise ValidationError(
+            _(
+                "Remove the invisible text-direction characters (such as a right-to-left override): "
+                "they can make the text look different from what it says."
+            ),
+            code="bidi_control",
+        )
