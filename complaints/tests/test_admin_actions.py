@@ -12,7 +12,6 @@ from django.utils import timezone
 
 from accounts.roles import Role
 from accounts.tests.factories import DepartmentFactory, StaffFactory, UserFactory
-from complaints.admin import forms
 from complaints.errors import ConflictOfInterest
 from complaints.models import (
     MAX_EXTENSION_DAYS,
@@ -314,9 +313,12 @@ class TestWorkspaceMoves:
             days=days,
         )
 
-        assert levels(response) == [constants.ERROR]
-        [message] = [str(message) for message in response.context["messages"]]
-        assert message.startswith(str(forms.ResolutionForm.base_fields["days"].label))
+        assert response.status_code == 400
+        [proposal] = [move for move in response.context["moves"] if move["name"] == "propose-resolution"]
+        form = proposal["form"]
+        assert list(form.errors) == ["days"]
+        shown = response.text.split('id="move-propose-resolution"')[1].split("</form>")[0]
+        assert 'class="errorlist' in shown
         before.assert_unchanged()
 
     def test_add_an_improvement_action(self, dept_agent, category):

@@ -10,7 +10,11 @@ DEVELOPMENT_BLIND_INDEX_KEY = "29yEeA3GCGFPvbxCbi6TiR-KIKWjBXb6ZPMFmSM-Ixc="
 # Mail backends that deliver nothing: the console one prints every message (password-reset links among
 # them) into the logs, the dummy one drops it. The console one is what an unset EMAIL_URL gives.
 UNDELIVERING_EMAIL_BACKENDS = frozenset(
-    {"django.core.mail.backends.console.EmailBackend", "django.core.mail.backends.dummy.EmailBackend"}
+    {
+        "django.core.mail.backends.console.EmailBackend",
+        "notifications.email.ConsoleSummaryEmailBackend",  # what base.py puts in the console one's place
+        "django.core.mail.backends.dummy.EmailBackend",
+    }
 )
 
 
