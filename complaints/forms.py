@@ -16,6 +16,15 @@ from .services import MAX_ATTACHMENTS_PER_COMPLAINT
 
 MAX_CO_COMPLAINANTS = 200
 
+# The services name their arguments; the forms' fields that carry them are named for the reader.
+FORM_FIELD_FOR = {"attachments": "evidence", "co_learners": "co_complainants", "subject_course": "course"}
+
+
+def form_add_service_error(form: forms.Form, error) -> None:
+    """Show a service's refusal next to the form's field that carries the argument it names, else on top."""
+    field = FORM_FIELD_FOR.get(error.field or "", error.field)
+    form.add_error(field if field in form.fields else None, str(error.message))
+
 
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
@@ -104,6 +113,20 @@ class ComplaintFileForm(forms.Form):
 
     def chosen_learner(self) -> User:
         return self.cleaned_data.get("learner") or self.user
+
+    def filing_arguments(self) -> dict:
+        """The filing service's arguments that the form carries, from its cleaned data."""
+        data = self.cleaned_data
+        return {
+            "learner": self.chosen_learner(),
+            "category": data["category"],
+            "title": data["title"],
+            "description": data["description"],
+            "subject_course": data["course"],
+            "is_urgent": data["is_urgent"],
+            "co_learners": data["co_complainants"],
+            "attachments": data["evidence"],
+        }
 
     def clean_co_complainants(self) -> list[User]:
         lines = [line.strip() for line in self.cleaned_data["co_complainants"].splitlines() if line.strip()]

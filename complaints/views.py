@@ -26,6 +26,7 @@ from .forms import (
     ReplyForm,
     SatisfactionForm,
     WithdrawForm,
+    form_add_service_error,
 )
 from .models import Appeal, Complaint, ComplaintRules
 from .selectors import (
@@ -78,13 +79,6 @@ NEXT_STEP = {
 PERSONAL_FIELDS = ("complainant", "learner", "title", "description", "evidence")
 
 
-def _apply_error(form, error: ComplaintError) -> None:
-    field = error.field if error.field in form.fields else None
-    if error.field == "attachments" and "evidence" in form.fields:
-        field = "evidence"
-    form.add_error(field, str(error.message))
-
-
 @login_required
 def complaint_list(request: HttpRequest) -> HttpResponse:
     complaints = with_running_clocks(complaint_list_for_user(user=request.user))
@@ -97,22 +91,12 @@ def complaint_list(request: HttpRequest) -> HttpResponse:
 def complaint_new(request: HttpRequest) -> HttpResponse:
     form = ComplaintFileForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
             complaint = complaint_file(
-                actor=request.user,
-                complainant=request.user,
-                learner=form.chosen_learner(),
-                category=data["category"],
-                title=data["title"],
-                description=data["description"],
-                subject_course=data["course"],
-                is_urgent=data["is_urgent"],
-                co_learners=data["co_complainants"],
-                attachments=data["evidence"],
+                actor=request.user, complainant=request.user, **form.filing_arguments()
             )
         except ComplaintError as error:
-            _apply_error(form, error)
+            form_add_service_error(form, error)
         else:
             messages.success(
                 request,
@@ -203,7 +187,7 @@ def _act(
         try:
             perform(complaint, form.cleaned_data)
         except ComplaintError as error:
-            _apply_error(form, error)
+            form_add_service_error(form, error)
         else:
             messages.success(request, success)
             return redirect("complaints:detail", reference=complaint.reference)

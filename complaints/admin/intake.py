@@ -20,9 +20,11 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from accounts.roles import Role
 from complaints.errors import ComplaintError
+from complaints.forms import form_add_service_error
 from complaints.selectors import complainant_search
 from complaints.services import complaint_file
 from complaints.services.filing import may_log_on_behalf
+from notifications.sms import masked
 from privacy.models import AccessLogEntry
 from privacy.services import access_log_record_people
 
@@ -36,13 +38,12 @@ WARD_FIELDS = ("display_name",)
 SEARCH_SCREEN = "admin:complaints_complaint_intake"
 FILE_SCREEN = "admin:complaints_complaint_intake_file"
 # The service's field names that the form calls otherwise.
-FORM_FIELD_FOR = {"attachments": "evidence", "co_learners": "co_complainants", "subject_course": "course"}
 COMPLAINANT_ROLE_LABELS = {str(Role.LEARNER): Role.LEARNER.label, str(Role.PARENT): Role.PARENT.label}
 
 
 def masked_mobile(number: str) -> str:
     """Show enough of a mobile number to confirm it with the caller: the first three and last four digits."""
-    return f"{number[:3]}****{number[-4:]}" if len(number) == 11 else ""
+    return masked(number) if len(number) == 11 else ""
 
 
 def person_row(person: User) -> dict:
@@ -147,24 +148,15 @@ class IntakeAdminMixin:
             return self._file_page(request, form, complainant)
         form = IntakeComplaintForm(request.POST, request.FILES, complainant=complainant)
         if form.is_valid():
-            data = form.cleaned_data
             try:
                 complaint = complaint_file(
                     actor=request.user,
                     complainant=complainant,
-                    channel=data["channel"],
-                    learner=form.chosen_learner(),
-                    category=data["category"],
-                    title=data["title"],
-                    description=data["description"],
-                    subject_course=data["course"],
-                    is_urgent=data["is_urgent"],
-                    co_learners=data["co_complainants"],
-                    attachments=data["evidence"],
+                    channel=form.cleaned_data["channel"],
+                    **form.filing_arguments(),
                 )
             except ComplaintError as error:
-                field = FORM_FIELD_FOR.get(error.field or "", error.field)
-                form.add_error(field if field in form.fields else None, str(error.message))
+                form_add_service_error(form, error)
             else:
                 self.message_user(
                     request,
