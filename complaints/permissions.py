@@ -13,9 +13,16 @@ CHANGE (staff acting on the case)
 The staff member a complaint is about (named as the staff member concerned, or the account of the
 instructor concerned) reaches it through no staff relation, for viewing or changing: the complaint is
 about them, and a complainant must be able to speak freely. Services refuse them even through a grant.
+
+What a reader reaches through other tables (their wards, the departments they supervise, their instructor
+records, the complaints that affect them or their wards) is read in one query and remembered for the request
+(``reach``), so the rules compare the complaint's own columns with short lists.
 """
 
-from django.db.models import Q
+from dataclasses import dataclass
+
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import OuterRef, Q
 
 from accounts.models import Department, Guardianship, User
 from accounts.roles import STAFF_ROLES, Role
@@ -24,25 +31,65 @@ from privacy import policy
 
 from .models import AffectedLearner, Complaint
 
-EVERYTHING = ~Q(pk=None)
+EVERYTHING = policy.EVERYTHING
 DEPARTMENT_ROLES = frozenset({str(Role.AGENT), str(Role.SUPERVISOR)})
+
+
+@dataclass(frozen=True)
+class Reach:
+    """What a reader reaches of complaints through other tables, as lists of ids."""
+
+    wards: tuple[int, ...]  # the learners they are guardian of
+    supervised: tuple[int, ...]  # the departments they are the supervisor of
+    instructors: tuple[int, ...]  # their own instructor records
+    affecting_them: tuple[int, ...]  # complaints that name them as an affected learner
+    affecting_wards: tuple[int, ...]  # complaints that name one of their wards as an affected learner
+
+
+def _read_reach(user: User) -> Reach:
+    person = OuterRef("pk")
+    wards = Guardianship.objects.filter(guardian=OuterRef(person)).values("learner_id")
+    row = (
+        User.objects.filter(pk=user.pk)
+        .annotate(
+            wards=ArraySubquery(Guardianship.objects.filter(guardian=person).values("learner_id")),
+            supervised=ArraySubquery(Department.objects.filter(supervisor=person).values("pk")),
+            instructors=ArraySubquery(Instructor.objects.filter(user=person).values("pk")),
+            affecting_them=ArraySubquery(
+                AffectedLearner.objects.filter(learner=person).values("complaint_id")
+            ),
+            affecting_wards=ArraySubquery(
+                AffectedLearner.objects.filter(learner__in=wards).values("complaint_id")
+            ),
+        )
+        .values_list("wards", "supervised", "instructors", "affecting_them", "affecting_wards")
+        .first()
+    )
+    return Reach(*(tuple(ids) for ids in (row or ((),) * 5)))
+
+
+def reach(user: User) -> Reach:
+    """The reader's reach, read once per request (``privacy.policy.remember``)."""
+    return policy.remember(user, "complaints:reach", lambda: _read_reach(user))
 
 
 def complaints_about(user: User) -> Q:
     """The complaints whose subject is this person, as staff member or as instructor."""
-    return Q(subject_staff=user) | Q(subject_instructor__in=Instructor.objects.filter(user=user).values("pk"))
+    return Q(subject_staff=user) | Q(subject_instructor__in=reach(user).instructors)
 
 
 def _as_party(user: User) -> Q:
-    wards = Guardianship.objects.filter(guardian=user).values("learner_id")
-    affecting_me = AffectedLearner.objects.filter(Q(learner=user) | Q(learner__in=wards)).values(
-        "complaint_id"
+    mine = reach(user)
+    return (
+        Q(complainant=user)
+        | Q(learner=user)
+        | Q(learner__in=mine.wards)
+        | Q(pk__in=mine.affecting_them + mine.affecting_wards)
     )
-    return Q(complainant=user) | Q(learner=user) | Q(learner__in=wards) | Q(pk__in=affecting_me)
 
 
 def _by_department(user: User) -> Q:
-    condition = Q(department__in=Department.objects.filter(supervisor=user).values("pk"))
+    condition = Q(department__in=reach(user).supervised)
     if user.role_names & DEPARTMENT_ROLES and user.department_id is not None:
         condition |= Q(department_id=user.department_id)
     return condition

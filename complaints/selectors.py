@@ -8,18 +8,28 @@ whole case, its parties their own part of it. The learners' pages and the API bo
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
-from accounts.models import Guardianship, User
+from accounts.models import User
 from accounts.roles import Role
 from accounts.validators import normalize_cn_mobile
 from privacy import policy
 
 from .models import (
-    AffectedLearner,
     Attachment,
     Complaint,
     ComplaintEvent,
@@ -28,6 +38,7 @@ from .models import (
     ImprovementAction,
     Remedy,
 )
+from .permissions import reach
 from .services.filing import may_log_on_behalf
 from .services.guards import is_party
 from .states import State
@@ -68,7 +79,11 @@ class ReaderFacts:
 
 
 def with_reader_facts(queryset: QuerySet[Complaint], *, user: User) -> QuerySet[Complaint]:
-    """Annotate each complaint with the reader's facts, in the same query; ``reader_facts`` reads them."""
+    """Annotate each complaint with the reader's facts, in the same query; ``reader_facts`` reads them.
+
+    Whether the reader may change it is the access policy's condition evaluated on the row itself, not a
+    second read of the complaint; who the reader is (guardian, affected learner) comes from their reach.
+    """
     attachments = (
         Attachment.objects.filter(complaint=OuterRef("pk"))
         .order_by()
@@ -77,14 +92,10 @@ def with_reader_facts(queryset: QuerySet[Complaint], *, user: User) -> QuerySet[
         .values("count")
     )
     return queryset.annotate(
-        reader_guards_learner=Exists(
-            Guardianship.objects.filter(guardian=user, learner=OuterRef("learner_id"))
-        ),
-        reader_is_affected=Exists(AffectedLearner.objects.filter(complaint=OuterRef("pk"), learner=user)),
-        reader_may_change=Exists(
-            policy.visible_to(
-                user=user, queryset=Complaint.objects.filter(pk=OuterRef("pk")), action=policy.CHANGE
-            )
+        reader_may_change=Case(
+            When(policy.condition(user, Complaint, policy.CHANGE), then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
         ),
         attachment_count=Coalesce(Subquery(attachments, output_field=IntegerField()), 0),
     )
@@ -93,9 +104,10 @@ def with_reader_facts(queryset: QuerySet[Complaint], *, user: User) -> QuerySet[
 def reader_facts(*, user: User, complaint: Complaint) -> ReaderFacts:
     """The facts of a complaint read through ``with_reader_facts`` for this same user."""
     direct = user.pk in (complaint.complainant_id, complaint.learner_id)
+    mine = reach(user)
     return ReaderFacts(
-        is_party=user.is_active and (direct or complaint.reader_guards_learner),
-        is_affected=complaint.reader_is_affected,
+        is_party=user.is_active and (direct or complaint.learner_id in mine.wards),
+        is_affected=complaint.pk in mine.affecting_them,
         may_change=complaint.reader_may_change,
         attachments=complaint.attachment_count,
     )
@@ -163,9 +175,8 @@ def complaint_remedies_for_user(
     remedies = complaint.remedies.select_related("learner", "enrolment__course").order_by("proposed_at", "id")
     if _as_staff(user, complaint, as_staff):
         return remedies
-    wards = Guardianship.objects.filter(guardian=user).values("learner_id")
     return remedies.filter(
-        Q(learner=user) | Q(learner__in=wards),
+        Q(learner=user) | Q(learner__in=reach(user).wards),
         state__in=[Remedy.State.APPROVED, Remedy.State.CARRIED_OUT],
     )
 

@@ -1,4 +1,5 @@
-"""Ask a logged-in user to accept the current privacy policy before going on."""
+"""Ask a logged-in user to accept the current privacy policy before going on; remember each reader's reach
+for the length of one request."""
 
 from collections.abc import Callable
 
@@ -8,6 +9,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
+from . import policy
 from .selectors import policy_acceptance_needed
 
 SESSION_KEY = "privacy_policy_accepted"
@@ -20,6 +22,17 @@ EXEMPT_PREFIXES = (
     "/static/",
 )
 EXEMPT_PATHS = frozenset({"/healthz", "/favicon.ico"})
+
+
+class PolicyMemoryMiddleware:
+    """Read what each reader reaches (relations, grants) once per request: see ``policy.one_reading``."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        with policy.one_reading():
+            return self.get_response(request)
 
 
 class PolicyAcceptanceMiddleware:

@@ -9,11 +9,19 @@ model without them cannot be granted, so guardian's slow generic tables are neve
 Lists and single objects use the same rules: ``visible_to`` filters a queryset with the relation ``Q`` OR the
 grants, and ``can`` asks the same question of one row.
 
-A rule must not multiply rows: reach to-many relations through ``pk__in=Subquery(...)``, not joins.
+A rule must not multiply rows: reach to-many relations through ``pk__in`` (a list or a subquery), not joins.
+
+Within one request (``one_reading``, which a middleware opens around each), what a reader reaches through
+their relations and grants is read once and remembered (``remember``): the rules then compare columns with
+short lists of ids instead of compiling the same half-dozen subqueries into every query of the page. Outside a
+request (a task, a shell), each call reads afresh.
 """
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import TypeVar
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Model, Q, QuerySet
@@ -31,6 +39,35 @@ Rule = Callable[[Model], Q]  # user -> the rows they reach through relations
 _rules: dict[tuple[type[Model], str], list[Rule]] = defaultdict(list)
 
 NOTHING = Q(pk__in=[])
+EVERYTHING = Q(pk__isnull=False)
+
+T = TypeVar("T")
+_memory: ContextVar[dict | None] = ContextVar("privacy_policy_memory", default=None)
+
+
+@contextmanager
+def one_reading() -> Iterator[None]:
+    """Remember each reader's reach until the block ends (one request, one task); inside another such block,
+    go on with its memory."""
+    if _memory.get() is not None:
+        yield
+        return
+    token = _memory.set({})
+    try:
+        yield
+    finally:
+        _memory.reset(token)
+
+
+def remember(user, key: str, read: Callable[[], T]) -> T:
+    """Return what ``read`` answers about this user, read once within ``one_reading`` (every time outside)."""
+    memory = _memory.get()
+    if memory is None:
+        return read()
+    slot = (user.pk, key)
+    if slot not in memory:
+        memory[slot] = read()
+    return memory[slot]
 
 
 def register(model: type[Model], action: str, rule: Rule) -> Rule:
@@ -79,23 +116,41 @@ def relation_q(user, model: type[Model], action: str) -> Q:
     return condition
 
 
+def _read_grants(user, model: type[Model]) -> dict[str, list]:
+    """Every grant of the model to the user or one of their groups, by action: one query for both tables."""
+    names = {codename(model, action): action for action in ACTIONS}
+    tables = [
+        table.objects.filter(person, permission__codename__in=names).values_list(
+            "permission__codename", "content_object_id"
+        )
+        for table, person in (
+            (direct_user_permission_model(model), Q(user=user)),
+            (direct_group_permission_model(model), Q(group__user=user)),
+        )
+        if table is not None
+    ]
+    grants: dict[str, list] = {action: [] for action in ACTIONS}
+    if tables:
+        rows = tables[0].union(*tables[1:], all=True) if len(tables) > 1 else tables[0]
+        for name, pk in rows:
+            grants[names[name]].append(pk)
+    return grants
+
+
 def granted_q(user, model: type[Model], action: str) -> Q:
     """Rows granted to the user, or to one of their groups, in the model's direct permission tables."""
-    condition = NOTHING
-    name = codename(model, action)
-    user_table = direct_user_permission_model(model)
-    if user_table is not None:
-        condition |= Q(
-            pk__in=user_table.objects.filter(user=user, permission__codename=name).values("content_object_id")
-        )
-    group_table = direct_group_permission_model(model)
-    if group_table is not None:
-        condition |= Q(
-            pk__in=group_table.objects.filter(group__user=user, permission__codename=name).values(
-                "content_object_id"
-            )
-        )
-    return condition
+    grants = remember(user, f"grants:{model._meta.label}", lambda: _read_grants(user, model))
+    return Q(pk__in=grants[action]) if grants[action] else NOTHING
+
+
+def condition(user, model: type[Model], action: str = VIEW) -> Q:
+    """The rows of the model the user may see (or change): the one condition every reader is filtered by."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return NOTHING
+    if user.is_superuser:
+        return EVERYTHING
+    with one_reading():  # the rules ask the reach several times: once is enough
+        return relation_q(user, model, action) | granted_q(user, model, action)
 
 
 def visible_to(*, user, queryset: QuerySet, action: str = VIEW) -> QuerySet:
@@ -104,8 +159,7 @@ def visible_to(*, user, queryset: QuerySet, action: str = VIEW) -> QuerySet:
         return queryset.none()
     if user.is_superuser:
         return queryset
-    model = queryset.model
-    return queryset.filter(relation_q(user, model, action) | granted_q(user, model, action))
+    return queryset.filter(condition(user, queryset.model, action))
 
 
 def can(user, action: str, obj: Model) -> bool:

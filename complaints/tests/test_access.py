@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from accounts.roles import Role
 from accounts.services import department_set_supervisor
-from accounts.tests.factories import GuardianshipFactory, LearnerFactory, StaffFactory
+from accounts.tests.factories import GuardianshipFactory, LearnerFactory, ParentFactory, StaffFactory
 from complaints.errors import ComplaintPermissionDenied, ConflictOfInterest
 from complaints.models import Complaint
 from complaints.selectors import (
@@ -169,17 +169,32 @@ def test_a_list_shows_only_the_users_complaints_newest_first(learner):
 
 
 @pytest.mark.parametrize("count", [2, 6])
-def test_a_staff_queue_costs_one_query_whatever_its_length(
+def test_a_staff_queue_costs_three_queries_whatever_its_length(
     category, dept_agent, django_assert_num_queries, count
 ):
     ComplaintFactory.create_batch(count, category=category)
     dept_agent.role_names  # noqa: B018  (roles are read once per request; warm them as a request would)
-    with django_assert_num_queries(1):
+    # The reader's reach through other tables, their grants, then the rows.
+    with django_assert_num_queries(3), policy.one_reading():
         rows = [
             (c.reference, c.category.name, c.department.name, c.complainant.display_name)
             for c in complaint_list_for_user(user=dept_agent)
         ]
     assert len(rows) == count
+
+
+def test_the_reach_is_read_once_per_request_and_afresh_in_the_next(category, django_assert_num_queries):
+    complaint = ComplaintFactory(category=category)
+    parent = ParentFactory()
+    parent.role_names  # noqa: B018
+    with policy.one_reading():
+        with django_assert_num_queries(3):
+            assert not complaint_list_for_user(user=parent).filter(pk=complaint.pk).exists()
+        with django_assert_num_queries(1):  # the same request asks again: the reach is remembered
+            assert not complaint_list_for_user(user=parent).filter(pk=complaint.pk).exists()
+    GuardianshipFactory(guardian=parent, learner=complaint.learner)
+    with policy.one_reading():  # the next request reads the reach afresh: the new ward's complaint is theirs
+        assert complaint_list_for_user(user=parent).filter(pk=complaint.pk).exists()
 
 
 def test_the_complainant_reads_public_events_only_and_staff_read_all(category, dept_agent):

@@ -91,8 +91,8 @@ def test_a_learners_list_costs_the_same_queries_whatever_the_page_size(
     client = logged_in(learner)
     client.get(LIST_URL)  # the first request records the policy acceptance in the session
 
-    # session, user, the current policy version, the user's roles, the page
-    with django_assert_num_queries(5):
+    # session, user, the current policy version, the user's roles, their reach and grants, the page
+    with django_assert_num_queries(7):
         response = client.get(LIST_URL)
 
     assert len(response.json()["results"]) == rows
@@ -107,7 +107,8 @@ def test_a_staff_list_costs_the_same_queries_whatever_the_page_size(
     client = logged_in(dept_agent)
     client.get(LIST_URL)
 
-    with django_assert_num_queries(5):
+    # session, user, the current policy version, the user's roles, their reach and grants, the page
+    with django_assert_num_queries(7):
         response = client.get(LIST_URL)
 
     assert len(response.json()["results"]) == rows

@@ -21,7 +21,7 @@ from .factories import ComplaintFactory, RemedyFactory
 
 pytestmark = pytest.mark.django_db
 
-QUERIES_OF_THE_COMPLAINT_PAGE = 13  # whatever the number of remedies and evidence files
+QUERIES_OF_THE_COMPLAINT_PAGE = 15  # whatever the number of remedies and evidence files
 READERS = ("complainant", "guardian", "co_learner", "another_learner")
 
 

@@ -58,6 +58,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "privacy.middleware.PolicyMemoryMiddleware",
     "accounts.middleware.PreferredLanguageMiddleware",
     # Before any view or query: PostgreSQL refuses NUL in text (core.middleware).
     "core.middleware.RefuseNulMiddleware",
