@@ -11,10 +11,11 @@ from collections.abc import Callable
 
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
-from django.contrib.admin.utils import unquote
+from django.contrib.admin.utils import display_for_field, unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponseNotAllowed, HttpResponseRedirect
+from django.template.defaultfilters import linebreaksbr
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
@@ -388,6 +389,28 @@ class ComplaintAdmin(PersonalDataAdminMixin, QueueAdminMixin, IntakeAdminMixin, 
             auto_id=forms.move_auto_id(action),
         )
 
+    def case_facts(self, complaint: Complaint) -> list[dict]:
+        """The complaint's fields as the workspace lists them, read-only: each its label and shown value.
+
+        Django's read-only fieldsets render each field through the fieldset template and a link check per
+        related record; the workspace lists the same facts, as text, in one loop.
+        """
+        empty = self.get_empty_value_display()
+        facts = []
+        for name in self.fields:
+            if name == "complainant_details":
+                label, shown = self.complainant_details.short_description, self.complainant_details(complaint)
+            else:
+                field = Complaint._meta.get_field(name)
+                label = field.verbose_name
+                value = getattr(complaint, name)
+                if name == "description":
+                    shown = linebreaksbr(value, autoescape=True) if value else empty
+                else:
+                    shown = display_for_field(value, field, empty)
+            facts.append({"name": name, "label": label, "value": shown})
+        return facts
+
     def workspace_context(self, request, complaint: Complaint, *, failed=None) -> dict:
         user = request.user
         facts = reader_facts(user=user, complaint=complaint)
@@ -415,6 +438,7 @@ class ComplaintAdmin(PersonalDataAdminMixin, QueueAdminMixin, IntakeAdminMixin, 
             for name, form in move_forms.items()
         ]
         return {
+            "case_facts": self.case_facts(complaint),
             "timeline": list(complaint_timeline_for_user(user=user, complaint=complaint, facts=facts)),
             "clocks": clocks_for_complaint(complaint=complaint),
             "moves": moves,

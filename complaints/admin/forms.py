@@ -1,6 +1,5 @@
 """The small forms of the staff workspace and of the queue's actions; each feeds one service."""
 
-import functools
 from collections.abc import Iterable
 
 from django import forms
@@ -150,21 +149,43 @@ def form_for(
     return form_class(data, auto_id=auto_id)
 
 
-@functools.lru_cache(maxsize=128)
-def _empty_form_markup(form_class: type[forms.Form], auto_id: str, language: str) -> str:
-    return form_class(auto_id=auto_id).as_div()
+_MARKUP_CACHE_SIZE = 256
+_markups: dict[tuple, str] = {}
+
+
+def _shown(form: forms.Form) -> tuple:
+    """What an unbound form shows: per field, its initial value and its choices (people, departments)."""
+    shown = []
+    for name, field in form.fields.items():
+        choices = getattr(field, "choices", None)
+        shown.append(
+            (
+                name,
+                form.get_initial_for_field(field, name),
+                None if choices is None else tuple((str(value), str(label)) for value, label in choices),
+            )
+        )
+    return tuple(shown)
 
 
 def form_markup(form: forms.Form) -> str:
     """Return the form's fields as HTML.
 
-    An empty form that shows nothing read from the database looks the same on every complaint, so its markup
-    is rendered once per language: the workspace shows half a dozen forms on every page, and rendering their
-    fields through the widget templates was a good part of the page's time.
+    An unbound form looks the same wherever it shows the same initial values and choices, so its markup is
+    rendered once per language and content: the workspace shows half a dozen forms on every page (two with a
+    list of staff), and rendering their fields through the widget templates was a good part of the page's
+    time. A bound form (with what was posted and its errors) is always rendered afresh.
     """
-    if form.is_bound or isinstance(form, ComplaintsForm):
+    if form.is_bound:
         return form.as_div()
-    return _empty_form_markup(type(form), form.auto_id, translation.get_language())
+    key = (type(form), form.prefix, form.auto_id, translation.get_language(), _shown(form))
+    markup = _markups.get(key)
+    if markup is None:
+        markup = form.as_div()
+        if len(_markups) >= _MARKUP_CACHE_SIZE:
+            _markups.pop(next(iter(_markups)))
+        _markups[key] = markup
+    return markup
 
 
 def share_people_choices(move_forms: Iterable[forms.Form | None]) -> None:

@@ -373,9 +373,36 @@ def test_each_person_or_course_a_complaint_names_costs_one_query_more(
     assert page.status_code == 200 and complaint.subject_course.title in page.text
 
 
-# Session, user, current policy, roles; the complaint with what the reader may do (party, affected, may
-# change, attachments); the events; the clocks; the rules and the duplicates; canned responses; Django's
-# permission caches (the app list and the inlines); the access-log row; the staff picker. The course, the
-# instructor and the staff member a complaint names are read as the page shows them (joining them to the
-# complaint's query made PostgreSQL plan it for longer than the three reads take).
-WORKSPACE_QUERIES = 14
+# Session, user, current policy, roles; the reader's reach through other tables and their grants (read once
+# per request: privacy.policy); the complaint with what the reader may change and its attachments; the
+# events; the clocks; the rules and the duplicates; canned responses; Django's permission caches (the app
+# list and the inlines); the access-log row; the staff picker. The course, the instructor and the staff
+# member a complaint names are read as the page shows them (joining them to the complaint's query made
+# PostgreSQL plan it for longer than the three reads take).
+WORKSPACE_QUERIES = 16
+
+
+def test_the_workspace_lists_the_case_facts_as_text_the_complainant_wrote(dept_agent, category):
+    complaint = ComplaintFactory(
+        category=category,
+        title="<b>标题</b>",
+        description='第一行<script>alert("x")</script>\n第二行',
+        is_urgent=True,
+        subject_course=CourseFactory(title="Python 入门"),
+    )
+
+    page = logged_in(dept_agent).get(workspace(complaint))
+
+    assert page.status_code == 200
+    assert "<script>alert" not in page.text and "<b>标题</b>" not in page.text
+    assert "第一行&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;<br>第二行" in page.text
+    assert "&lt;b&gt;标题&lt;/b&gt;" in page.text
+    for css_class in (
+        "field-reference",
+        "field-complainant_details",
+        "field-is_urgent",
+        "field-subject_course",
+    ):
+        assert css_class in page.text
+    assert complaint.reference in page.text and "Python 入门" in page.text
+    assert complaint.complainant.email in page.text
