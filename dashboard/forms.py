@@ -3,6 +3,7 @@
 import datetime
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Department
@@ -12,6 +13,19 @@ from .selectors import Period, Scope, period_named
 
 # A custom range longer than this is refused: the figures stay meaningful and the queries bounded.
 LONGEST_RANGE = datetime.timedelta(days=3 * 366)
+# The days a range may name, as for the annual report's years: the comparison with the period before and the
+# first moment after the range (a day in year 1 or 9999) stay within the calendar's reach.
+EARLIEST_DAY = datetime.date(2000, 1, 1)
+LATEST_DAY = datetime.date(2100, 12, 31)
+
+
+def validate_report_day(day: datetime.date) -> None:
+    if not EARLIEST_DAY <= day <= LATEST_DAY:
+        raise ValidationError(
+            _("Choose a day from %(earliest)s to %(latest)s."),
+            code="out_of_range",
+            params={"earliest": EARLIEST_DAY.isoformat(), "latest": LATEST_DAY.isoformat()},
+        )
 
 
 class ScopeForm(forms.Form):
@@ -28,8 +42,8 @@ class ScopeForm(forms.Form):
 
     period = forms.ChoiceField(label=_("Period"), choices=PERIODS, required=False, initial=DEFAULT_PERIOD)
     # The API names the range "from" and "to"; the page uses the same names.
-    date_from = forms.DateField(label=_("From"), required=False)
-    date_to = forms.DateField(label=_("To"), required=False)
+    date_from = forms.DateField(label=_("From"), required=False, validators=[validate_report_day])
+    date_to = forms.DateField(label=_("To"), required=False, validators=[validate_report_day])
     department = forms.ModelChoiceField(
         label=_("Department"), queryset=Department.objects.all(), required=False, empty_label=_("All")
     )
@@ -54,7 +68,9 @@ class ScopeForm(forms.Form):
         cleaned = super().clean()
         if cleaned.get("period") == "custom":
             first, last = cleaned.get("date_from"), cleaned.get("date_to")
-            if not first:
+            if {"date_from", "date_to"} & set(self.errors):
+                pass  # a day already refused (not a date, or out of reach) has its own message
+            elif not first:
                 self.add_error("date_from", _("Give the first day of the range."))
             elif not last:
                 self.add_error("date_to", _("Give the last day of the range."))

@@ -61,12 +61,14 @@ from .records import AffectedLearnerInline, AttachmentInline, RemedyInline
 def _proposal(complaint: Complaint, data: dict) -> list[RemedyProposal]:
     if not data.get("remedy"):
         return []
+    kind = Remedy.Kind(data["remedy"])
     return [
         RemedyProposal(
             learner=complaint.learner,
-            kind=Remedy.Kind(data["remedy"]),
+            kind=kind,
             amount=data.get("amount"),
             days=data.get("days"),
+            enrolment=data.get("enrolment") if kind in forms.REMEDIES_ON_AN_ENROLMENT else None,
         )
     ]
 

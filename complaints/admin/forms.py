@@ -3,8 +3,9 @@
 from collections.abc import Iterable
 
 from django import forms
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -12,6 +13,7 @@ from accounts.models import Department, User
 from complaints.models import MAX_EXTENSION_DAYS, MAX_TEXT_LENGTH, Appeal, Complaint, Remedy
 from complaints.services.guards import HANDLING_ROLES, people_concerned
 from core.validators import validate_no_bidi_controls
+from courses.models import Enrolment
 
 
 def handling_staff(*, complaints: QuerySet[Complaint] | None = None) -> "forms.ModelChoiceField":
@@ -62,7 +64,19 @@ class RequiredReasonForm(forms.Form):
     )
 
 
-class ResolutionForm(forms.Form):
+class ComplaintsForm(forms.Form):
+    """A form about given complaints, whose choices (people, enrolments) follow the complaints."""
+
+    def __init__(self, *args, complaints: QuerySet[Complaint] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.complaints = complaints
+
+
+# The remedies that act on one enrolment: a refund of what was paid for it, an extension of its validity.
+REMEDIES_ON_AN_ENROLMENT = frozenset({Remedy.Kind.REFUND, Remedy.Kind.VALIDITY_EXTENSION})
+
+
+class ResolutionForm(ComplaintsForm):
     response = forms.CharField(
         max_length=MAX_TEXT_LENGTH, label=_("response"), widget=forms.Textarea(attrs={"rows": 4})
     )
@@ -76,6 +90,34 @@ class ResolutionForm(forms.Form):
         label=_("extension (days)"), min_value=1, max_value=MAX_EXTENSION_DAYS, required=False
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["enrolment"] = self._enrolment_field()
+        self.order_fields(["response", "remedy", "enrolment", "amount", "days"])
+
+    def _enrolment_field(self) -> forms.ModelChoiceField:
+        """The complaint's learner's enrolments, read in one query; the one in the course the complaint is
+        about (or the learner's only one) is chosen already."""
+        enrolments = Enrolment.objects.none()
+        if self.complaints is not None:
+            enrolments = (
+                Enrolment.objects.filter(learner__complaints_affecting__in=self.complaints)
+                .select_related("course")
+                .annotate(concerned=Exists(self.complaints.filter(subject_course=OuterRef("course_id"))))
+                .order_by("-concerned", "-start_date", "pk")
+            )
+        field = forms.ModelChoiceField(
+            label=_("enrolment"),
+            queryset=enrolments,
+            required=False,
+            help_text=_("The learner's enrolment that the refund or the validity extension is for."),
+        )
+        listed = list(enrolments)
+        field.choices = [("", "—")] + [(enrolment.pk, _enrolment_label(enrolment)) for enrolment in listed]
+        if listed and (listed[0].concerned or len(listed) == 1):
+            field.initial = listed[0].pk
+        return field
+
     def clean(self):
         data = super().clean()
         if (
@@ -84,7 +126,19 @@ class ResolutionForm(forms.Form):
             and "amount" not in self.errors
         ):
             self.add_error("amount", _("A refund needs an amount in yuan."))
+        if data.get("remedy") == Remedy.Kind.VALIDITY_EXTENSION:
+            if data.get("enrolment") is None and "enrolment" not in self.errors:
+                self.add_error("enrolment", _("A validity extension needs the enrolment to extend."))
+            if data.get("days") is None and "days" not in self.errors:
+                self.add_error("days", _("A validity extension needs a number of days above zero."))
         return data
+
+
+def _enrolment_label(enrolment: Enrolment) -> str:
+    return _("%(course)s, valid until %(date)s") % {
+        "course": enrolment.course,
+        "date": date_format(enrolment.valid_until),
+    }
 
 
 class AppealDecisionForm(forms.Form):
@@ -98,14 +152,6 @@ class AppealDecisionForm(forms.Form):
         help_text=_("The complainant reads them."),
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-
-
-class ComplaintsForm(forms.Form):
-    """A form about given complaints, whose choices of people leave out those the complaints are about."""
-
-    def __init__(self, *args, complaints: QuerySet[Complaint] | None = None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.complaints = complaints
 
 
 class AssignForm(ComplaintsForm):
@@ -191,7 +237,7 @@ def form_markup(form: forms.Form) -> str:
 def share_people_choices(move_forms: Iterable[forms.Form | None]) -> None:
     """Give the forms that offer handling staff one list of them, read once (they are about the same
     complaints)."""
-    fields = [form.fields["owner"] for form in move_forms if isinstance(form, ComplaintsForm)]
+    fields = [form.fields["owner"] for form in move_forms if form is not None and "owner" in form.fields]
     if not fields:
         return
     first = fields[0]

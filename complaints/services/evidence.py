@@ -16,6 +16,8 @@ from accounts.models import User
 from complaints.errors import InvalidEvidence
 from complaints.models import Attachment, Complaint, evidence_storage
 
+from .evidence_content import UnreadablePdf, bytes_after_end, pdf_active_content, second_format_found
+
 # Detected type -> the extension the stored file gets.
 ALLOWED_CONTENT_TYPES = {"image/jpeg": ".jpg", "image/png": ".png", "application/pdf": ".pdf"}
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
@@ -68,7 +70,51 @@ def _check_one(upload: File) -> CheckedFile:
     if size == 0:
         raise InvalidEvidence(_("“%(name)s” is empty.") % {"name": name}, code="file_empty")
     upload.seek(0)
+    _refuse_hidden_content(upload.read(), content_type=kind.mime, name=name)
+    upload.seek(0)
     return CheckedFile(upload, name, kind.mime, size, digest.hexdigest())
+
+
+def _refuse_hidden_content(content: bytes, *, content_type: str, name: str) -> None:
+    """Refuse a file that is also another format, or carries data after its end, or a PDF that runs code."""
+    other_format = second_format_found(content=content, content_type=content_type)
+    if other_format is not None:
+        raise InvalidEvidence(
+            _(
+                "“%(name)s” also holds another kind of file (%(format)s). "
+                "Send the image or the PDF on its own."
+            )
+            % {"name": name, "format": other_format},
+            code="file_holds_another_format",
+        )
+    if bytes_after_end(content=content, content_type=content_type):
+        raise InvalidEvidence(
+            _(
+                "“%(name)s” carries data after the end of its image or document. "
+                "Save it again as a new copy and send that."
+            )
+            % {"name": name},
+            code="file_trailing_data",
+        )
+    if content_type != "application/pdf":
+        return
+    try:
+        active = pdf_active_content(content=content)
+    except UnreadablePdf:
+        raise InvalidEvidence(
+            _("“%(name)s” cannot be read as a PDF document, or it is protected by a password.")
+            % {"name": name},
+            code="pdf_unreadable",
+        ) from None
+    if active is not None:
+        raise InvalidEvidence(
+            _(
+                "“%(name)s” contains scripts, actions or embedded files that a PDF viewer could run. "
+                "Print it to a new PDF, or send a photo of it."
+            )
+            % {"name": name},
+            code="pdf_active_content",
+        )
 
 
 def evidence_store(

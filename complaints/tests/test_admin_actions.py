@@ -23,6 +23,7 @@ from complaints.models import (
     Severity,
 )
 from complaints.states import State
+from courses.tests.factories import EnrolmentFactory
 
 from .factories import ComplaintFactory
 
@@ -302,6 +303,7 @@ class TestWorkspaceMoves:
         self, dept_agent, category, snapshot, days
     ):
         complaint = ComplaintFactory(category=category, investigating=True, owner=dept_agent)
+        enrolment = EnrolmentFactory(learner=complaint.learner)
         before = snapshot(complaint)
 
         response = move(
@@ -310,6 +312,7 @@ class TestWorkspaceMoves:
             "propose-resolution",
             response="延长有效期。",
             remedy="validity_extension",
+            enrolment=enrolment.pk,
             days=days,
         )
 

@@ -450,6 +450,7 @@ def test_a_parent_is_logged_as_complainant_for_their_child_with_the_childs_cours
         ({"channel": "web"}, "channel", "选择一个有效的选项"),
         ({"channel": "app"}, "channel", "选择一个有效的选项"),
         ({"title": "   "}, "title", "此项为必填项"),
+        ({"title": "退费\u202egpj.exe"}, "title", "请删除不可见的文字方向控制字符"),
         ({"description": ""}, "description", "此项为必填项"),
         ({"category": ""}, "category", "此项为必填项"),
         ({"co_complainants": "nobody@example.edu.cn"}, "co_complainants", "已注册学员的电子邮箱或手机号码"),

@@ -17,7 +17,7 @@ from complaints.admin import forms
 from complaints.models import Appeal, CannedResponse, Complaint, ComplaintEvent, EventKind
 from complaints.services import complaint_add_internal_note
 from complaints.states import State
-from courses.tests.factories import CourseFactory, InstructorFactory
+from courses.tests.factories import CourseFactory, EnrolmentFactory, InstructorFactory
 from privacy.models import PurposeConsent
 from sla.models import Clock, Target
 from sla.services import clocks_sync
@@ -326,8 +326,10 @@ def test_the_clocks_show_what_is_breached_running_met_late_and_stopped(dept_agen
 
 
 def busy(complaint, agent, extra: int) -> None:
-    """Give the complaint more of everything the page lists: events, duplicates, canned responses."""
+    """Give the complaint more of everything the page lists: events, duplicates, canned responses, the
+    learner's enrolments."""
     for number in range(extra):
+        EnrolmentFactory(learner=complaint.learner)
         complaint_add_internal_note(complaint=complaint, body=f"备注{number}", actor=agent)
         ComplaintFactory(category=complaint.category, complainant=complaint.complainant)
         CannedResponse.objects.create(title=f"话术{number}", body="您好。")
@@ -376,10 +378,11 @@ def test_each_person_or_course_a_complaint_names_costs_one_query_more(
 # Session, user, current policy, roles; the reader's reach through other tables and their grants (read once
 # per request: privacy.policy); the complaint with what the reader may change and its attachments; the
 # events; the clocks; the rules and the duplicates; canned responses; Django's permission caches (the app
-# list and the inlines); the access-log row; the staff picker. The course, the instructor and the staff
-# member a complaint names are read as the page shows them (joining them to the complaint's query made
-# PostgreSQL plan it for longer than the three reads take).
-WORKSPACE_QUERIES = 16
+# list and the inlines); the access-log row; the staff picker; the learner's enrolments, for the
+# resolution's remedy. The course, the instructor and the staff member a complaint names are read as the
+# page shows them (joining them to the complaint's query made PostgreSQL plan it for longer than the three
+# reads take).
+WORKSPACE_QUERIES = 17
 
 
 def test_the_workspace_lists_the_case_facts_as_text_the_complainant_wrote(dept_agent, category):

@@ -10,6 +10,7 @@ from complaints.models import AffectedLearner, Attachment, Complaint, ComplaintE
 from complaints.services import complaint_add_evidence, complaint_file
 from complaints.services import evidence as evidence_rules
 
+from .evidence_files import plain_pdf
 from .factories import ComplaintFactory
 
 pytestmark = pytest.mark.django_db
@@ -18,7 +19,8 @@ PNG = (
     b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00" + b"\x00" * 64
 )
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00" + b"\x00" * 64
-PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
+# A PDF a reader opens: one that cannot be read cannot be checked for scripts, and is refused.
+PDF = plain_pdf()
 
 
 def upload(name: str, content: bytes) -> SimpleUploadedFile:

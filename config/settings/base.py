@@ -6,6 +6,7 @@ Each environment module (local, test, production) imports this one and overrides
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -38,6 +39,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "csp",
     "guardian",
     "core",
     "accounts",
@@ -53,12 +55,15 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "privacy.middleware.PolicyMemoryMiddleware",
+    # Pages for a logged-in user and API answers are never stored by a cache (privacy.middleware).
+    "privacy.middleware.NoStoreMiddleware",
     "accounts.middleware.PreferredLanguageMiddleware",
     # Before any view or query: PostgreSQL refuses NUL in text (core.middleware).
     "core.middleware.RefuseNulMiddleware",
@@ -134,6 +139,26 @@ CELERY_WORKER_TASK_LOG_DATEFMT = LOG_DATE_FORMAT
 # --- Encryption of sensitive fields (see privacy/crypto.py and README "Encryption keys") -----------------
 FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[])
 BLIND_INDEX_KEY = env.str("BLIND_INDEX_KEY", default="")
+
+# --- Content-Security-Policy (django-csp) ----------------------------------------------------------------
+# Every script, style, image and font comes from the site itself: no CDN, no inline script, no inline style
+# attribute, no plugin, and no other site may frame a page. The one inline style block allowed is the error
+# pages' (templates/error_standalone.html), by its hash: they render without the static-files manifest.
+ERROR_PAGE_STYLE_HASH = "'sha256-sX99CM0sPTABnMYM2LrC7Yw/9p64bhiC2/8IjapPB44='"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, ERROR_PAGE_STYLE_HASH],
+        "img-src": [SELF],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 # --- Accounts and authentication ------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
