@@ -138,3 +138,8 @@ def _ensure_user(person: DemoPerson, *, password: str, department: Department | 
     if changed:
         user.save(update_fields=changed)
     return user
+
+
+def demo_seed(*, password: str) -> None:
+    """Seed this app's demo data (the ``seed_demo`` command calls it): departments and people."""
+    seed_people(password=password)

@@ -1,35 +1,27 @@
 """Domain errors of the complaint workflow.
 
-Every refusal is a ``ComplaintError`` with a stable ``code`` and a translatable message, and optionally the
-``field`` it concerns, so pages can show it next to a form field and the API can return it as JSON.
+Every refusal is a ``ComplaintError`` (a ``core.errors.DomainError``) with a stable ``code``, a translatable
+message, its kind, and optionally the ``field`` it concerns, so pages can show it next to a form field and the
+API can return it as JSON.
 """
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from core.errors import DomainError, ErrorKind
 
-class ComplaintError(Exception):
+
+class ComplaintError(DomainError):
     """A request the complaint workflow refuses; nothing was changed."""
 
     code = "complaint_error"
     default_message: str | Promise = _("This action cannot be performed on the complaint.")
 
-    def __init__(
-        self, message: str | Promise | None = None, *, code: str | None = None, field: str | None = None
-    ):
-        self.message = message if message is not None else self.default_message
-        if code is not None:
-            self.code = code
-        self.field = field
-        super().__init__(str(self.message))
-
-    def as_dict(self) -> dict[str, str | None]:
-        return {"code": self.code, "message": str(self.message), "field": self.field}
-
 
 class TransitionNotAllowed(ComplaintError):
     """The complaint's state does not allow this move."""
 
+    kind = ErrorKind.CONFLICT
     code = "transition_not_allowed"
     default_message = _("The complaint is not in a state that allows this action.")
 
@@ -37,6 +29,7 @@ class TransitionNotAllowed(ComplaintError):
 class ComplaintPermissionDenied(ComplaintError):
     """The actor may not perform this action on this complaint."""
 
+    kind = ErrorKind.NOT_ALLOWED
     code = "permission_denied"
     default_message = _("You are not allowed to perform this action on the complaint.")
 
@@ -49,8 +42,9 @@ class RuleViolation(ComplaintError):
 
 
 class ConflictOfInterest(RuleViolation):
-    """The person the complaint is about may not handle, own or review it."""
+    """The person the complaint is about may not handle, own or review it: a refusal of the person."""
 
+    kind = ErrorKind.NOT_ALLOWED
     code = "conflict_of_interest"
     default_message = _("A complaint about a staff member cannot be handled or reviewed by that person.")
 

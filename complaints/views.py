@@ -31,13 +31,10 @@ from .forms import (
 from .models import Appeal, Complaint, ComplaintRules
 from .selectors import (
     attachment_get_for_user,
-    complaint_attachments_for_user,
     complaint_get_for_user,
     complaint_list_for_user,
     complaint_merged_into_for_user,
-    complaint_remedies_for_user,
-    complaint_timeline_for_user,
-    reads_as_staff,
+    complaint_reading_for_user,
 )
 from .services import (
     complaint_add_complainant_message,
@@ -111,7 +108,7 @@ def complaint_new(request: HttpRequest) -> HttpResponse:
 def _detail_context(request: HttpRequest, complaint: Complaint, **forms) -> dict:
     user = request.user
     party = is_party(user, complaint)
-    as_staff = reads_as_staff(user=user, complaint=complaint)
+    reading = complaint_reading_for_user(user=user, complaint=complaint)
     deadline = appeal_deadline(complaint=complaint, rules=ComplaintRules.load())
     has_appeal = Appeal.objects.filter(complaint=complaint).exists()
     can_appeal = (
@@ -138,9 +135,9 @@ def _detail_context(request: HttpRequest, complaint: Complaint, **forms) -> dict
     }
     context = {
         "complaint": complaint,
-        "timeline": complaint_timeline_for_user(user=user, complaint=complaint, as_staff=as_staff),
-        "attachments": complaint_attachments_for_user(user=user, complaint=complaint, as_staff=as_staff),
-        "remedies": complaint_remedies_for_user(user=user, complaint=complaint, as_staff=as_staff),
+        "timeline": reading.timeline,
+        "attachments": reading.attachments,
+        "remedies": reading.remedies,
         "merged_into": complaint_merged_into_for_user(user=user, complaint=complaint),
         "next_step": NEXT_STEP[State(complaint.state)],
         "clocks": clocks_for_complaint(complaint=complaint),

@@ -24,15 +24,14 @@ acknowledged a complaint may still find it out of scope or a duplicate), never a
 complainant's right in every open state, including while an appeal is pending.
 """
 
-from dataclasses import dataclass
 from typing import Any
 
-from django.db import models, transaction
-from django.utils import timezone
+from django.db import models
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from core.workflow import Move, MoveTable, workflow_lock, workflow_move
 from sla.services import clocks_sync
 
 from .errors import TransitionNotAllowed
@@ -59,50 +58,64 @@ class Transition(models.TextChoices):
     WITHDRAW = "withdraw", _("Withdraw")
 
 
-@dataclass(frozen=True)
-class Move:
-    sources: frozenset[State]
-    target: State
-    public: bool = True  # whether the complainant sees the move on their timeline
-
-
-ALLOWED_TRANSITIONS: dict[Transition, Move] = {
-    Transition.ACKNOWLEDGE: Move(frozenset({State.SUBMITTED}), State.ACKNOWLEDGED),
-    Transition.START_INVESTIGATION: Move(frozenset({State.ACKNOWLEDGED}), State.INVESTIGATING),
-    Transition.REQUEST_INFORMATION: Move(frozenset({State.INVESTIGATING}), State.AWAITING_COMPLAINANT),
-    Transition.COMPLAINANT_REPLY: Move(frozenset({State.AWAITING_COMPLAINANT}), State.INVESTIGATING),
-    Transition.PROPOSE_FOR_APPROVAL: Move(
-        frozenset({State.INVESTIGATING}), State.PENDING_APPROVAL, public=False
-    ),
-    Transition.APPROVE: Move(frozenset({State.PENDING_APPROVAL}), State.RESPONDED),
-    Transition.RETURN: Move(frozenset({State.PENDING_APPROVAL}), State.INVESTIGATING, public=False),
-    Transition.RESPOND: Move(frozenset({State.INVESTIGATING}), State.RESPONDED),
-    Transition.CONFIRM_SATISFACTION: Move(frozenset({State.RESPONDED}), State.CLOSED),
-    Transition.AUTO_CLOSE: Move(frozenset({State.RESPONDED}), State.CLOSED),
-    Transition.APPEAL: Move(frozenset({State.RESPONDED, State.CLOSED}), State.APPEALED),
-    Transition.REVISE_ON_APPEAL: Move(frozenset({State.APPEALED}), State.RESPONDED),
-    Transition.UPHOLD_ON_APPEAL: Move(frozenset({State.APPEALED}), State.CLOSED),
-    Transition.REJECT: Move(frozenset({State.SUBMITTED, State.ACKNOWLEDGED}), State.REJECTED),
-    Transition.MERGE: Move(frozenset({State.SUBMITTED, State.ACKNOWLEDGED}), State.MERGED),
-    Transition.WITHDRAW: Move(frozenset(OPEN_STATES), State.WITHDRAWN),
-}
+ALLOWED_TRANSITIONS: MoveTable[Transition] = MoveTable(
+    {
+        Transition.ACKNOWLEDGE: Move(frozenset({State.SUBMITTED}), State.ACKNOWLEDGED),
+        Transition.START_INVESTIGATION: Move(frozenset({State.ACKNOWLEDGED}), State.INVESTIGATING),
+        Transition.REQUEST_INFORMATION: Move(frozenset({State.INVESTIGATING}), State.AWAITING_COMPLAINANT),
+        Transition.COMPLAINANT_REPLY: Move(frozenset({State.AWAITING_COMPLAINANT}), State.INVESTIGATING),
+        Transition.PROPOSE_FOR_APPROVAL: Move(
+            frozenset({State.INVESTIGATING}), State.PENDING_APPROVAL, public=False
+        ),
+        Transition.APPROVE: Move(frozenset({State.PENDING_APPROVAL}), State.RESPONDED),
+        Transition.RETURN: Move(frozenset({State.PENDING_APPROVAL}), State.INVESTIGATING, public=False),
+        Transition.RESPOND: Move(frozenset({State.INVESTIGATING}), State.RESPONDED),
+        Transition.CONFIRM_SATISFACTION: Move(frozenset({State.RESPONDED}), State.CLOSED),
+        Transition.AUTO_CLOSE: Move(frozenset({State.RESPONDED}), State.CLOSED),
+        Transition.APPEAL: Move(frozenset({State.RESPONDED, State.CLOSED}), State.APPEALED),
+        Transition.REVISE_ON_APPEAL: Move(frozenset({State.APPEALED}), State.RESPONDED),
+        Transition.UPHOLD_ON_APPEAL: Move(frozenset({State.APPEALED}), State.CLOSED),
+        Transition.REJECT: Move(frozenset({State.SUBMITTED, State.ACKNOWLEDGED}), State.REJECTED),
+        Transition.MERGE: Move(frozenset({State.SUBMITTED, State.ACKNOWLEDGED}), State.MERGED),
+        Transition.WITHDRAW: Move(frozenset(OPEN_STATES), State.WITHDRAWN),
+    }
+)
 
 
 def transition_allowed(*, state: str, transition: Transition) -> bool:
-    return state in ALLOWED_TRANSITIONS[transition].sources
+    return ALLOWED_TRANSITIONS.allows(state=state, transition=transition)
 
 
 def allowed_transitions(*, state: str) -> list[Transition]:
     """Return the moves the table allows from a state (permissions and rules aside)."""
-    return [transition for transition, move in ALLOWED_TRANSITIONS.items() if state in move.sources]
+    return ALLOWED_TRANSITIONS.allowed_from(state=state)
 
 
 def complaint_lock(*, complaint: Complaint) -> Complaint:
     """Return the complaint's row, freshly read and locked until the surrounding transaction ends."""
-    return Complaint.objects.select_for_update().get(pk=complaint.pk)
+    return workflow_lock(complaint)
 
 
-@transaction.atomic
+def _refusal(complaint: Complaint, transition: Transition) -> TransitionNotAllowed:
+    return TransitionNotAllowed(
+        gettext("A complaint that is “%(state)s” cannot be moved by “%(action)s”.")
+        % {"state": State(complaint.state).label, "action": transition.label}
+    )
+
+
+def _moment_columns(complaint: Complaint, move: Move, now) -> dict[str, Any]:
+    """The timestamps a move into its target sets: taken on, answered, finished."""
+    columns: dict[str, Any] = {}
+    if move.target == State.ACKNOWLEDGED and complaint.acknowledged_at is None:
+        columns["acknowledged_at"] = now
+    if move.target == State.RESPONDED:
+        columns["responded_at"] = now
+        if complaint.first_responded_at is None:
+            columns["first_responded_at"] = now
+    columns["closed_at"] = now if move.target in TERMINAL_STATES else None
+    return columns
+
+
 def complaint_transition(
     *,
     complaint: Complaint,
@@ -117,38 +130,32 @@ def complaint_transition(
 
     ``changes`` sets further fields in the same update (the new owner, the merge target, a rating).
     Raises TransitionNotAllowed, changing nothing, when the complaint's current state does not allow the move.
-    Returns the locked, updated complaint; the caller's instance is left as it was.
+    Causes the clocks to follow the new state. Returns the locked, updated complaint; the caller's instance
+    is left as it was.
     """
-    move = ALLOWED_TRANSITIONS[transition]
-    locked = complaint_lock(complaint=complaint)
-    if locked.state not in move.sources:
-        raise TransitionNotAllowed(
-            gettext("A complaint that is “%(state)s” cannot be moved by “%(action)s”.")
-            % {"state": State(locked.state).label, "action": transition.label}
+
+    def columns(locked: Complaint, move: Move, now) -> dict[str, Any]:
+        return {**(changes or {}), **_moment_columns(locked, move, now)}
+
+    def record(locked: Complaint, from_state: str, move: Move, now) -> None:
+        clocks_sync(complaint=locked, now=now)
+        ComplaintEvent.objects.create(
+            complaint=locked,
+            kind=kind,
+            is_public=move.public,
+            actor=actor,
+            body=body,
+            from_state=from_state,
+            to_state=move.target,
+            data={"transition": str(transition), **(data or {})},
+            created_at=now,
         )
-    now = timezone.now()
-    from_state = locked.state
-    updated = {"state": move.target, **(changes or {})}
-    if move.target == State.ACKNOWLEDGED and locked.acknowledged_at is None:
-        updated["acknowledged_at"] = now
-    if move.target == State.RESPONDED:
-        updated["responded_at"] = now
-        if locked.first_responded_at is None:
-            updated["first_responded_at"] = now
-    updated["closed_at"] = now if move.target in TERMINAL_STATES else None
-    for field, value in updated.items():
-        setattr(locked, field, value)
-    locked.save(update_fields=list(updated))
-    clocks_sync(complaint=locked, now=now)
-    ComplaintEvent.objects.create(
-        complaint=locked,
-        kind=kind,
-        is_public=move.public,
-        actor=actor,
-        body=body,
-        from_state=from_state,
-        to_state=move.target,
-        data={"transition": str(transition), **(data or {})},
-        created_at=now,
+
+    return workflow_move(
+        instance=complaint,
+        table=ALLOWED_TRANSITIONS,
+        transition=transition,
+        refuse=_refusal,
+        record=record,
+        changes=columns,
     )
-    return locked

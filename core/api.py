@@ -2,12 +2,14 @@
 
 Shapes (the OpenAPI schema documents them as ``ErrorSerializer``):
 
-- a complaint-workflow refusal: ``{"code": ..., "detail": message}``, plus ``{<field>: [message]}`` when the
-  error concerns one input field; 400 for a broken rule or refused evidence, 403 for an actor who may not do
-  it (or is the person the complaint is about), 409 when the complaint's state does not allow it;
-- a privacy refusal: 400 ``{"code": ..., "detail": message}``;
+- a domain refusal (any ``core.errors.DomainError``): ``{"code": ..., "detail": message}``, plus
+  ``{<field>: [message]}`` when the error concerns one input field; its kind gives the status: 400 for a
+  broken rule or refused input, 403 for an actor who may not do it, 404 for what does not exist, 409 when the
+  record's state does not allow it, 503 when a service it needs cannot do it now;
 - DRF's own errors keep DRF's shapes: ``{"field": ["message"]}`` for invalid input, ``{"detail": message}``
   (with ``code`` added) for the rest, 404 for what does not exist or is not the user's.
+
+The handler knows the kinds only, never a domain: apps subclass ``DomainError`` and set its kind.
 """
 
 from django.utils.translation import gettext_lazy as _
@@ -17,13 +19,15 @@ from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 from rest_framework.views import exception_handler, set_rollback
 
-from complaints.errors import (
-    ComplaintError,
-    ComplaintPermissionDenied,
-    ConflictOfInterest,
-    TransitionNotAllowed,
-)
-from privacy.services import PrivacyError
+from .errors import DomainError, ErrorKind
+
+STATUS_BY_KIND = {
+    ErrorKind.RULE: status.HTTP_400_BAD_REQUEST,
+    ErrorKind.NOT_ALLOWED: status.HTTP_403_FORBIDDEN,
+    ErrorKind.NOT_FOUND: status.HTTP_404_NOT_FOUND,
+    ErrorKind.CONFLICT: status.HTTP_409_CONFLICT,
+    ErrorKind.UNAVAILABLE: status.HTTP_503_SERVICE_UNAVAILABLE,
+}
 
 
 class ReadsBodyMixin:
@@ -46,16 +50,12 @@ class ErrorSerializer(serializers.Serializer):
     detail = serializers.CharField(help_text=_("Why the request was refused, in the user's language."))
 
 
-def complaint_error_status(error: ComplaintError) -> int:
+def domain_error_status(error: DomainError) -> int:
     """Return the HTTP status that tells a client what kind of refusal this is."""
-    if isinstance(error, ComplaintPermissionDenied | ConflictOfInterest):
-        return status.HTTP_403_FORBIDDEN
-    if isinstance(error, TransitionNotAllowed):
-        return status.HTTP_409_CONFLICT
-    return status.HTTP_400_BAD_REQUEST
+    return STATUS_BY_KIND[error.kind]
 
 
-def complaint_error_body(error: ComplaintError) -> dict:
+def domain_error_body(error: DomainError) -> dict:
     message = str(error.message)
     body: dict = {"code": error.code, "detail": message}
     if error.field:
@@ -65,12 +65,9 @@ def complaint_error_body(error: ComplaintError) -> dict:
 
 def api_exception_handler(exc: Exception, context: dict) -> Response | None:
     """Turn an exception raised by a view into a JSON response (None lets Django answer with a 500)."""
-    if isinstance(exc, ComplaintError):
+    if isinstance(exc, DomainError):
         set_rollback()
-        return Response(complaint_error_body(exc), status=complaint_error_status(exc))
-    if isinstance(exc, PrivacyError):
-        set_rollback()
-        return Response({"code": exc.code, "detail": str(exc.message)}, status=status.HTTP_400_BAD_REQUEST)
+        return Response(domain_error_body(exc), status=domain_error_status(exc))
     response = exception_handler(exc, context)
     if response is not None and not isinstance(exc, ValidationError) and _is_detail_only(response.data):
         response.data["code"] = getattr(response.data["detail"], "code", None) or "error"

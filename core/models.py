@@ -1,7 +1,8 @@
 """Abstract models shared by several apps."""
 
+from django.conf import settings
 from django.db import models
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 
@@ -22,3 +23,38 @@ class LocalizedName(models.Model):
         if self.name_en and (translation.get_language() or "").startswith("en"):
             return self.name_en
         return self.name
+
+
+class TimelineEvent(models.Model):
+    """One entry of a record's timeline: who did what, when, seen by whom. Rows are only ever added.
+
+    A domain's event model subclasses this, adds the foreign key to its record (with an index on it and
+    ``created_at``), and narrows ``kind``, ``from_state`` and ``to_state`` to its own choices. Its migration
+    ends with ``core.operations.AppendOnly``, so the database itself refuses to change or delete a row.
+    """
+
+    kind = models.CharField(_("kind"), max_length=40)
+    is_public = models.BooleanField(
+        _("public"), default=False, help_text=_("Whether the people the record is about see this event.")
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("actor"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="%(app_label)s_%(class)s_events",
+        help_text=_("Empty for changes the system makes by rule."),
+    )
+    body = models.TextField(_("text"), blank=True)
+    from_state = models.CharField(_("from state"), max_length=30, blank=True)
+    to_state = models.CharField(_("to state"), max_length=30, blank=True)
+    data = models.JSONField(_("details"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        abstract = True
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.created_at:%Y-%m-%d %H:%M}"

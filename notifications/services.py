@@ -49,6 +49,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from core.errors import Unavailable
 from privacy.models import Purpose
 from privacy.selectors import purpose_consent_is_active
 from privacy.services import purpose_consent_grant
@@ -83,7 +84,7 @@ class Refusal:
     NO_SMS_CONSENT = "no_sms_consent"
 
 
-class EmailNotAccepted(Exception):
+class EmailNotAccepted(Unavailable):
     """The e-mail backend returned without sending the message."""
 
 

@@ -14,8 +14,10 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from core.errors import Unavailable
 
-class SmsDeliveryError(Exception):
+
+class SmsDeliveryError(Unavailable):
     """The message was not accepted; sending it again later may succeed."""
 
 

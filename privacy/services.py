@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Guardianship, MobileVerification, User
+from core.errors import DomainError, ErrorKind
 
 from .export import SECTIONS
 from .models import AccessLogEntry, ErasureRequest, PolicyConsent, PolicyVersion, Purpose, PurposeConsent
@@ -21,13 +22,25 @@ USER_AGENT_MAX = 400
 ERASED_DISPLAY_NAME = "已注销用户"  # stored data, not interface text: every reader sees the same
 
 
-class PrivacyError(Exception):
+class PrivacyError(DomainError):
     """A privacy request that cannot be carried out; ``code`` names the reason for pages and the API."""
 
+    code = "privacy_error"
+
     def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
+        super().__init__(message, code=code)
+
+
+class PrivacyPermissionDenied(PrivacyError):
+    """The actor may not do this with the person's data or consent."""
+
+    kind = ErrorKind.NOT_ALLOWED
+
+
+class PrivacyConflict(PrivacyError):
+    """The request's current state does not allow it (already pending, already handled)."""
+
+    kind = ErrorKind.CONFLICT
 
 
 def policy_accept(
@@ -51,7 +64,9 @@ def purpose_consent_grant(
     Raises PrivacyError when ``given_by`` is neither the person nor their guardian.
     """
     if given_by != user and not Guardianship.objects.filter(guardian=given_by, learner=user).exists():
-        raise PrivacyError("not_yours", _("Only the person or their guardian can give this consent."))
+        raise PrivacyPermissionDenied(
+            "not_yours", _("Only the person or their guardian can give this consent.")
+        )
     existing = (
         PurposeConsent.objects.select_for_update()
         .filter(user=user, purpose=purpose, withdrawn_at=None)
@@ -72,7 +87,9 @@ def purpose_consent_grant(
 def purpose_consent_withdraw(*, user: User, purpose: Purpose, actor: User) -> PurposeConsent | None:
     """Withdraw an active consent (the person or their guardian); returns None when none was active."""
     if actor != user and not Guardianship.objects.filter(guardian=actor, learner=user).exists():
-        raise PrivacyError("not_yours", _("Only the person or their guardian can withdraw this consent."))
+        raise PrivacyPermissionDenied(
+            "not_yours", _("Only the person or their guardian can withdraw this consent.")
+        )
     consent = (
         PurposeConsent.objects.select_for_update()
         .filter(user=user, purpose=purpose, withdrawn_at=None)
@@ -167,7 +184,7 @@ def erasure_request_create(*, user: User, reason: str = "") -> ErasureRequest:
         .filter(user=user, state=ErasureRequest.State.PENDING)
         .exists()
     ):
-        raise PrivacyError("already_pending", _("An erasure request is already waiting to be handled."))
+        raise PrivacyConflict("already_pending", _("An erasure request is already waiting to be handled."))
     return ErasureRequest.objects.create(user=user, reason=reason)
 
 
@@ -177,13 +194,13 @@ ANONYMISERS: list[Callable[[User], None]] = []
 
 def _require_erasure_handler(actor: User) -> None:
     if not actor.has_perm("privacy.carry_out_erasure"):
-        raise PrivacyError("forbidden", _("You may not handle erasure requests."))
+        raise PrivacyPermissionDenied("forbidden", _("You may not handle erasure requests."))
 
 
 def _lock_pending(request: ErasureRequest) -> ErasureRequest:
     request = ErasureRequest.objects.select_for_update().get(pk=request.pk)
     if request.state != ErasureRequest.State.PENDING:
-        raise PrivacyError("already_handled", _("This erasure request was already handled."))
+        raise PrivacyConflict("already_handled", _("This erasure request was already handled."))
     return request
 
 

@@ -28,6 +28,7 @@ from django.utils import timezone
 from complaints.business_calendar import add_business_time, business_time_between
 from complaints.models import Complaint
 from complaints.states import TERMINAL_STATES, State
+from core.errors import NotFound
 
 from .models import Clock, SlaPolicy, Target
 
@@ -36,7 +37,7 @@ logger = logging.getLogger(__name__)
 PAUSING_TARGETS = frozenset({Target.FIRST_RESPONSE, Target.RESOLUTION})
 
 
-class SlaPolicyMissing(Exception):
+class SlaPolicyMissing(NotFound):
     """No SLA policy covers the complaint's severity and urgency (the admin deleted one)."""
 
 

@@ -29,7 +29,7 @@ from complaints.models import Appeal, CannedResponse, Complaint, Remedy
 from complaints.permissions import complaints_about
 from complaints.selectors import (
     complaint_duplicate_suggestions,
-    complaint_timeline_for_user,
+    complaint_reading_for_user,
     reader_facts,
     with_reader_facts,
 )
@@ -441,7 +441,9 @@ class ComplaintAdmin(PersonalDataAdminMixin, QueueAdminMixin, IntakeAdminMixin, 
         ]
         return {
             "case_facts": self.case_facts(complaint),
-            "timeline": list(complaint_timeline_for_user(user=user, complaint=complaint, facts=facts)),
+            "timeline": list(
+                complaint_reading_for_user(user=user, complaint=complaint, facts=facts).timeline
+            ),
             "clocks": clocks_for_complaint(complaint=complaint),
             "moves": moves,
             "appeal": (

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from complaints.states import State
+from core.models import TimelineEvent
 
 from .complaint import Complaint
 
@@ -37,7 +38,7 @@ class EventKind(models.TextChoices):
     IMPROVEMENT_ACTION = "improvement_action", _("Improvement action")
 
 
-class ComplaintEvent(models.Model):
+class ComplaintEvent(TimelineEvent):
     """One entry in a complaint's timeline. Rows are never changed or deleted (a database trigger refuses)."""
 
     complaint = models.ForeignKey(
@@ -56,16 +57,12 @@ class ComplaintEvent(models.Model):
         related_name="complaint_events",
         help_text=_("Empty for changes the system makes by rule, such as closing after the waiting period."),
     )
-    body = models.TextField(_("text"), blank=True)
     from_state = models.CharField(_("from state"), max_length=30, choices=State.choices, blank=True)
     to_state = models.CharField(_("to state"), max_length=30, choices=State.choices, blank=True)
-    data = models.JSONField(_("details"), default=dict, blank=True)
-    created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
-    class Meta:
+    class Meta(TimelineEvent.Meta):
         verbose_name = _("complaint event")
         verbose_name_plural = _("complaint events")
-        ordering = ["created_at", "id"]
         indexes = [models.Index(fields=["complaint", "created_at"], name="complaint_event_timeline_idx")]
         constraints = [
             models.CheckConstraint(condition=Q(kind__in=EventKind.values), name="complaint_event_kind_known"),

@@ -1,8 +1,5 @@
 """What the API answers about complaints: a summary per list row, and the detail as its reader may see it."""
 
-from dataclasses import dataclass
-
-from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
@@ -19,13 +16,7 @@ from complaints.models import (
     ImprovementAction,
     Remedy,
 )
-from complaints.selectors import (
-    complaint_attachments_for_user,
-    complaint_improvement_actions_for_user,
-    complaint_remedies_for_user,
-    complaint_timeline_for_user,
-    reads_as_staff,
-)
+from complaints.selectors import ComplaintReading, complaint_reading_for_user
 from complaints.states import State
 from courses.models import Course, Instructor
 from sla.models import Clock
@@ -226,17 +217,6 @@ class AppealSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-@dataclass(frozen=True)
-class ComplaintReading:
-    """What one reader sees of one complaint beyond its own columns."""
-
-    as_staff: bool
-    timeline: QuerySet[ComplaintEvent]
-    attachments: QuerySet[Attachment]
-    remedies: QuerySet[Remedy]
-    improvement_actions: QuerySet[ImprovementAction]
-
-
 class ClockSerializer(serializers.ModelSerializer):
     """One SLA promise: when it is due, and whether it was kept, is paused, running or overdue."""
 
@@ -331,16 +311,8 @@ class ComplaintDetailSerializer(ComplaintSummarySerializer):
     def _reading(self, complaint: Complaint) -> ComplaintReading:
         readings = self._readings
         if complaint.pk not in readings:
-            user = self.context["request"].user
-            as_staff = reads_as_staff(user=user, complaint=complaint)
-            readings[complaint.pk] = ComplaintReading(
-                as_staff=as_staff,
-                timeline=complaint_timeline_for_user(user=user, complaint=complaint, as_staff=as_staff),
-                attachments=complaint_attachments_for_user(user=user, complaint=complaint, as_staff=as_staff),
-                remedies=complaint_remedies_for_user(user=user, complaint=complaint, as_staff=as_staff),
-                improvement_actions=complaint_improvement_actions_for_user(
-                    user=user, complaint=complaint, as_staff=as_staff
-                ),
+            readings[complaint.pk] = complaint_reading_for_user(
+                user=self.context["request"].user, complaint=complaint
             )
         return readings[complaint.pk]
 

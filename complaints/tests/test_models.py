@@ -2,6 +2,7 @@
 
 import pytest
 from django.db import IntegrityError, connection, transaction
+from django.db.migrations.loader import MigrationLoader
 
 from accounts.models import Department
 from complaints.models import Category, ComplaintEvent, ComplaintRules, EventKind
@@ -99,3 +100,29 @@ def test_a_finished_complaint_must_have_its_closing_time():
         complaint.save()
     complaint.refresh_from_db()
     assert complaint.state == State.WITHDRAWN
+
+
+def _triggers_on_complaint_events() -> set[str]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT tgname FROM pg_trigger WHERE tgrelid = 'complaints_complaintevent'::regclass"
+            " AND NOT tgisinternal"
+        )
+        return {row[0] for row in cursor.fetchall()}
+
+
+def test_the_move_to_the_shared_append_only_operation_can_be_reversed():
+    loader = MigrationLoader(connection)
+    migration = loader.get_migration("complaints", "0011_complaint_event_append_only_operation")
+    after = loader.project_state(("complaints", "0011_complaint_event_append_only_operation"))
+    before = loader.project_state(("complaints", "0010_complaint_rules_refund_ceiling"))
+    assert _triggers_on_complaint_events() == {"complaints_complaintevent_append_only"}
+
+    with transaction.atomic():  # rolled back below: the test database keeps the current trigger
+        with connection.schema_editor(atomic=False) as editor:
+            migration.unapply(after, editor)
+        assert _triggers_on_complaint_events() == {"complaints_event_append_only"}
+        with connection.schema_editor(atomic=False) as editor:
+            migration.apply(before, editor)
+        assert _triggers_on_complaint_events() == {"complaints_complaintevent_append_only"}
+        transaction.set_rollback(True)

@@ -1,10 +1,12 @@
 """Settings for the test suite: the real PostgreSQL and Redis, fast password hashing, mail kept in memory."""
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import INSTALLED_APPS, env
 from .guard import refuse_unsafe_settings
 
 DEBUG = False
+# A minimal domain of the tests' own, to show the shared floor (core) works for more than complaints.
+INSTALLED_APPS = [*INSTALLED_APPS, "core.tests.testapp"]
 SECRET_KEY = "test-suite-key-not-a-secret"  # noqa: S105
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 INSTITUTION_NAME = "Test Institution"

@@ -8,7 +8,6 @@ from django.test import override_settings
 from django.utils import translation
 
 from accounts.tests.factories import LearnerFactory
-from complaints.services.notices import NoticeKind
 from notifications import sms
 from notifications.messages import GENERIC_TEXTS, NOTICE_TEXTS, notice_render
 from notifications.models import Notification
@@ -18,10 +17,6 @@ from privacy.services import purpose_consent_grant
 REFERENCE = "TS-2026-000042"
 # What the outbox context may also carry: codes, never shown as personal details.
 CONTEXT = {"reference": REFERENCE, "state": "open", "flag": "legal", "severity": "major", "kind": "refund"}
-
-
-def test_every_kind_complaints_write_has_its_own_texts():
-    assert {str(kind) for kind in NoticeKind} == set(NOTICE_TEXTS)
 
 
 @pytest.mark.parametrize("language", ["zh-hans", "en"])

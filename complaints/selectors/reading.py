@@ -1,11 +1,18 @@
-"""Read queries about complaints that pages, the API and the admin share; all go through the access policy.
+"""What each reader sees of a complaint they may see: the one rule for events, evidence and remedies.
 
-Whether a user may see a complaint at all is the access policy's question (``complaint_get_for_user``); the
-``*_for_user`` readers below answer the next one for a complaint obtained that way: staff handling it read the
-whole case, its parties their own part of it. The learners' pages and the API both read through them.
+The learners' pages, the API and the admin all read a complaint through ``complaint_reading_for_user`` (or
+the ``*_for_user`` readers it is made of), so a complainant, a guardian, a co-learner and staff in each role
+see the same events, evidence and remedies wherever they look, and may download the same files:
+
+- staff handling the complaint (a staff member who is none of its parties) read the whole case: every
+  event, every evidence file, every remedy, the improvement actions;
+- its parties (the complainant, the learner, their guardians, the affected learners) read its public
+  events; the evidence that an event on that public timeline added (their own, and what staff filed for them
+  from their letter or message), never the evidence staff gathered for the investigation; the remedies
+  decided (approved or carried out) for themselves or a learner they are the guardian of; no improvement
+  actions.
 """
 
-import datetime
 from dataclasses import dataclass
 
 from django.db.models import (
@@ -22,45 +29,21 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.http import Http404
-from django.utils import timezone
 
 from accounts.models import User
-from accounts.roles import Role
-from accounts.validators import normalize_cn_mobile
 from privacy import policy
 
-from .models import (
+from ..models import (
     Attachment,
     Complaint,
     ComplaintEvent,
-    ComplaintRules,
     EventKind,
     ImprovementAction,
     Remedy,
 )
-from .permissions import reach
-from .services.filing import may_log_on_behalf
-from .services.guards import is_party
-from .states import State
-
-COMPLAINANT_ROLES = (Role.LEARNER, Role.PARENT)
-
-
-def _complaints() -> QuerySet[Complaint]:
-    return Complaint.objects.select_related("category", "department", "owner", "complainant", "learner")
-
-
-def complaint_get_for_user(*, user: User, reference: str) -> Complaint:
-    """Return the complaint with this reference if the user may see it; raise Http404 otherwise."""
-    return policy.get_visible_or_404(user=user, queryset=_complaints(), reference=reference)
-
-
-def complaint_list_for_user(*, user: User, state: str | None = None) -> QuerySet[Complaint]:
-    """Return the complaints the user may see, newest first, optionally in one state."""
-    queryset = policy.visible_to(user=user, queryset=_complaints())
-    if state is not None:
-        queryset = queryset.filter(state=state)
-    return queryset.order_by("-created_at", "-id")
+from ..permissions import reach
+from ..services.guards import is_party
+from .access import complaint_list_for_user
 
 
 def complaint_public_timeline(*, complaint: Complaint) -> QuerySet[ComplaintEvent]:
@@ -221,60 +204,32 @@ def improvement_action_get_for_user(*, user: User, pk: int) -> ImprovementAction
     return action
 
 
-def complaint_merged_into_for_user(*, user: User, complaint: Complaint) -> Complaint | None:
-    """Return the complaint this one was merged into if the user may see it; None otherwise."""
-    if complaint.merged_into_id is None:
-        return None
-    return complaint_list_for_user(user=user).filter(pk=complaint.merged_into_id).first()
+@dataclass(frozen=True)
+class ComplaintReading:
+    """What one reader sees of one complaint beyond its own columns (lazy querysets: no query until read)."""
+
+    as_staff: bool
+    timeline: QuerySet[ComplaintEvent]
+    attachments: QuerySet[Attachment]
+    remedies: QuerySet[Remedy]
+    improvement_actions: QuerySet[ImprovementAction]
 
 
-def complaint_duplicate_suggestions(*, complaint: Complaint, user: User) -> QuerySet[Complaint]:
-    """Suggest complaints that may be the same matter: same complainant or same course, same category,
-    filed within the rules' duplicate window of this one, and visible to the user."""
-    window = datetime.timedelta(days=ComplaintRules.load().duplicate_window_days)
-    same_source = Q(complainant_id=complaint.complainant_id) | Q(learner_id=complaint.learner_id)
-    if complaint.subject_course_id is not None:
-        same_source |= Q(subject_course_id=complaint.subject_course_id)
-    candidates = (
-        _complaints()
-        .filter(same_source, category_id=complaint.category_id)
-        .filter(created_at__gte=complaint.created_at - window, created_at__lte=complaint.created_at + window)
-        .exclude(pk=complaint.pk)
-        .exclude(state=State.MERGED)
-    )
-    return policy.visible_to(user=user, queryset=candidates).order_by("-created_at", "-id")
+def complaint_reading_for_user(
+    *, user: User, complaint: Complaint, facts: ReaderFacts | None = None
+) -> ComplaintReading:
+    """Return what the user sees of the complaint: its timeline, evidence, remedies and improvement actions.
 
-
-def complaints_due_for_auto_close(*, now: datetime.datetime | None = None) -> QuerySet[Complaint]:
-    """Return responded complaints whose waiting period for the complainant has ended."""
-    days = ComplaintRules.load().auto_close_days
-    cutoff = (now or timezone.now()) - datetime.timedelta(days=days)
-    return Complaint.objects.filter(state=State.RESPONDED, responded_at__lte=cutoff).order_by("responded_at")
-
-
-def complainant_candidates() -> QuerySet[User]:
-    """Return the people a complaint can be filed by: active learners and parents."""
-    in_roles = User.groups.through.objects.filter(group__name__in=[str(role) for role in COMPLAINANT_ROLES])
-    return User.objects.filter(is_active=True, pk__in=in_roles.values("user_id"))
-
-
-def complainant_search(*, actor: User, term: str, limit: int) -> list[User]:
-    """Find learners and parents for staff logging a complaint on their behalf; none for anyone else.
-
-    A term with "@" is an e-mail address, matched exactly; an 11-digit mainland mobile number is matched
-    through its blind index (the encrypted numbers are never read to search); anything else is part of a
-    name. Returns at most ``limit + 1`` people, ordered by name, with their roles loaded, so the caller can
-    tell that there are more than ``limit``.
+    Expects a complaint obtained through ``complaint_get_for_user``; ``facts``, when given, answer who the
+    reader is without asking the database again.
     """
-    if not may_log_on_behalf(actor):
-        return []
-    term = term.strip()
-    people = complainant_candidates()
-    mobile = normalize_cn_mobile(term)
-    if mobile.isdigit():
-        people = people.filter(mobile_index=User._meta.get_field("mobile_index").index_for(mobile))
-    elif "@" in term:
-        people = people.filter(email=User.objects.normalize_email(term))
-    else:
-        people = people.filter(display_name__icontains=term)
-    return list(people.prefetch_related("groups").order_by("display_name", "pk")[: limit + 1])
+    as_staff = reads_as_staff(user=user, complaint=complaint, facts=facts)
+    return ComplaintReading(
+        as_staff=as_staff,
+        timeline=complaint_timeline_for_user(user=user, complaint=complaint, as_staff=as_staff),
+        attachments=complaint_attachments_for_user(user=user, complaint=complaint, as_staff=as_staff),
+        remedies=complaint_remedies_for_user(user=user, complaint=complaint, as_staff=as_staff),
+        improvement_actions=complaint_improvement_actions_for_user(
+            user=user, complaint=complaint, as_staff=as_staff
+        ),
+    )
