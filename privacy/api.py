@@ -40,7 +40,7 @@ class AccessLogEntrySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = AccessLogEntry
-        fields = ["created_at", "read_by", "record_kind", "object_id", "fields", "channel", "reason"]
+        fields = ["created_at", "read_by", "record_kind", "object_id", "fields", "channel", "kind", "reason"]
 
 
 class AccessLogPagination(CursorPagination):

@@ -113,6 +113,50 @@ def access_log_record(
     )
 
 
+def access_log_record_list(
+    *,
+    actor: User,
+    records: Iterable[Model],
+    subject_field: str,
+    fields: Iterable[str],
+    channel: AccessLogEntry.Channel,
+    screen: str,
+    kind: AccessLogEntry.Kind = AccessLogEntry.Kind.LIST,
+) -> list[AccessLogEntry]:
+    """Write the access log of one list or search a staff member was shown, in one INSERT.
+
+    One row per record shown, naming the person whose record it is (the attribute ``subject_field`` of the
+    record holds their id, e.g. ``"complainant_id"``, or ``"pk"`` for a list of people), the fields the list
+    shows of it, and the screen: which people's rows were shown, never their values. Records of the actor
+    themselves are left out, and a record shown twice is logged once; an empty list writes nothing. The
+    records must all be of one model. The rows can never be changed or deleted afterwards.
+    """
+    records = list(records)
+    shown = {
+        str(record.pk): getattr(record, subject_field)
+        for record in records
+        if getattr(record, subject_field) not in (None, actor.pk)
+    }
+    if not shown:
+        return []
+    content_type = ContentType.objects.get_for_model(records[0])
+    fields = list(fields)
+    entries = [
+        AccessLogEntry(
+            actor=actor,
+            subject_id=subject_id,
+            content_type=content_type,
+            object_id=object_id,
+            fields=fields,
+            channel=channel,
+            kind=kind,
+            screen=screen[:120],
+        )
+        for object_id, subject_id in shown.items()
+    ]
+    return AccessLogEntry.objects.bulk_create(entries)
+
+
 def access_log_record_people(
     *,
     actor: User,
@@ -120,30 +164,22 @@ def access_log_record_people(
     fields: Iterable[str],
     channel: AccessLogEntry.Channel,
     screen: str,
-    reason: str = "",
+    kind: AccessLogEntry.Kind = AccessLogEntry.Kind.RECORD,
 ) -> list[AccessLogEntry]:
-    """Write one access-log row per person whose account record a staff member read in a list, in one query.
+    """Write one access-log row per person whose account record a staff member was shown, in one query.
 
-    For the people a search shows; each row names the person's own record. The actor's own record is not
-    logged. The rows can never be changed or deleted afterwards.
+    For the people a search shows (``kind`` SEARCH) or the person picked from it; each row names the
+    person's own record. The actor's own record is not logged.
     """
-    content_type = ContentType.objects.get_for_model(User)
-    fields = list(fields)
-    entries = [
-        AccessLogEntry(
-            actor=actor,
-            subject=subject,
-            content_type=content_type,
-            object_id=str(subject.pk),
-            fields=fields,
-            channel=channel,
-            screen=screen[:120],
-            reason=reason[:300],
-        )
-        for subject in dict.fromkeys(subjects)
-        if subject.pk != actor.pk
-    ]
-    return AccessLogEntry.objects.bulk_create(entries) if entries else []
+    return access_log_record_list(
+        actor=actor,
+        records=list(subjects),
+        subject_field="pk",
+        fields=fields,
+        channel=channel,
+        screen=screen,
+        kind=kind,
+    )
 
 
 def personal_data_export(*, user: User) -> bytes:
