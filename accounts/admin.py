@@ -15,6 +15,7 @@ class UserAdmin(PersonalDataAdminMixin, DjangoUserAdmin):
     list_select_related = ["department"]
     search_fields = ["email", "display_name"]
     personal_data_fields = ("email", "display_name", "mobile", "resident_id", "date_of_birth", "home_address")
+    personal_data_list_fields = ("email", "display_name")
     fieldsets = (
         (None, {"fields": ("email", "password")}),
         (

@@ -2,27 +2,66 @@
 
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
+from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from . import policy
 from .models import AccessLogEntry, ErasureRequest, IdentityDocument, PolicyConsent, PolicyVersion
-from .services import PrivacyError, access_log_record, erasure_carry_out, erasure_refuse
+from .services import (
+    PrivacyError,
+    access_log_record,
+    access_log_record_list,
+    erasure_carry_out,
+    erasure_refuse,
+)
 
 
 class PersonalDataAdminMixin:
     """For ModelAdmins of records that hold another person's personal data.
 
     Rows are narrowed to what the staff member may see (privacy.policy), so another department's record
-    cannot be opened by URL; every opening of a record's page writes one access-log row.
+    cannot be opened by URL; every opening of a record's page writes one access-log row, and every page of
+    the list, of a search and of an autocomplete writes one row per record it shows, in one INSERT.
     """
 
     personal_data_fields: tuple[str, ...] = ()
+    # What the list, a search and an autocomplete show of each record, and the record's attributes that
+    # hold the ids of the people it concerns.
+    personal_data_list_fields: tuple[str, ...] = ()
+    personal_data_subject_fields: tuple[str, ...] = ("pk",)
 
     def personal_data_subject(self, obj):
         """Return the person whose data the record holds."""
         return obj
+
+    def personal_data_log_list(self, request: HttpRequest, records, *, screen: str, searched: bool) -> None:
+        """Log that the staff member was shown these records in a list (or found them by a search)."""
+        access_log_record_list(
+            actor=request.user,
+            records=records,
+            subject_fields=self.personal_data_subject_fields,
+            fields=self.personal_data_list_fields,
+            channel=AccessLogEntry.Channel.ADMIN,
+            screen=screen,
+            kind=AccessLogEntry.Kind.SEARCH if searched else AccessLogEntry.Kind.LIST,
+        )
+
+    def changelist_view(self, request: HttpRequest, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        changelist = getattr(response, "context_data", {}).get("cl")
+        if changelist is not None and response.status_code == 200:
+            # The rows the page shows, read now once: the template then iterates the same evaluated list.
+            rows = list(changelist.result_list)
+            opts = self.model._meta
+            self.personal_data_log_list(
+                request,
+                rows,
+                screen=f"admin:{opts.app_label}_{opts.model_name}_changelist",
+                searched=bool(changelist.query),
+            )
+        return response
 
     def get_queryset(self, request: HttpRequest):
         return policy.visible_to(user=request.user, queryset=super().get_queryset(request))
@@ -41,6 +80,27 @@ class PersonalDataAdminMixin:
                     channel=AccessLogEntry.Channel.ADMIN,
                     screen=f"admin:{opts.app_label}_{opts.model_name}_change",
                 )
+        return response
+
+
+class LoggedAutocompleteJsonView(AutocompleteJsonView):
+    """The admin's autocomplete, logging the people each answer shows when it lists personal data."""
+
+    def serialize_result(self, obj, to_field_name):
+        self.shown.append(obj)
+        return super().serialize_result(obj, to_field_name)
+
+    def get(self, request, *args, **kwargs):
+        self.shown = []
+        response = super().get(request, *args, **kwargs)
+        if isinstance(self.model_admin, PersonalDataAdminMixin):
+            opts = self.model_admin.model._meta
+            self.model_admin.personal_data_log_list(
+                request,
+                self.shown,
+                screen=f"admin:autocomplete:{opts.app_label}_{opts.model_name}",
+                searched=True,
+            )
         return response
 
 
@@ -138,6 +198,8 @@ class IdentityDocumentAdmin(PersonalDataAdminMixin, ReadOnlyAdmin):
     list_select_related = ["user"]
     fields = ["user", "kind", "content_type", "uploaded_at"]
     personal_data_fields = ("kind", "content")
+    personal_data_list_fields = ("display_name", "kind")
+    personal_data_subject_fields = ("user_id",)
 
     def personal_data_subject(self, obj):
         return obj.user

@@ -3,7 +3,7 @@
 import io
 import json
 import zipfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
@@ -117,7 +117,7 @@ def access_log_record_list(
     *,
     actor: User,
     records: Iterable[Model],
-    subject_field: str,
+    subject_fields: Sequence[str],
     fields: Iterable[str],
     channel: AccessLogEntry.Channel,
     screen: str,
@@ -125,18 +125,19 @@ def access_log_record_list(
 ) -> list[AccessLogEntry]:
     """Write the access log of one list or search a staff member was shown, in one INSERT.
 
-    One row per record shown, naming the person whose record it is (the attribute ``subject_field`` of the
-    record holds their id, e.g. ``"complainant_id"``, or ``"pk"`` for a list of people), the fields the list
-    shows of it, and the screen: which people's rows were shown, never their values. Records of the actor
-    themselves are left out, and a record shown twice is logged once; an empty list writes nothing. The
-    records must all be of one model. The rows can never be changed or deleted afterwards.
+    One row per record shown and person it concerns: the attributes ``subject_fields`` of the record hold
+    the people's ids (``("complainant_id", "learner_id")`` for a complaint, ``("pk",)`` for a list of
+    people). Each row names the fields the list shows and the screen: which people's rows were shown, never
+    their values. The actor's own records are left out, a record shown twice is logged once, and an empty
+    list writes nothing. The records must all be of one model. The rows can never be changed or deleted.
     """
     records = list(records)
-    shown = {
-        str(record.pk): getattr(record, subject_field)
+    shown = dict.fromkeys(
+        (str(record.pk), subject_id)
         for record in records
-        if getattr(record, subject_field) not in (None, actor.pk)
-    }
+        for subject_id in (getattr(record, name) for name in subject_fields)
+        if subject_id not in (None, actor.pk)
+    )
     if not shown:
         return []
     content_type = ContentType.objects.get_for_model(records[0])
@@ -152,7 +153,7 @@ def access_log_record_list(
             kind=kind,
             screen=screen[:120],
         )
-        for object_id, subject_id in shown.items()
+        for object_id, subject_id in shown
     ]
     return AccessLogEntry.objects.bulk_create(entries)
 
@@ -174,7 +175,7 @@ def access_log_record_people(
     return access_log_record_list(
         actor=actor,
         records=list(subjects),
-        subject_field="pk",
+        subject_fields=("pk",),
         fields=fields,
         channel=channel,
         screen=screen,

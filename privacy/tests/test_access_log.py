@@ -271,7 +271,7 @@ def test_a_list_of_records_leaves_one_row_per_record_naming_its_person_in_one_in
         entries = access_log_record_list(
             actor=records_officer,
             records=[*shown, shown[0]],
-            subject_field="complainant_id",
+            subject_fields=("complainant_id",),
             fields=["reference", "title"],
             channel=AccessLogEntry.Channel.ADMIN,
             screen="admin:complaints_complaint_changelist",
@@ -301,7 +301,7 @@ def test_an_empty_list_writes_nothing_and_asks_nothing(records_officer, django_a
         entries = access_log_record_list(
             actor=records_officer,
             records=[],
-            subject_field="complainant_id",
+            subject_fields=("complainant_id",),
             fields=["title"],
             channel="admin",
             screen="x",
@@ -317,7 +317,7 @@ def test_the_person_sees_list_reads_and_searches_in_plain_words(client, records_
         access_log_record_list(
             actor=records_officer,
             records=[complaint],
-            subject_field="complainant_id",
+            subject_fields=("complainant_id",),
             fields=["reference", "title"],
             channel="admin",
             screen="admin:complaints_complaint_changelist",
