@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from privacy.admin import PersonalDataAdminMixin
+from privacy.admin import PersonalDataAdminMixin, PostedSearchAdminMixin
 
 from .models import Department, Guardianship, User
 
@@ -52,7 +52,7 @@ class DepartmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(Guardianship)
-class GuardianshipAdmin(admin.ModelAdmin):
+class GuardianshipAdmin(PostedSearchAdminMixin, admin.ModelAdmin):
     list_display = ["guardian", "learner", "relationship", "created_at"]
     list_select_related = ["guardian", "learner"]
     autocomplete_fields = ["guardian", "learner"]
