@@ -251,3 +251,66 @@ def test_the_complaint_list_page_read_by_staff_is_logged(category, dept_agent):
     assert complaint.reference in page.text
     assert logged(actor=dept_agent) == shown(complaint)
     assert AccessLogEntry.objects.get().screen == "complaints:list"
+
+
+# --- a fixed number of queries, however many rows are shown -----------------------------------------------
+
+
+@pytest.mark.parametrize("people", [1, 4])
+def test_the_autocomplete_costs_the_same_queries_for_one_person_or_four(
+    guardianship_clerk, people, django_assert_num_queries
+):
+    for number in range(people):
+        LearnerFactory(display_name=f"王{number}")
+    client = logged_in(guardianship_clerk)
+    params = {"app_label": "accounts", "model_name": "guardianship", "field_name": "learner", "term": "王"}
+    client.get(reverse("admin:autocomplete"), params)  # warm the session and the content types
+
+    # session, user, policy, the clerk's permissions (two), the count, the page of people, the access-log rows
+    with django_assert_num_queries(8):
+        response = client.get(reverse("admin:autocomplete"), params)
+
+    assert len(response.json()["results"]) == people
+    assert AccessLogEntry.objects.filter(actor=guardianship_clerk).count() == 2 * people
+
+
+@pytest.mark.parametrize("rows", [1, 5])
+def test_the_list_page_read_by_staff_costs_the_same_queries_for_one_row_or_five(
+    category, dept_agent, rows, django_assert_num_queries
+):
+    for _ in range(rows):
+        ComplaintFactory(category=category)
+    client = logged_in(dept_agent)
+    client.get(reverse("complaints:list"))
+
+    # session, user, policy, roles, the count, the page, its clocks, the access-log rows, unread notices
+    with django_assert_num_queries(QUERIES_OF_THE_STAFF_LIST_PAGE):
+        page = client.get(reverse("complaints:list"))
+
+    assert len(page.context["page"].object_list) == rows
+    assert AccessLogEntry.objects.filter(actor=dept_agent, screen="complaints:list").count() == 2 * rows
+
+
+@pytest.mark.parametrize("found", [1, 3])
+def test_a_search_of_the_queue_costs_the_same_queries_for_one_complaint_or_three(
+    category, dept_agent, found, django_assert_num_queries
+):
+    learner = LearnerFactory(mobile="13912345678")
+    for _ in range(found):
+        ComplaintFactory(category=category, complainant=learner)
+    ComplaintFactory(category=category)
+    client = logged_in(dept_agent)
+    address = client.post(QUEUE, {"q": "13912345678", "_search": "1"}).url
+    client.get(address)
+
+    # session, user, policy, roles, categories for the filter, the capped count (the people with the
+    # number are a subquery), the two permission lists for the side menu, the page, the access-log rows
+    with django_assert_num_queries(QUERIES_OF_A_QUEUE_SEARCH):
+        page = client.get(address)
+
+    assert len(page.context["cl"].result_list) == found
+    assert AccessLogEntry.objects.filter(actor=dept_agent, kind="search").count() == 2 * found
+
+
+QUERIES_OF_THE_STAFF_LIST_PAGE = 9
+QUERIES_OF_A_QUEUE_SEARCH = 10
