@@ -237,9 +237,18 @@ class PolicyConsentAdmin(PostedSearchAdminMixin, ReadOnlyAdmin):
 
 @admin.register(AccessLogEntry)
 class AccessLogEntryAdmin(PostedSearchAdminMixin, ReadOnlyAdmin):
-    list_display = ["created_at", "actor", "subject", "content_type", "object_id", "channel", "screen"]
+    list_display = [
+        "created_at",
+        "actor",
+        "subject",
+        "content_type",
+        "object_id",
+        "kind",
+        "channel",
+        "screen",
+    ]
     list_select_related = ["actor", "subject", "content_type"]
-    list_filter = ["channel", "content_type"]
+    list_filter = ["kind", "channel", "content_type"]
     search_fields = ["actor__email", "subject__email", "object_id"]
     date_hierarchy = "created_at"
     show_full_result_count = False
