@@ -97,6 +97,8 @@ class PostedSearchAdminMixin:
         return HttpResponseRedirect(self._list_address(request, **{SEARCH_TOKEN_VAR: token}))
 
     def changelist_view(self, request: HttpRequest, extra_context=None):
+        if not self.has_view_or_change_permission(request):
+            return super().changelist_view(request, extra_context)  # which refuses, keeping no term
         if request.method == "POST" and "_search" in request.POST:
             return self._search_redirect(request, request.POST.get(SEARCH_VAR, ""))
         if SEARCH_VAR in request.GET:
