@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable, Sequence
 
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -113,6 +113,18 @@ def access_log_record(
     )
 
 
+# A list's reads in one statement: the columns every row shares are given once, the pairs of person and record
+# as two arrays. No model instance is built per row, so a page of 50 rows costs one short round trip.
+LIST_READ_INSERT = """
+INSERT INTO privacy_accesslogentry
+    (actor_id, subject_id, content_type_id, object_id, fields, channel, kind, screen, reason, created_at)
+SELECT %s, shown.subject_id, %s, shown.object_id, %s, %s, %s, %s, '', %s
+FROM unnest(%s::bigint[], %s::text[]) WITH ORDINALITY AS shown(subject_id, object_id, position)
+ORDER BY shown.position
+RETURNING id
+"""
+
+
 def access_log_record_list(
     *,
     actor: User,
@@ -122,8 +134,8 @@ def access_log_record_list(
     channel: AccessLogEntry.Channel,
     screen: str,
     kind: AccessLogEntry.Kind = AccessLogEntry.Kind.LIST,
-) -> list[AccessLogEntry]:
-    """Write the access log of one list or search a staff member was shown, in one INSERT.
+) -> list[int]:
+    """Write the access log of one list or search a staff member was shown, in one INSERT; return the ids.
 
     One row per record shown and person it concerns: the attributes ``subject_fields`` of the record hold
     the people's ids (``("complainant_id", "learner_id")`` for a complaint, ``("pk",)`` for a list of
@@ -141,21 +153,22 @@ def access_log_record_list(
     if not shown:
         return []
     content_type = ContentType.objects.get_for_model(records[0])
-    fields = list(fields)
-    entries = [
-        AccessLogEntry(
-            actor=actor,
-            subject_id=subject_id,
-            content_type=content_type,
-            object_id=object_id,
-            fields=fields,
-            channel=channel,
-            kind=kind,
-            screen=screen[:120],
+    with connection.cursor() as cursor:
+        cursor.execute(
+            LIST_READ_INSERT,
+            [
+                actor.pk,
+                content_type.pk,
+                list(fields),
+                str(channel),
+                str(kind),
+                screen[:120],
+                timezone.now(),
+                [subject_id for _object_id, subject_id in shown],
+                [object_id for object_id, _subject_id in shown],
+            ],
         )
-        for object_id, subject_id in shown
-    ]
-    return AccessLogEntry.objects.bulk_create(entries)
+        return [row[0] for row in cursor.fetchall()]
 
 
 def access_log_record_people(
@@ -166,7 +179,7 @@ def access_log_record_people(
     channel: AccessLogEntry.Channel,
     screen: str,
     kind: AccessLogEntry.Kind = AccessLogEntry.Kind.RECORD,
-) -> list[AccessLogEntry]:
+) -> list[int]:
     """Write one access-log row per person whose account record a staff member was shown, in one query.
 
     For the people a search shows (``kind`` SEARCH) or the person picked from it; each row names the
