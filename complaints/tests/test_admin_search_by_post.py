@@ -228,3 +228,12 @@ def test_staff_who_may_not_see_the_list_are_refused_before_any_search_is_kept(wa
 
     assert stored_searches() == keys_before
     assert not AccessLogEntry.objects.exists()
+
+
+@pytest.mark.parametrize("token", ["a b c d e f g h i j", "x" * 300, "../../etc", "短"])
+def test_a_token_that_is_no_token_of_ours_says_the_search_expired(dept_agent, wanted, token):
+    page = logged_in(dept_agent).get(QUEUE, {SEARCH_TOKEN_VAR: token}, follow=True)
+
+    assert page.status_code == 200
+    assert page.context["cl"].query == ""
+    assert "搜索已过期" in page.text
