@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from privacy.admin import PersonalDataAdminMixin
+from privacy.admin import PersonalDataAdminMixin, PostedSearchAdminMixin
 
 from .models import Department, Guardianship, User
 
@@ -15,6 +15,7 @@ class UserAdmin(PersonalDataAdminMixin, DjangoUserAdmin):
     list_select_related = ["department"]
     search_fields = ["email", "display_name"]
     personal_data_fields = ("email", "display_name", "mobile", "resident_id", "date_of_birth", "home_address")
+    personal_data_list_fields = ("email", "display_name")
     fieldsets = (
         (None, {"fields": ("email", "password")}),
         (
@@ -51,7 +52,7 @@ class DepartmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(Guardianship)
-class GuardianshipAdmin(admin.ModelAdmin):
+class GuardianshipAdmin(PostedSearchAdminMixin, admin.ModelAdmin):
     list_display = ["guardian", "learner", "relationship", "created_at"]
     list_select_related = ["guardian", "learner"]
     autocomplete_fields = ["guardian", "learner"]

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from privacy.models import AccessLogEntry
-from privacy.services import access_log_record
+from privacy.services import access_log_record, access_log_record_list
 from sla.selectors import clocks_for_complaint, with_running_clocks
 
 from .errors import ComplaintError
@@ -74,12 +74,24 @@ NEXT_STEP = {
 }
 
 PERSONAL_FIELDS = ("complainant", "learner", "title", "description", "evidence")
+# What the list shows of each complaint.
+LISTED_FIELDS = ("reference", "title", "state")
 
 
 @login_required
 def complaint_list(request: HttpRequest) -> HttpResponse:
     complaints = with_running_clocks(complaint_list_for_user(user=request.user))
     page = Paginator(complaints, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    if request.user.is_staff_member:
+        # A member of staff sees other people's complaints here too; their own are left out of the log.
+        access_log_record_list(
+            actor=request.user,
+            records=page.object_list,
+            subject_fields=("complainant_id", "learner_id"),
+            fields=LISTED_FIELDS,
+            channel=AccessLogEntry.Channel.PAGE,
+            screen="complaints:list",
+        )
     return render(request, "complaints/list.html", {"page": page, "next_step": NEXT_STEP})
 
 
@@ -156,6 +168,8 @@ def _detail_context(request: HttpRequest, complaint: Complaint, **forms) -> dict
 
 
 def _log_staff_read(request: HttpRequest, complaint: Complaint) -> None:
+    """Log a read of the complaint's page by someone who is not one of its parties, naming the address
+    that showed it (the page itself, or an action of it that was refused and showed it again)."""
     if not is_party(request.user, complaint):
         access_log_record(
             actor=request.user,
@@ -163,7 +177,7 @@ def _log_staff_read(request: HttpRequest, complaint: Complaint) -> None:
             record=complaint,
             fields=PERSONAL_FIELDS,
             channel=AccessLogEntry.Channel.PAGE,
-            screen="complaints:detail",
+            screen=request.resolver_match.view_name,
         )
 
 
@@ -189,6 +203,7 @@ def _act(
             messages.success(request, success)
             return redirect("complaints:detail", reference=complaint.reference)
     complaint = complaint_get_for_user(user=request.user, reference=reference)
+    _log_staff_read(request, complaint)  # the refusal shows the whole page again, as a read of it does
     context = _detail_context(request, complaint, **{form_name: form})
     return render(request, "complaints/detail.html", context, status=400)
 

@@ -8,6 +8,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from accounts.api import PersonDetailAPI
 from core import health, views
 from dashboard.api import ReportSummaryAPI
+from privacy.admin import LoggedAutocompleteJsonView
 from privacy.api import MyAccessLogAPI
 
 admin.site.site_header = _("Learner-rights platform: staff workspace")
@@ -39,6 +40,12 @@ urlpatterns = [
     path("complaints/", include("complaints.urls")),
     path("notifications/", include("notifications.urls")),
     path("dashboard/", include("dashboard.urls")),
+    # Before the admin's own: the same address (widgets reverse admin:autocomplete), its reads logged.
+    path(
+        "admin/autocomplete/",
+        admin.site.admin_view(LoggedAutocompleteJsonView.as_view(admin_site=admin.site)),
+        name="admin-autocomplete-logged",
+    ),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
 ]

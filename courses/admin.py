@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from privacy.admin import PostedSearchAdminMixin
+
 from .models import Course, Enrolment, Instructor
 
 
@@ -22,7 +24,7 @@ class CourseAdmin(admin.ModelAdmin):
 
 
 @admin.register(Enrolment)
-class EnrolmentAdmin(admin.ModelAdmin):
+class EnrolmentAdmin(PostedSearchAdminMixin, admin.ModelAdmin):
     list_display = ["learner", "course", "start_date", "valid_until", "amount_paid"]
     list_select_related = ["learner", "course"]
     search_fields = ["course__code", "course__title", "learner__display_name"]

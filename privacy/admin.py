@@ -1,28 +1,171 @@
-"""Staff screens for privacy, and the mixin that logs every staff read of another person's data."""
+"""Staff screens for privacy; the mixin that logs every staff read of another person's data; the search by
+POST that keeps people's identifiers out of URLs."""
 
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
-from django.http import HttpRequest
+from django.contrib.admin.views.autocomplete import AutocompleteJsonView
+from django.contrib.admin.views.main import PAGE_VAR, SEARCH_VAR, ChangeList
+from django.core.exceptions import ImproperlyConfigured
+from django.http import HttpRequest, HttpResponseRedirect
+from django.utils.http import urlencode
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from . import policy
 from .models import AccessLogEntry, ErasureRequest, IdentityDocument, PolicyConsent, PolicyVersion
-from .services import PrivacyError, access_log_record, erasure_carry_out, erasure_refuse
+from .searches import search_term_for_token, search_token_issue, search_ttl_seconds
+from .services import (
+    PrivacyError,
+    access_log_record,
+    access_log_record_list,
+    erasure_carry_out,
+    erasure_refuse,
+)
+
+# The query parameter that carries a search's token instead of its term.
+SEARCH_TOKEN_VAR = "search"  # noqa: S105 (a query parameter's name, not a secret)
+SEARCH_TERM_MAX = 100
 
 
-class PersonalDataAdminMixin:
+class PostedSearchChangeList(ChangeList):
+    """A changelist whose search term comes from its token (``PostedSearchAdminMixin``), never from the URL.
+
+    Its links (pages, sorting, filters) carry the token, which is no filter of the list.
+    """
+
+    def __init__(self, request, *args, **kwargs):
+        self.posted_search_term = getattr(request, "posted_search_term", "")
+        super().__init__(request, *args, **kwargs)
+
+    def get_filters_params(self, params=None):
+        lookup_params = super().get_filters_params(params)
+        lookup_params.pop(SEARCH_TOKEN_VAR, None)
+        return lookup_params
+
+    def get_queryset(self, request, exclude_parameters=None):
+        self.query = self.posted_search_term
+        return super().get_queryset(request, exclude_parameters)
+
+
+def _search_term_error(term: str) -> str | None:
+    if len(term) > SEARCH_TERM_MAX:
+        return gettext("Search for at most %(max)d characters.") % {"max": SEARCH_TERM_MAX}
+    if any(ord(character) < 32 or ord(character) == 127 for character in term):
+        return gettext("The search may not hold control characters.")
+    return None
+
+
+class PostedSearchAdminMixin:
+    """Search a changelist by POST: a term naming a person never travels in a URL.
+
+    The search box posts its term; the list answers with a redirect to itself carrying an opaque token
+    (``privacy.searches``) bound to the member of staff, and reads the term back through it. A link that
+    still carries ``?q=`` is answered the same way, so the term leaves the address bar and every link
+    after it. A token that expired, or that someone else made, finds nothing and says so.
+    """
+
+    searches_by_post = True
+
+    def get_changelist(self, request, **kwargs):
+        changelist = super().get_changelist(request, **kwargs)
+        if issubclass(changelist, PostedSearchChangeList):
+            return changelist
+        if changelist is ChangeList:
+            return PostedSearchChangeList
+        raise ImproperlyConfigured(f"{changelist.__name__} must extend PostedSearchChangeList.")
+
+    def _list_address(self, request: HttpRequest, **extra) -> str:
+        """This list's address with its filters and sorting kept, without page, term or token."""
+        params = [
+            (name, value)
+            for name, values in request.GET.lists()
+            if name not in (SEARCH_VAR, SEARCH_TOKEN_VAR, PAGE_VAR)
+            for value in values
+        ]
+        params += list(extra.items())
+        return f"{request.path}?{urlencode(params)}" if params else request.path
+
+    def _search_redirect(self, request: HttpRequest, term: str) -> HttpResponseRedirect:
+        term = term.strip()
+        error = _search_term_error(term)
+        if error:
+            self.message_user(request, error, messages.ERROR)
+            return HttpResponseRedirect(self._list_address(request))
+        if not term:
+            return HttpResponseRedirect(self._list_address(request))
+        token = search_token_issue(user=request.user, term=term)
+        return HttpResponseRedirect(self._list_address(request, **{SEARCH_TOKEN_VAR: token}))
+
+    def changelist_view(self, request: HttpRequest, extra_context=None):
+        if not self.has_view_or_change_permission(request):
+            return super().changelist_view(request, extra_context)  # which refuses, keeping no term
+        if request.method == "POST" and "_search" in request.POST:
+            return self._search_redirect(request, request.POST.get(SEARCH_VAR, ""))
+        if SEARCH_VAR in request.GET:
+            # A term in a link (an old bookmark, a hand-typed address): swapped for a token at once.
+            return self._search_redirect(request, request.GET.get(SEARCH_VAR, ""))
+        token = request.GET.get(SEARCH_TOKEN_VAR)
+        if token is not None:
+            term = search_term_for_token(user=request.user, token=token)
+            if term is None:
+                self.message_user(
+                    request,
+                    gettext(
+                        "That search has expired: a search is kept for %(minutes)d minutes, for the "
+                        "person who made it. Search again."
+                    )
+                    % {"minutes": search_ttl_seconds() // 60},
+                    messages.WARNING,
+                )
+                return HttpResponseRedirect(self._list_address(request))
+            request.posted_search_term = term
+        return super().changelist_view(request, extra_context)
+
+
+class PersonalDataAdminMixin(PostedSearchAdminMixin):
     """For ModelAdmins of records that hold another person's personal data.
 
     Rows are narrowed to what the staff member may see (privacy.policy), so another department's record
-    cannot be opened by URL; every opening of a record's page writes one access-log row.
+    cannot be opened by URL; every opening of a record's page writes one access-log row, and every page of
+    the list, of a search and of an autocomplete writes one row per record it shows, in one INSERT.
     """
 
     personal_data_fields: tuple[str, ...] = ()
+    # What the list, a search and an autocomplete show of each record, and the record's attributes that
+    # hold the ids of the people it concerns.
+    personal_data_list_fields: tuple[str, ...] = ()
+    personal_data_subject_fields: tuple[str, ...] = ("pk",)
 
     def personal_data_subject(self, obj):
         """Return the person whose data the record holds."""
         return obj
+
+    def personal_data_log_list(self, request: HttpRequest, records, *, screen: str, searched: bool) -> None:
+        """Log that the staff member was shown these records in a list (or found them by a search)."""
+        access_log_record_list(
+            actor=request.user,
+            records=records,
+            subject_fields=self.personal_data_subject_fields,
+            fields=self.personal_data_list_fields,
+            channel=AccessLogEntry.Channel.ADMIN,
+            screen=screen,
+            kind=AccessLogEntry.Kind.SEARCH if searched else AccessLogEntry.Kind.LIST,
+        )
+
+    def changelist_view(self, request: HttpRequest, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        changelist = getattr(response, "context_data", {}).get("cl")
+        if changelist is not None and response.status_code == 200:
+            # The rows the page shows, read now once: the template then iterates the same evaluated list.
+            rows = list(changelist.result_list)
+            opts = self.model._meta
+            self.personal_data_log_list(
+                request,
+                rows,
+                screen=f"admin:{opts.app_label}_{opts.model_name}_changelist",
+                searched=bool(changelist.query),
+            )
+        return response
 
     def get_queryset(self, request: HttpRequest):
         return policy.visible_to(user=request.user, queryset=super().get_queryset(request))
@@ -41,6 +184,27 @@ class PersonalDataAdminMixin:
                     channel=AccessLogEntry.Channel.ADMIN,
                     screen=f"admin:{opts.app_label}_{opts.model_name}_change",
                 )
+        return response
+
+
+class LoggedAutocompleteJsonView(AutocompleteJsonView):
+    """The admin's autocomplete, logging the people each answer shows when it lists personal data."""
+
+    def serialize_result(self, obj, to_field_name):
+        self.shown.append(obj)
+        return super().serialize_result(obj, to_field_name)
+
+    def get(self, request, *args, **kwargs):
+        self.shown = []
+        response = super().get(request, *args, **kwargs)
+        if isinstance(self.model_admin, PersonalDataAdminMixin):
+            opts = self.model_admin.model._meta
+            self.model_admin.personal_data_log_list(
+                request,
+                self.shown,
+                screen=f"admin:autocomplete:{opts.app_label}_{opts.model_name}",
+                searched=True,
+            )
         return response
 
 
@@ -66,7 +230,7 @@ class PolicyVersionAdmin(admin.ModelAdmin):
 
 
 @admin.register(PolicyConsent)
-class PolicyConsentAdmin(ReadOnlyAdmin):
+class PolicyConsentAdmin(PostedSearchAdminMixin, ReadOnlyAdmin):
     list_display = ["user", "policy_version", "accepted_at"]
     list_select_related = ["user", "policy_version"]
     list_filter = ["policy_version"]
@@ -74,10 +238,19 @@ class PolicyConsentAdmin(ReadOnlyAdmin):
 
 
 @admin.register(AccessLogEntry)
-class AccessLogEntryAdmin(ReadOnlyAdmin):
-    list_display = ["created_at", "actor", "subject", "content_type", "object_id", "channel", "screen"]
+class AccessLogEntryAdmin(PostedSearchAdminMixin, ReadOnlyAdmin):
+    list_display = [
+        "created_at",
+        "actor",
+        "subject",
+        "content_type",
+        "object_id",
+        "kind",
+        "channel",
+        "screen",
+    ]
     list_select_related = ["actor", "subject", "content_type"]
-    list_filter = ["channel", "content_type"]
+    list_filter = ["kind", "channel", "content_type"]
     search_fields = ["actor__email", "subject__email", "object_id"]
     date_hierarchy = "created_at"
     show_full_result_count = False
@@ -138,6 +311,8 @@ class IdentityDocumentAdmin(PersonalDataAdminMixin, ReadOnlyAdmin):
     list_select_related = ["user"]
     fields = ["user", "kind", "content_type", "uploaded_at"]
     personal_data_fields = ("kind", "content")
+    personal_data_list_fields = ("display_name", "kind")
+    personal_data_subject_fields = ("user_id",)
 
     def personal_data_subject(self, obj):
         return obj.user

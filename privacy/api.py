@@ -5,7 +5,7 @@ from rest_framework.pagination import CursorPagination
 
 from .models import AccessLogEntry
 from .selectors import access_log_for_subject
-from .services import access_log_record
+from .services import access_log_record, access_log_record_list
 
 
 class PersonalDataReadMixin:
@@ -34,13 +34,39 @@ class PersonalDataReadMixin:
         return self._personal_data_object
 
 
+class PersonalDataListMixin:
+    """For list views of records holding other people's data: each page leaves one row per record shown,
+    written in one INSERT (``access_log_record_list``)."""
+
+    personal_data_list_fields: tuple[str, ...] = ()
+    personal_data_subject_fields: tuple[str, ...] = ("pk",)
+
+    def personal_data_reads_logged(self, request) -> bool:
+        """Say whether this reader's reads are logged; a view whose readers may be the people themselves
+        (a learner's own list) narrows it."""
+        return True
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        if page is not None and self.personal_data_reads_logged(self.request):
+            access_log_record_list(
+                actor=self.request.user,
+                records=page,
+                subject_fields=self.personal_data_subject_fields,
+                fields=self.personal_data_list_fields,
+                channel=AccessLogEntry.Channel.API,
+                screen=f"api:{self.request.resolver_match.view_name}",
+            )
+        return page
+
+
 class AccessLogEntrySerializer(serializers.ModelSerializer):
     read_by = serializers.CharField(source="actor.display_name")
     record_kind = serializers.CharField(source="content_type.name")
 
     class Meta:
         model = AccessLogEntry
-        fields = ["created_at", "read_by", "record_kind", "object_id", "fields", "channel", "reason"]
+        fields = ["created_at", "read_by", "record_kind", "object_id", "fields", "channel", "kind", "reason"]
 
 
 class AccessLogPagination(CursorPagination):

@@ -105,6 +105,7 @@ def access_log_section(user: User) -> list:
             "record": f"{entry.content_type.app_label}.{entry.content_type.model}#{entry.object_id}",
             "fields": entry.fields,
             "through": entry.channel,
+            "how": entry.kind,
             "reason": entry.reason,
         }
         for entry in AccessLogEntry.objects.filter(subject=user).select_related("actor", "content_type")

@@ -144,6 +144,11 @@ class AccessLogEntry(models.Model):
         API = "api", _("API")
         PAGE = "page", _("Web page")
 
+    class Kind(models.TextChoices):
+        RECORD = "record", _("Opened the record")
+        LIST = "list", _("Saw it in a list")
+        SEARCH = "search", _("Found it by a search")
+
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("read by"),
@@ -160,6 +165,9 @@ class AccessLogEntry(models.Model):
     object_id = models.CharField(_("record"), max_length=64)
     fields = ArrayField(models.CharField(max_length=64), verbose_name=_("fields"), default=list)
     channel = models.CharField(_("through"), max_length=10, choices=Channel.choices)
+    # A list or a search shows one row per record it shows, each naming its person: the person's page of
+    # who read their data stays one indexed query, and says which of their records was shown.
+    kind = models.CharField(_("how"), max_length=10, choices=Kind.choices, default=Kind.RECORD)
     screen = models.CharField(_("screen"), max_length=120)
     reason = models.CharField(_("reason"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("when"), default=timezone.now)

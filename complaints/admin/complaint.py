@@ -159,6 +159,8 @@ def _roles(request: HttpRequest) -> frozenset[str]:
 class ComplaintAdmin(PersonalDataAdminMixin, QueueAdminMixin, IntakeAdminMixin, admin.ModelAdmin):
     change_form_template = "admin/complaints/complaint/workspace.html"
     personal_data_fields = ("display_name", "email", "mobile")
+    personal_data_list_fields = ("reference", "title", "state")
+    personal_data_subject_fields = ("complainant_id", "learner_id")
     actions = ["claim", "assign", "request_information", "respond"]
     inlines = [AffectedLearnerInline, AttachmentInline, RemedyInline]
     fields = [
@@ -422,6 +424,14 @@ class ComplaintAdmin(PersonalDataAdminMixin, QueueAdminMixin, IntakeAdminMixin, 
             else []
         )
         failed_action, failed_form = failed or (None, None)
+        duplicates = list(
+            complaint_duplicate_suggestions(complaint=complaint, user=user)
+            .select_related(None)
+            .only("pk", "reference", "title", "state", "complainant_id", "learner_id")[:10]
+        )
+        self.personal_data_log_list(
+            request, duplicates, screen="admin:complaints_complaint_change:duplicates", searched=False
+        )
         offered = [name for name in allowed if name in WORKSPACE_ACTIONS]
         move_forms = {
             name: failed_form if name == failed_action else self.move_form(name, complaint)
@@ -451,11 +461,7 @@ class ComplaintAdmin(PersonalDataAdminMixin, QueueAdminMixin, IntakeAdminMixin, 
                 if "review-appeal" in move_forms
                 else None
             ),
-            "duplicates": list(
-                complaint_duplicate_suggestions(complaint=complaint, user=user)
-                .select_related(None)
-                .only("pk", "reference", "title", "state")[:10]
-            ),
+            "duplicates": duplicates,
             "canned_responses": (
                 list(CannedResponse.objects.filter(is_active=True))
                 if TEXT_MOVES.intersection(offered)

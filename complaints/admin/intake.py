@@ -126,6 +126,7 @@ class IntakeAdminMixin:
             fields=PERSON_FIELDS,
             channel=AccessLogEntry.Channel.ADMIN,
             screen=SEARCH_SCREEN,
+            kind=AccessLogEntry.Kind.SEARCH,
         )
         rows = [person_row(person) for person in people]
         return self._search_page(request, form, people=rows, more=len(found) > SEARCH_LIMIT)

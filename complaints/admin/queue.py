@@ -11,7 +11,7 @@ import datetime
 
 from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
-from django.contrib.admin.views.main import ORDER_VAR, PAGE_VAR, SEARCH_VAR, ChangeList
+from django.contrib.admin.views.main import ORDER_VAR, PAGE_VAR
 from django.core.paginator import InvalidPage, Paginator
 from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.sql.where import AND
@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy
 from accounts.models import User
 from accounts.validators import normalize_cn_mobile
 from complaints.models import Complaint
+from privacy.admin import PostedSearchChangeList
 from sla.models import RUNNING, Clock
 
 # A clock due within this time is shown as due soon.
@@ -259,7 +260,9 @@ class QueueAdminMixin:
     ]
     list_select_related = ["category", "department", "owner"]
     search_fields = ["reference"]  # shows the box; get_search_results decides what a term means
-    search_help_text = gettext_lazy("A reference number, the complainant's name, or a mobile number.")
+    search_help_text = gettext_lazy(
+        "A reference number, or the complainant's name, mobile number or e-mail address."
+    )
     show_full_result_count = False
     list_per_page = 50
     paginator = QueuePaginator
@@ -290,7 +293,7 @@ class QueueAdminMixin:
             allow_empty_first_page=allow_empty_first_page,
             page_hint=page_hint,
             # A search finds a handful of rows, which the plain ordering sorts at once.
-            queue_order=ORDER_VAR not in request.GET and not request.GET.get(SEARCH_VAR),
+            queue_order=ORDER_VAR not in request.GET and not getattr(request, "posted_search_term", ""),
             only_with_clock=request.GET.get(DueFilter.parameter_name) in DueFilter.VALUES,
             due_range=DueFilter.nearest_clock_range(request.GET.get(DueFilter.parameter_name)),
         )
@@ -299,7 +302,8 @@ class QueueAdminMixin:
         return QueueChangeList
 
     def get_search_results(self, request, queryset, search_term):
-        """Find by reference, by the complainant's name, or by mobile number through its blind index."""
+        """Find by reference, by the complainant's e-mail address, name, or mobile number (through its
+        blind index: the encrypted numbers are never read to search)."""
         term = search_term.strip()
         if not term:
             return queryset, False
@@ -309,6 +313,8 @@ class QueueAdminMixin:
         if digits.isdigit() and len(digits) == 11:
             index = User._meta.get_field("mobile_index").index_for(digits)
             people = User.objects.filter(mobile_index=index).values("pk")
+        elif "@" in term:
+            people = User.objects.filter(email=User.objects.normalize_email(term)).values("pk")
         else:
             people = User.objects.filter(display_name__icontains=term).values("pk")
         return queryset.filter(complainant__in=people), False
@@ -356,7 +362,7 @@ def format_duration(span: datetime.timedelta) -> str:
     return _("%(minutes)d min") % {"minutes": minutes}
 
 
-class QueueChangeList(ChangeList):
+class QueueChangeList(PostedSearchChangeList):
     """Read every page, even a single short one, through the paginator, so the queries stay the same."""
 
     def get_results(self, request):

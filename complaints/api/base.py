@@ -19,6 +19,8 @@ from privacy.services import access_log_record
 
 # The parts of a complaint that hold the complainant's personal data, named in the access log.
 COMPLAINT_PERSONAL_DATA = ("complainant", "learner", "title", "description", "timeline", "attachments")
+# What a list of complaints shows of each (ComplaintSummarySerializer).
+COMPLAINT_LISTED_DATA = ("reference", "complainant", "learner", "title", "state")
 
 
 class NewestFirstPagination(CursorPagination):

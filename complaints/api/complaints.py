@@ -21,9 +21,10 @@ from complaints.serializers import (
     ComplaintSummarySerializer,
 )
 from complaints.services import complaint_file
-from privacy.api import PersonalDataReadMixin
+from privacy.api import PersonalDataListMixin, PersonalDataReadMixin
 
 from .base import (
+    COMPLAINT_LISTED_DATA,
     COMPLAINT_PERSONAL_DATA,
     ERRORS,
     REFERENCE,
@@ -57,7 +58,17 @@ class CategoryListAPI(generics.ListAPIView):
         return super().get(request, *args, **kwargs)
 
 
-class ComplaintListAPI(generics.ListCreateAPIView):
+class ComplaintListMixin(PersonalDataListMixin):
+    """A page of complaints read by staff leaves one access-log row per complaint shown of another person."""
+
+    personal_data_list_fields = COMPLAINT_LISTED_DATA
+    personal_data_subject_fields = ("complainant_id", "learner_id")
+
+    def personal_data_reads_logged(self, request) -> bool:
+        return reads_are_logged(request)
+
+
+class ComplaintListAPI(ComplaintListMixin, generics.ListCreateAPIView):
     """The complaints this user may see, newest first; and filing a new one."""
 
     serializer_class = ComplaintSummarySerializer
@@ -143,7 +154,7 @@ class ComplaintDetailAPI(PersonalDataReadMixin, ComplaintLookupMixin, generics.R
         return super().get(request, *args, **kwargs)
 
 
-class ComplaintDuplicatesAPI(ComplaintLookupMixin, generics.ListAPIView):
+class ComplaintDuplicatesAPI(ComplaintListMixin, ComplaintLookupMixin, generics.ListAPIView):
     """Complaints that may be the same matter as this one, for staff deciding whether to merge."""
 
     serializer_class = ComplaintSummarySerializer

@@ -346,7 +346,8 @@ def test_the_workspace_costs_a_fixed_number_of_queries(
     client = logged_in(dept_agent)
     client.get(workspace(complaint))  # the session's first page reads the privacy policy once more
 
-    with django_assert_num_queries(WORKSPACE_QUERIES):
+    # The duplicates shown leave their access-log rows in one INSERT, whatever their number; none, none.
+    with django_assert_num_queries(WORKSPACE_QUERIES + (1 if extra else 0)):
         page = client.get(workspace(complaint))
 
     assert page.status_code == 200

@@ -139,6 +139,8 @@ CELERY_WORKER_TASK_LOG_DATEFMT = LOG_DATE_FORMAT
 # --- Encryption of sensitive fields (see privacy/crypto.py and README "Encryption keys") -----------------
 FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[])
 BLIND_INDEX_KEY = env.str("BLIND_INDEX_KEY", default="")
+# How long an admin search stays readable through the token in its address (privacy/searches.py).
+PRIVACY_SEARCH_TTL_SECONDS = env.int("PRIVACY_SEARCH_TTL_SECONDS", default=600)
 
 # --- Content-Security-Policy (django-csp) ----------------------------------------------------------------
 # Every script, style, image and font comes from the site itself: no CDN, no inline script, no inline style
