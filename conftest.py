@@ -1,11 +1,11 @@
 """Fixtures shared by every app's tests.
 
-Logging in in tests: ``Client.force_login(user)`` skips the log-in page, and for a staff member it also skips
-the second factor, as it skips the password: the session is marked verified by a real confirmed TOTP device of
-theirs (made if they have none), as if they had typed its code. A session cookie copied from such a client into
-a browser is verified too. ``Client.login(username=..., password=...)`` checks the password and passes a
-request, as django-axes asks. The real path (password, then the app's code or a recovery code) is tested end to
-end in accounts/tests/test_second_factor.py and the browser tests.
+Logging in in tests: ``Client.force_login(user)`` skips the log-in page, and for a staff member it also
+skips the second factor, as it skips the password: the session is marked verified by a real confirmed TOTP
+device of theirs (made if they have none), as if they had typed its code. A session cookie copied from such
+a client into a browser is verified too. ``Client.login(username=..., password=...)`` checks the password
+and passes a request, as django-axes asks. The real path (password, then the app's code or a recovery code)
+is tested end to end in accounts/tests/test_second_factor.py and the browser tests.
 
 Rate limits (DRF throttles, django-ratelimit) count in the test Redis: every test starts with no count.
 """

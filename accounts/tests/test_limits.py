@@ -66,7 +66,8 @@ def test_sign_ups_from_one_address_stop_at_the_limit_and_the_one_over_it_creates
     assert User.objects.count() == before
     assert not User.objects.filter(email="one.more@example.edu.cn").exists()
     # another address is not affected
-    elsewhere = Client(REMOTE_ADDR="10.0.0.2").post("/accounts/sign-up/", sign_up_data("other@example.edu.cn"))
+    elsewhere = Client(REMOTE_ADDR="10.0.0.2")
+    elsewhere = elsewhere.post("/accounts/sign-up/", sign_up_data("other@example.edu.cn"))
     assert elsewhere.status_code == 302
 
 
@@ -125,16 +126,20 @@ def test_sms_codes_stop_at_the_limit_and_the_one_over_it_sends_nothing(
     start = timezone.now()
     for number in range(limit):
         # a minute apart, so that the one-a-minute rule does not refuse them first
-        with time_machine.travel(start + timezone.timedelta(seconds=61 * number)):
-            with django_capture_on_commit_callbacks(execute=True):
-                response = client.post("/accounts/me/mobile/", {"mobile-mobile": f"1371234567{number}"})
+        with (
+            time_machine.travel(start + timezone.timedelta(seconds=61 * number)),
+            django_capture_on_commit_callbacks(execute=True),
+        ):
+            response = client.post("/accounts/me/mobile/", {"mobile-mobile": f"1371234567{number}"})
         assert response.status_code == 302
     assert len(sms_outbox) == limit
     pending = MobileVerification.objects.get(user=learner)
 
-    with time_machine.travel(start + timezone.timedelta(seconds=61 * limit)):
-        with django_capture_on_commit_callbacks(execute=True) as callbacks:
-            over = client.post("/accounts/me/mobile/", {"mobile-mobile": "13812345678"})
+    with (
+        time_machine.travel(start + timezone.timedelta(seconds=61 * limit)),
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+    ):
+        over = client.post("/accounts/me/mobile/", {"mobile-mobile": "13812345678"})
 
     assert over.status_code == 429
     assert 'id="id_mobile-mobile_error"' in over.text

@@ -6,7 +6,6 @@ import re
 import pytest
 import time_machine
 from django.test import Client
-from django.urls import reverse
 from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
@@ -85,9 +84,8 @@ def test_staff_without_an_app_enrol_after_the_password_then_see_their_recovery_c
         assert confirmed.status_code == 200
         codes = recovery_codes_shown(confirmed)
         assert len(codes) == 10 and len(set(codes)) == 10
-        assert sorted(StaticToken.objects.filter(device__user=staff).values_list("token", flat=True)) == sorted(
-            codes
-        )
+        stored = StaticToken.objects.filter(device__user=staff).values_list("token", flat=True)
+        assert sorted(stored) == sorted(codes)
         assert TOTPDevice.objects.get(user=staff).confirmed
         assert is_verified(client)
         assert client.get("/admin/").status_code == 200

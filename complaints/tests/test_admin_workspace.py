@@ -373,9 +373,9 @@ def test_each_person_or_course_a_complaint_names_costs_one_query_more(
     assert page.status_code == 200 and complaint.subject_course.title in page.text
 
 
-# Session, user, the second factor's device, current policy, roles; the complaint with what the reader may do (party, affected, may
-# change, attachments); the events; the clocks; the rules and the duplicates; canned responses; Django's
-# permission caches (the app list and the inlines); the access-log row; the staff picker. The course, the
-# instructor and the staff member a complaint names are read as the page shows them (joining them to the
-# complaint's query made PostgreSQL plan it for longer than the three reads take).
+# Session, user, the second factor's device, current policy, roles; the complaint with what the reader may
+# do (party, affected, may change, attachments); the events; the clocks; the rules and the duplicates;
+# canned responses; Django's permission caches (the app list and the inlines); the access-log row; the staff
+# picker. The course, the instructor and the staff member a complaint names are read as the page shows them
+# (joining them to the complaint's query made PostgreSQL plan it for longer than the three reads take).
 WORKSPACE_QUERIES = 15
