@@ -25,6 +25,8 @@ INSTITUTION_NAME = env.str("INSTITUTION_NAME", default="")
 # seed_demo creates accounts with a known password: allowed on development and test machines only.
 DEMO_DATA_ALLOWED = env.bool("DEMO_DATA_ALLOWED", default=False)
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="demo-2026-Learn")
+# The demo's staff share one authenticator-app key (base32), so a newcomer can pass the second factor.
+DEMO_TOTP_SECRET = env.str("DEMO_TOTP_SECRET", default="DEMOSTAFFSECRETFORTHEPLATFORMXYZ")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -20,11 +20,11 @@ class Command(BaseCommand):
             )
         password = settings.DEMO_PASSWORD
         with transaction.atomic():
-            seed_people(password=password)
+            seed_people(password=password, totp_secret=settings.DEMO_TOTP_SECRET)
             seed_courses()
             seed_complaints()
         if options["verbosity"] == 0:
             return
         self.stdout.write(self.style.SUCCESS(_("Demo data is ready. Log in with any of these accounts:")))
-        for line in demo_login_lines(password=password):
+        for line in demo_login_lines(password=password, totp_secret=settings.DEMO_TOTP_SECRET):
             self.stdout.write(line)
