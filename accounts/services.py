@@ -3,6 +3,7 @@ guardianship, language preference and the staff's second factor."""
 
 import datetime
 import logging
+import math
 import secrets
 
 from django.conf import settings
@@ -345,12 +346,23 @@ def staff_second_factor_check(*, user: User, code: str) -> Device:
     each device slows down repeated wrong codes on its own (django-otp's throttling).
     """
     code = (code or "").strip().replace(" ", "").lower()
-    for device in TOTPDevice.objects.filter(user=user, confirmed=True):
-        if code.isdigit() and device.verify_token(code):
+    devices = [
+        *(TOTPDevice.objects.filter(user=user, confirmed=True) if code.isdigit() else []),
+        *(StaticDevice.objects.filter(user=user, confirmed=True) if not code.isdigit() else []),
+    ]
+    for device in devices:
+        if device.verify_token(code):
             return device
-    for device in StaticDevice.objects.filter(user=user, confirmed=True):
-        if not code.isdigit() and device.verify_token(code):
-            return device
+    for device in devices:
+        allowed, details = device.verify_is_allowed()
+        if not allowed and details and details.get("locked_until"):
+            seconds = max(1, math.ceil((details["locked_until"] - timezone.now()).total_seconds()))
+            message = ngettext(
+                "Too many wrong codes. Wait %(seconds)d second, then enter the code again.",
+                "Too many wrong codes. Wait %(seconds)d seconds, then enter the code again.",
+                seconds,
+            ) % {"seconds": seconds}
+            raise _refuse("code", message, "throttled")
     raise _refuse(
         "code",
         _("The code is not correct. Enter the code your app shows now, or a recovery code."),

@@ -236,3 +236,20 @@ def test_the_second_factor_page_speaks_chinese_by_default(staff):
     page = client.get(SECOND_FACTOR)
 
     assert "登录第二步" in page.text
+
+
+def test_wrong_codes_in_a_row_make_the_next_try_wait_and_say_so(staff):
+    device = totp_device_for(staff)
+    client = Client()
+    password_log_in(client, staff)
+    wrong = "000000" if totp_code(device) != "000000" else "111111"
+    client.post(SECOND_FACTOR, {"code": wrong})
+
+    # at once, even the right code waits: guessing a million codes takes far longer than a code lives
+    refused = client.post(SECOND_FACTOR, {"code": totp_code(device)})
+
+    assert refused.status_code == 400
+    assert "秒" in refused.context["form"].errors["code"][0]
+    assert not is_verified(client)
+    device.refresh_from_db()
+    assert device.throttling_failure_count == 1
