@@ -86,3 +86,31 @@ def test_a_new_staff_member_sets_up_the_app_then_logs_in_with_password_and_code(
         later.close()
     # the one refused code answered 400; nothing else failed
     assert errors == [f"{live_server.url}/accounts/second-factor/?next=%2Fadmin%2F"]
+
+
+def test_a_session_cookie_from_the_test_clients_force_login_opens_the_admin_in_the_browser(
+    browser, live_server
+):
+    from django.conf import settings
+    from django.test import Client
+
+    agent = StaffFactory(roles=[Role.AGENT])
+    client = Client()
+    client.force_login(agent)
+    context = browser.new_context(locale="zh-CN")
+    context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": live_server.url,
+            }
+        ]
+    )
+    page = context.new_page()
+
+    response = page.goto(f"{live_server.url}/admin/")
+
+    assert response.status == 200
+    assert page.url == f"{live_server.url}/admin/"
+    context.close()
