@@ -1,8 +1,19 @@
-"""Fixtures shared by every app's tests."""
+"""Fixtures shared by every app's tests.
+
+Logging in in tests: ``Client.force_login(user)`` skips the log-in page, and for a staff member it also
+skips the second factor, as it skips the password: the session is marked verified by a real confirmed TOTP
+device of theirs (made if they have none), as if they had typed its code. A session cookie copied from such
+a client into a browser is verified too. ``Client.login(username=..., password=...)`` checks the password
+and passes a request, as django-axes asks. The real path (password, then the app's code or a recovery code)
+is tested end to end in accounts/tests/test_second_factor.py and the browser tests.
+
+Rate limits (DRF throttles, django-ratelimit) count in the test Redis: every test starts with no count.
+"""
 
 import importlib
 
 import pytest
+from django.http import HttpRequest
 from django.test import Client
 
 from accounts.tests.factories import LearnerFactory, StaffFactory
@@ -25,6 +36,55 @@ def reseed_migration_data() -> None:
     ContentType.objects.clear_cache()  # the flush removed the rows the cache still names
     for module, function in MIGRATION_SEEDS:
         getattr(importlib.import_module(module), function)(apps, None)
+
+
+def staff_session_verify(client: Client, user) -> None:
+    """Mark the client's session as having passed the second factor with a confirmed device of the user."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="authenticator app", confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+
+
+_client_login = Client._login
+_client_password_login = Client.login
+
+
+def _login_with_second_factor(self, user, backend=None):
+    _client_login(self, user, backend)
+    if user.is_staff:
+        staff_session_verify(self, user)
+
+
+def _password_login_with_request(self, **credentials):
+    if "request" not in credentials:
+        request = HttpRequest()
+        request.META["REMOTE_ADDR"] = "127.0.0.1"
+        credentials["request"] = request
+    return _client_password_login(self, **credentials)
+
+
+@pytest.fixture(autouse=True)
+def _test_client_logs_staff_in_verified(monkeypatch):
+    monkeypatch.setattr(Client, "_login", _login_with_second_factor)
+    monkeypatch.setattr(Client, "login", _password_login_with_request)
+
+
+@pytest.fixture(autouse=True)
+def _no_rate_limit_counts():
+    """Forget the counts of DRF's throttles and django-ratelimit left by earlier tests."""
+    from django.core.cache import cache
+
+    client = cache._cache.get_client(write=True)
+    for pattern in ("throttle_*", "rl:*"):
+        keys = list(client.scan_iter(match=cache.make_key(pattern), count=1000))
+        if keys:
+            client.delete(*keys)
 
 
 @pytest.fixture(autouse=True)

@@ -1,9 +1,13 @@
 """Demo people: departments, staff of every role, learners and a parent. Safe to run again."""
 
+import base64
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.utils.translation import gettext
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from privacy.selectors import policy_version_current
 from privacy.services import policy_accept
@@ -79,16 +83,38 @@ CHILD_EMAIL = "child@demo.edu.cn"
 DEMO_PEOPLE = [*STAFF, *LEARNERS, PARENT]
 
 
-def demo_login_lines(*, password: str) -> list[str]:
-    """The demo log-ins as lines to print: each e-mail address with its role, then the password."""
+def demo_login_lines(*, password: str, totp_secret: str | None = None) -> list[str]:
+    """The demo log-ins as lines to print: each e-mail address with its role, how staff pass the second
+    factor (the demo's key, ``DEMO_TOTP_SECRET`` unless given), then the password."""
+    totp_secret = settings.DEMO_TOTP_SECRET if totp_secret is None else totp_secret
     width = max(len(person.email) for person in DEMO_PEOPLE)
     lines = [f"  {person.email.ljust(width)}  {person.role.label}" for person in DEMO_PEOPLE]
-    return [*lines, gettext("Password for every demo account: %(password)s") % {"password": password}]
+    return [
+        *lines,
+        gettext(
+            "Staff also enter their authenticator app's code after the password: add the key %(secret)s to "
+            "an app, or run 'python manage.py demo_code'."
+        )
+        % {"secret": totp_secret},
+        gettext("Password for every demo account: %(password)s") % {"password": password},
+    ]
 
 
-def seed_people(*, password: str) -> list[DemoPerson]:
-    """Create or refresh the demo departments and people, each consenting to the current privacy policy;
-    return everyone with a demo log-in."""
+def demo_totp_key(totp_secret: str) -> str:
+    """The demo's authenticator key as django-otp stores it (hex), from its base32 form."""
+    return base64.b32decode(totp_secret.replace(" ", "").upper()).hex()
+
+
+def demo_totp_code(*, totp_secret: str) -> str:
+    """The code an authenticator app with the demo's key shows now."""
+    device = TOTPDevice(key=demo_totp_key(totp_secret))
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    return f"{totp.token():0{device.digits}d}"
+
+
+def seed_people(*, password: str, totp_secret: str) -> list[DemoPerson]:
+    """Create or refresh the demo departments and people, each consenting to the current privacy policy, and
+    give every staff member an authenticator app with the demo's key; return everyone with a demo log-in."""
     departments = {}
     for code, name, name_en in DEPARTMENTS:
         departments[code], _created = Department.objects.update_or_create(
@@ -101,6 +127,12 @@ def seed_people(*, password: str) -> list[DemoPerson]:
     for person in DEMO_PEOPLE:
         user = _ensure_user(person, password=password, department=departments.get(person.department_code))
         user_add_role(user=user, role=person.role)
+        if user.is_staff:
+            TOTPDevice.objects.update_or_create(
+                user=user,
+                name="authenticator app",
+                defaults={"key": demo_totp_key(totp_secret), "confirmed": True},
+            )
         if policy_version is not None:
             policy_accept(user=user, policy_version=policy_version)
         if person.supervises:
@@ -141,5 +173,6 @@ def _ensure_user(person: DemoPerson, *, password: str, department: Department | 
 
 
 def demo_seed(*, password: str) -> None:
-    """Seed this app's demo data (the ``seed_demo`` command calls it): departments and people."""
-    seed_people(password=password)
+    """Seed this app's demo data (the ``seed_demo`` command calls it): departments and people, the staff with
+    an authenticator app holding the demo's key."""
+    seed_people(password=password, totp_secret=settings.DEMO_TOTP_SECRET)

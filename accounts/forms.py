@@ -1,4 +1,5 @@
-"""Forms for signing up; log-in and password reset use Django's own forms."""
+"""Forms for signing up, one's account and the staff's second factor; log-in and password reset use Django's
+own forms."""
 
 from django import forms
 from django.conf import settings
@@ -181,3 +182,23 @@ class ChannelsForm(forms.Form):
         super().__init__(*args, **kwargs)
         if sms_consent_given:
             del self.fields["consent_to_sms"]
+
+
+class SecondFactorForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=20,
+        help_text=_("The 6 digits your authenticator app shows now, or one of your recovery codes."),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autofocus": True}),
+    )
+
+
+class SecondFactorEnrolForm(forms.Form):
+    code = forms.RegexField(
+        label=_("Code from the app"),
+        regex=r"^\s*\d{6}\s*$",
+        error_messages={"invalid": _("Enter the 6 digits your app shows.")},
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "autofocus": True}
+        ),
+    )

@@ -1,10 +1,12 @@
 """Changes to accounts: sign-up, one's own details (name, e-mail, verified mobile number, password), roles,
-guardianship and language preference."""
+guardianship, language preference and the staff's second factor."""
 
 import datetime
 import logging
+import math
 import secrets
 
+from django.conf import settings
 from django.contrib.auth import password_validation
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,6 +15,9 @@ from django.utils import timezone, translation
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
+from django_otp.models import Device
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from notifications.sms import masked, sms_backend
 from privacy.models import PolicyVersion
@@ -270,3 +275,96 @@ def mobile_verification_confirm(*, user: User, code: str, actor: User) -> User:
             refusal = _refuse("code", message, "wrong_code" if left else "too_many_attempts")
     # Raised after the block, so that the counted attempt is kept.
     raise refusal
+
+
+# --- Staff's second factor: an authenticator app (TOTP), and recovery codes for when it is lost ------------
+
+TOTP_DEVICE_NAME = "authenticator app"
+RECOVERY_DEVICE_NAME = "recovery codes"
+
+
+def _require_staff(user: User) -> None:
+    if not user.is_staff:
+        raise PermissionDenied
+
+
+def staff_totp_device_pending(*, user: User) -> TOTPDevice:
+    """Return the authenticator-app key that the staff member is setting up, making one if there is none.
+
+    Requires a staff account (PermissionDenied) without a confirmed authenticator app (ValueError). The same
+    key is shown until it is confirmed, so reloading the page does not invalidate a scan.
+    """
+    _require_staff(user)
+    if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+        raise ValueError("The second factor is already set up.")
+    device, _created = TOTPDevice.objects.get_or_create(
+        user=user, confirmed=False, defaults={"name": TOTP_DEVICE_NAME}
+    )
+    return device
+
+
+def staff_totp_device_confirm(*, user: User, device: TOTPDevice, code: str, actor: User) -> list[str]:
+    """Confirm the authenticator app with a code it shows, and return new recovery codes, shown only once.
+
+    Requires ``actor`` to be the staff member (PermissionDenied) and ``device`` to be their unconfirmed key.
+    Raises ValidationError on ``code`` when it is not the app's current code; nothing is confirmed then.
+    Causes a confirmed device and a fresh set of recovery codes (any earlier set is void).
+    """
+    _require_self(actor, user)
+    _require_staff(user)
+    if device.user_id != user.pk or device.confirmed:
+        raise PermissionDenied
+    # Outside a transaction: a wrong code's count (django-otp's throttling) is kept when it is refused.
+    if not device.verify_token((code or "").strip()):
+        raise _refuse("code", _("The code is not correct. Enter the code your app shows now."), "wrong_code")
+    with transaction.atomic():
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        return staff_recovery_codes_renew(user=user, actor=actor)
+
+
+def staff_recovery_codes_renew(*, user: User, actor: User) -> list[str]:
+    """Replace the staff member's recovery codes with new ones, and return them (they are not shown again).
+
+    Requires ``actor`` to be the staff member (PermissionDenied). Each code opens one log-in, once.
+    """
+    _require_self(actor, user)
+    _require_staff(user)
+    with transaction.atomic():
+        StaticDevice.objects.filter(user=user).delete()
+        device = StaticDevice.objects.create(user=user, name=RECOVERY_DEVICE_NAME, confirmed=True)
+        codes = [StaticToken.random_token() for _number in range(settings.STAFF_RECOVERY_CODES)]
+        StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
+    return codes
+
+
+def staff_second_factor_check(*, user: User, code: str) -> Device:
+    """Return the device that accepts ``code``: the authenticator app's current code or an unused recovery
+    code.
+
+    A recovery code is used up by this check. Raises ValidationError on ``code`` when no device accepts it;
+    each device slows down repeated wrong codes on its own (django-otp's throttling).
+    """
+    code = (code or "").strip().replace(" ", "").lower()
+    devices = [
+        *(TOTPDevice.objects.filter(user=user, confirmed=True) if code.isdigit() else []),
+        *(StaticDevice.objects.filter(user=user, confirmed=True) if not code.isdigit() else []),
+    ]
+    for device in devices:
+        if device.verify_token(code):
+            return device
+    for device in devices:
+        allowed, details = device.verify_is_allowed()
+        if not allowed and details and details.get("locked_until"):
+            seconds = max(1, math.ceil((details["locked_until"] - timezone.now()).total_seconds()))
+            message = ngettext(
+                "Too many wrong codes. Wait %(seconds)d second, then enter the code again.",
+                "Too many wrong codes. Wait %(seconds)d seconds, then enter the code again.",
+                seconds,
+            ) % {"seconds": seconds}
+            raise _refuse("code", message, "throttled")
+    raise _refuse(
+        "code",
+        _("The code is not correct. Enter the code your app shows now, or a recovery code."),
+        "wrong_code",
+    )

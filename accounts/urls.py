@@ -15,7 +15,9 @@ urlpatterns = [
     path("me/mobile/confirm/", views.account_mobile_confirm, name="account-mobile-confirm"),
     path("me/password/", views.account_password, name="account-password"),
     path("me/channels/", views.account_channels, name="account-channels"),
-    path("password-reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path("second-factor/", views.second_factor, name="second-factor"),
+    path("second-factor/enrol/", views.second_factor_enrol, name="second-factor-enrol"),
+    path("password-reset/", views.PasswordResetView.as_view(), name="password_reset"),
     path("password-reset/sent/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
     path(
         "password-reset/<uidb64>/<token>/",

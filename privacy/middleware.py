@@ -15,10 +15,12 @@ from . import policy
 from .selectors import policy_acceptance_needed
 
 SESSION_KEY = "privacy_policy_accepted"
-# Pages a user must reach before accepting: the policy itself, acceptance, log-out, language, health, assets.
+# Pages a user must reach before accepting: the policy itself, acceptance, log-out, language, health, assets,
+# and the staff's second factor, which comes first.
 EXEMPT_PREFIXES = (
     "/privacy/policy/",
     "/privacy/accept/",
+    "/accounts/second-factor/",
     "/accounts/log-out/",
     "/accounts/language/",
     "/static/",

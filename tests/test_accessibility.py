@@ -10,6 +10,7 @@ import pytest
 
 from accounts.roles import Role
 from accounts.tests.factories import LearnerFactory, StaffFactory
+from accounts.tests.second_factor import browser_second_factor, staff_device_ready
 from complaints.models import Category
 from complaints.services import (
     complaint_acknowledge,
@@ -28,10 +29,13 @@ AXE_OPTIONS = {"resultTypes": ["violations"], "rules": {"target-size": {"enabled
 
 
 def log_in(page, live_server, email: str) -> None:
+    """Log in with the password, and staff with their authenticator app's code too."""
+    device = staff_device_ready(email)
     page.goto(f"{live_server.url}/accounts/log-in/")
     page.get_by_label("电子邮箱").fill(email)
     page.get_by_label("密码").fill(PASSWORD)
     page.locator("main").get_by_role("button", name="登录").click()
+    browser_second_factor(page, device)
     page.wait_for_url(f"{live_server.url}/")
 
 

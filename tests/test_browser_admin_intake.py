@@ -8,6 +8,7 @@ import pytest
 
 from accounts.roles import Role
 from accounts.tests.factories import LearnerFactory, StaffFactory
+from accounts.tests.second_factor import browser_second_factor, totp_device_for
 from complaints.models import Category, Channel, Complaint
 from complaints.services.notices import NoticeKind
 from complaints.states import State
@@ -21,12 +22,15 @@ PASSWORD = "a-long-enough-password"
 MOBILE = "13812345678"
 
 
-def log_in(page, live_server, email: str) -> None:
-    """Log in through the site's own page: the admin's log-in page is not the way staff come in."""
+def log_in(page, live_server, staff) -> None:
+    """Log in through the site's own page (the admin's log-in page is not the way staff come in), with the
+    password and then the code the staff member's authenticator app shows."""
+    device = totp_device_for(staff)
     page.goto(f"{live_server.url}/accounts/log-in/")
-    page.get_by_label("电子邮箱").fill(email)
+    page.get_by_label("电子邮箱").fill(staff.email)
     page.get_by_label("密码").fill(PASSWORD)
     page.locator("main").get_by_role("button", name="登录").click()
+    browser_second_factor(page, device)
     page.wait_for_url(f"{live_server.url}/")
 
 
@@ -51,7 +55,7 @@ def test_an_agent_logs_a_hotline_complaint_for_a_learner_found_by_mobile_number(
     page.set_default_timeout(15_000)
     visited = []
     page.on("request", lambda request: visited.append(request.url))
-    log_in(page, live_server, agent.email)
+    log_in(page, live_server, agent)
 
     # the queue, and its button
     page.goto(f"{live_server.url}/admin/")

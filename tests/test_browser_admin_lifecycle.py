@@ -8,9 +8,11 @@ the appeal. After every click the database says what the click did, and the page
 """
 
 import pytest
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.roles import Role
 from accounts.tests.factories import LearnerFactory, StaffFactory
+from accounts.tests.second_factor import totp_code, totp_device_for
 from complaints.models import Appeal, Approval, Category, Remedy
 from complaints.services import complaint_file
 from complaints.states import State
@@ -54,9 +56,13 @@ class Screen:
 
 
 def admin_log_in(screen: Screen, user) -> None:
+    """Log in on the admin's page with the password, then the code the staff member's app shows."""
     screen.page.get_by_label("电子邮箱").fill(user.email)
     screen.page.get_by_label("密码").fill(PASSWORD)
     screen.click(screen.page.get_by_role("button", name="登录"))
+    assert screen.page.url.startswith(f"{screen.live_server.url}/accounts/second-factor/?next=")
+    screen.page.get_by_label("验证码").fill(totp_code(TOTPDevice.objects.get(user=user)))
+    screen.click(screen.page.locator("main").get_by_role("button", name="继续"))
 
 
 def site_log_in(screen: Screen, user) -> None:
@@ -85,6 +91,8 @@ def test_a_complaint_from_claim_to_the_appeals_decision_in_the_admin(browser, li
     reviewer = StaffFactory(
         email="reviewer@example.edu.cn", password=PASSWORD, department=department, roles=[Role.SUPERVISOR]
     )
+    for member in (agent, leader, reviewer):
+        totp_device_for(member)  # each has set up an authenticator app
     complaint = complaint_file(
         actor=learner,
         complainant=learner,

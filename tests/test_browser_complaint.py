@@ -5,6 +5,7 @@ import pytest
 
 from accounts.roles import Role
 from accounts.tests.factories import LearnerFactory, StaffFactory
+from accounts.tests.second_factor import browser_second_factor, staff_device_ready
 from complaints.models import Category, Complaint
 from complaints.states import State
 
@@ -15,10 +16,13 @@ PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\
 
 
 def log_in(page, live_server, email: str) -> None:
+    """Log in with the password, and staff with their authenticator app's code too."""
+    device = staff_device_ready(email)
     page.goto(f"{live_server.url}/accounts/log-in/")
     page.get_by_label("电子邮箱").fill(email)
     page.get_by_label("密码").fill(PASSWORD)
     page.locator("main").get_by_role("button", name="登录").click()
+    browser_second_factor(page, device)
     page.wait_for_url(f"{live_server.url}/")
 
 

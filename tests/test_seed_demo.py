@@ -112,3 +112,25 @@ def test_the_demo_has_complaints_in_every_state(capsys):
     parent = {"complainant__email": "parent@demo.edu.cn", "learner__email": "child@demo.edu.cn"}
     assert Complaint.objects.filter(**parent).exists()
     assert ComplaintEvent.objects.filter(kind="appeal").exists()
+
+
+def test_demo_staff_pass_the_second_factor_with_the_demo_key_printed_for_them(capsys):
+    from django.conf import settings
+    from django.test import Client
+
+    call_command("seed_demo")
+    output = capsys.readouterr().out
+    assert settings.DEMO_TOTP_SECRET in output
+    call_command("demo_code")
+    code = capsys.readouterr().out.strip()
+
+    client = Client()
+    response = client.post(
+        "/admin/login/", {"username": "agent@demo.edu.cn", "password": settings.DEMO_PASSWORD}
+    )
+    assert response.status_code == 302
+    assert client.get("/admin/").status_code == 302  # the password alone does not open the admin
+    verified = client.post("/accounts/second-factor/", {"code": code, "next": "/admin/"})
+
+    assert verified.status_code == 302
+    assert client.get("/admin/").status_code == 200

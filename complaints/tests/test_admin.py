@@ -9,6 +9,7 @@ from django.contrib.sessions.models import Session
 from django.urls import reverse
 
 from accounts.tests.factories import UserFactory
+from accounts.tests.second_factor import totp_code, totp_device_for
 from complaints.services import complaint_acknowledge
 
 from .factories import ComplaintFactory
@@ -57,6 +58,7 @@ def log_in_through_the_admin(client, user, next_url: str):
 
 
 def test_a_bookmark_to_the_queue_asks_a_visitor_to_log_in_and_then_opens_it(client, dept_agent):
+    device = totp_device_for(dept_agent)
     # given: nobody logged in opens a bookmark to the queue
     answer = client.get(QUEUE_BOOKMARK)
 
@@ -67,8 +69,13 @@ def test_a_bookmark_to_the_queue_asks_a_visitor_to_log_in_and_then_opens_it(clie
     # when: they log in there
     logged_in = log_in_through_the_admin(client, dept_agent, QUEUE_BOOKMARK)
 
-    # then: they land on the queue they asked for
+    # then: after their app's code, they land on the queue they asked for
     assert (logged_in.status_code, logged_in["Location"]) == (302, QUEUE_BOOKMARK)
+    second_step = client.get(QUEUE_BOOKMARK)
+    assert second_step.status_code == 302
+    assert second_step["Location"] == f"{reverse('second-factor')}?next={quote(QUEUE_BOOKMARK, safe='')}"
+    verified = client.post(second_step["Location"], {"code": totp_code(device)})
+    assert (verified.status_code, verified["Location"]) == (302, QUEUE_BOOKMARK)
     assert client.get(QUEUE_BOOKMARK).status_code == 200
 
 

@@ -278,9 +278,9 @@ def test_the_results_cost_the_same_queries_for_one_person_and_a_full_page(
     client = logged_in(dept_agent)
     client.post(SEARCH, {"term": "没有这个人"})  # warm the content-type and site caches
 
-    # session, user, privacy-policy check, the actor's roles, the people, their roles, the access-log rows,
-    # and the actor's two permission lists for the side menu
-    with django_assert_num_queries(9):
+    # session, user, the second factor's device, privacy-policy check, the actor's roles, the people, their
+    # roles, the access-log rows, and the actor's two permission lists for the side menu
+    with django_assert_num_queries(10):
         page = client.post(SEARCH, {"term": "赵钱"})
 
     assert len(page.context["people"]) == count

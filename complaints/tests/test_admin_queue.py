@@ -302,10 +302,11 @@ def test_the_queue_costs_the_same_queries_for_one_row_and_fifty(
     client = logged_in(dept_agent)
     client.get(QUEUE)  # warm the content-type and site caches
 
-    # session, user, privacy-policy check, roles, the reader's reach and grants (privacy.policy), categories
-    # for the filter, the capped count, the page with running clocks, the page without, the user's two
-    # permission lists for the side menu, and the access-log rows of the complaints shown (one INSERT)
-    with django_assert_num_queries(13):
+    # session, user, the second factor's device, privacy-policy check, roles, the reader's reach and grants
+    # (privacy.policy), categories for the filter, the capped count, the page with running clocks, the page
+    # without, the user's two permission lists for the side menu, and the access-log rows of the complaints
+    # shown (one INSERT)
+    with django_assert_num_queries(14):
         page = client.get(QUEUE)
 
     assert len(page.context["cl"].result_list) == rows

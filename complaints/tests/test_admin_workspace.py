@@ -376,14 +376,14 @@ def test_each_person_or_course_a_complaint_names_costs_one_query_more(
     assert page.status_code == 200 and complaint.subject_course.title in page.text
 
 
-# Session, user, current policy, roles; the reader's reach through other tables and their grants (read once
-# per request: privacy.policy); the complaint with what the reader may change and its attachments; the
-# events; the clocks; the rules and the duplicates; canned responses; Django's permission caches (the app
-# list and the inlines); the access-log row; the staff picker; the learner's enrolments, for the
-# resolution's remedy. The course, the instructor and the staff member a complaint names are read as the
-# page shows them (joining them to the complaint's query made PostgreSQL plan it for longer than the three
-# reads take).
-WORKSPACE_QUERIES = 17
+# Session, user, the second factor's device, current policy, roles; the reader's reach through other tables
+# and their grants (read once per request: privacy.policy); the complaint with what the reader may change
+# and its attachments; the events; the clocks; the rules and the duplicates; canned responses; Django's
+# permission caches (the app list and the inlines); the access-log row; the staff picker; the learner's
+# enrolments, for the resolution's remedy. The course, the instructor and the staff member a complaint names
+# are read as the page shows them (joining them to the complaint's query made PostgreSQL plan it for longer
+# than the three reads take).
+WORKSPACE_QUERIES = 18
 
 
 def test_the_workspace_lists_the_case_facts_as_text_the_complainant_wrote(dept_agent, category):

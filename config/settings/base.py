@@ -3,6 +3,7 @@
 Each environment module (local, test, production) imports this one and overrides what differs.
 """
 
+import datetime
 from pathlib import Path
 
 import environ
@@ -25,6 +26,8 @@ INSTITUTION_NAME = env.str("INSTITUTION_NAME", default="")
 # seed_demo creates accounts with a known password: allowed on development and test machines only.
 DEMO_DATA_ALLOWED = env.bool("DEMO_DATA_ALLOWED", default=False)
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="demo-2026-Learn")
+# The demo's staff share one authenticator-app key (base32), so a newcomer can pass the second factor.
+DEMO_TOTP_SECRET = env.str("DEMO_TOTP_SECRET", default="DEMOSTAFFSECRETFORTHEPLATFORMXYZ")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -41,6 +44,10 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "csp",
     "guardian",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "core",
     "accounts",
     "courses",
@@ -61,15 +68,21 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "privacy.middleware.PolicyMemoryMiddleware",
     # Pages for a logged-in user and API answers are never stored by a cache (privacy.middleware).
     "privacy.middleware.NoStoreMiddleware",
     "accounts.middleware.PreferredLanguageMiddleware",
     # Before any view or query: PostgreSQL refuses NUL in text (core.middleware).
     "core.middleware.RefuseNulMiddleware",
+    # A staff member's session opens nothing but the second-factor pages until it is verified; before the
+    # privacy policy, which is asked for once the person is known to be who they say.
+    "accounts.middleware.StaffSecondFactorMiddleware",
     "privacy.middleware.PolicyAcceptanceMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: turns a refused log-in of a locked-out account or address into our page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -165,6 +178,8 @@ CONTENT_SECURITY_POLICY = {
 # --- Accounts and authentication ------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out account or address before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -177,6 +192,43 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# --- Guessing passwords: lockout by account and by address (django-axes; README "Log-in protection") ---
+# Failed log-ins are counted in the database (axes' AccessAttempt): staff see and lift a lockout in the admin,
+# and emptying Redis does not forgive anyone. Each address gets more tries than each account, as a school's
+# whole network may share one address.
+AXES_HANDLER = "accounts.lockout.AccountAndAddressLockoutHandler"
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURES_PER_ACCOUNT", default=5)
+LOGIN_FAILURES_PER_ADDRESS = env.int("LOGIN_FAILURES_PER_ADDRESS", default=20)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=30))
+# Trying during a lockout does not make it longer: a person is not punished for an attacker's tries.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# A success does not wipe the count: else one valid account would let an address guess others' passwords.
+AXES_RESET_ON_SUCCESS = False
+# Django's log-in forms name the e-mail field "username"; an address counts whatever its case.
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "accounts.lockout.username_of_attempt"
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.locked_out_response"
+# The address is the connection's own; behind a proxy, name the header it sets (LOGIN_ADDRESS_HEADER) and
+# how many proxies stand in front (LOGIN_PROXY_COUNT), so a client cannot pick its own address.
+AXES_IPWARE_META_PRECEDENCE_ORDER = env.list("LOGIN_ADDRESS_HEADERS", default=["REMOTE_ADDR"])
+AXES_IPWARE_PROXY_COUNT = env.int("LOGIN_PROXY_COUNT", default=None)
+# No row for every successful log-in: the product keeps no list of people's addresses without a need.
+AXES_DISABLE_ACCESS_LOG = True
+
+# --- Second factor for staff (django-otp; README "Staff second factor") ---------------------------------
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Learner-rights platform")
+STAFF_RECOVERY_CODES = 10
+
+# --- Rate limits on sign-up, password reset and verification codes (django-ratelimit, in Redis) -----------
+# "count/period" per sender address, and per account or e-mail address where one is known.
+RATE_LIMITS = {
+    "sign_up": env.str("RATE_LIMIT_SIGN_UP", default="10/h"),
+    "password_reset": env.str("RATE_LIMIT_PASSWORD_RESET", default="5/h"),
+    "password_reset_per_address": env.str("RATE_LIMIT_PASSWORD_RESET_PER_EMAIL", default="3/h"),
+    "mobile_code": env.str("RATE_LIMIT_MOBILE_CODE", default="5/h"),
+}
+
 # django-guardian: no anonymous user row; explicit grants only.
 ANONYMOUS_USER_NAME = None
 GUARDIAN_MONKEY_PATCH_USER = False
@@ -224,6 +276,10 @@ SMS_BACKEND = env.str("SMS_BACKEND", default="notifications.sms.ConsoleSmsBacken
 SMS_FILE_PATH = env.str("SMS_FILE_PATH", default=str(BASE_DIR / "var" / "sms" / "messages.jsonl"))
 
 # --- REST API --------------------------------------------------------------------------------------------
+API_THROTTLE_RATES = {
+    "anon": env.str("API_RATE_ANONYMOUS", default="60/minute"),
+    "user": env.str("API_RATE_USER", default="600/minute"),
+}
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
@@ -237,6 +293,12 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.MultiPartParser",
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Requests per client, counted in Redis: anonymous callers by address, people by account.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": API_THROTTLE_RATES,
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.CursorPagination",
     "PAGE_SIZE": 25,
     # Domain errors of every app (core.errors) become JSON with a code and a message per field.

@@ -47,7 +47,7 @@ class Command(BaseCommand):
         addresses = {"admin": f"{url}admin/", "health": f"{url}healthz"}
         self.stdout.write(_("Staff workspace: %(admin)s · health: %(health)s") % addresses)
         self.stdout.write(_("Log in with any of these accounts:"))
-        for login in demo_login_lines(password=settings.DEMO_PASSWORD):
+        for login in demo_login_lines(password=settings.DEMO_PASSWORD, totp_secret=settings.DEMO_TOTP_SECRET):
             self.stdout.write(login)
         self.stdout.write(_("Each e-mail shows in the log as one line, “E-mail to …”. Ctrl-C stops all."))
         self.stdout.write(f"{line}\n")
