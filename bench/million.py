@@ -137,8 +137,24 @@ def manager_client():
     if current is not None and not current.consents.filter(user=manager).exists():
         policy_accept(user=manager, policy_version=current)
     client = Client()
-    client.force_login(manager)
+    log_in(client, manager)
     return client
+
+
+def log_in(client, user) -> None:
+    """Log the user in on the test client. Staff also pass the second factor, with a confirmed authenticator
+    device of theirs (as if they had typed its code), so the pages timed are the ones staff work in."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    client.force_login(user)
+    if user.is_staff:
+        device, _created = TOTPDevice.objects.get_or_create(
+            user=user, confirmed=True, defaults={"name": "benchmark"}
+        )
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
 
 
 # The dashboard's triggers that mark changed days stale (dashboard/migrations/0003).
