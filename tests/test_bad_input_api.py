@@ -57,7 +57,12 @@ def bad_values(path: str, name: str, schema: dict) -> dict[str, object]:
             values["a right-to-left override"] = "投诉\u202eexe.txt"
         return values
     if kind == "integer":
-        values = {"2**31": 2**31, "2**63": 2**63, "-(2**63) - 1": -(2**63) - 1, "10**30 as text": "1" + "0" * 30}
+        values = {
+            "2**31": 2**31,
+            "2**63": 2**63,
+            "-(2**63) - 1": -(2**63) - 1,
+            "10**30 as text": "1" + "0" * 30,
+        }
         if "maximum" in schema:
             values["one past the maximum"] = schema["maximum"] + 1
         if "minimum" in schema:
