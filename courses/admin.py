@@ -1,10 +1,14 @@
 from django.contrib import admin
 
+from core.autocomplete import ReadableAutocompleteAdminMixin
+from core.validators import NoBidiControlsAdminMixin
+
 from .models import Course, Enrolment, Instructor
 
 
 @admin.register(Instructor)
-class InstructorAdmin(admin.ModelAdmin):
+class InstructorAdmin(NoBidiControlsAdminMixin, ReadableAutocompleteAdminMixin, admin.ModelAdmin):
+    bidi_free_fields = ("name", "title")
     list_display = ["name", "title", "department", "is_active"]
     list_filter = ["is_active", "department"]
     list_select_related = ["department"]
@@ -13,7 +17,7 @@ class InstructorAdmin(admin.ModelAdmin):
 
 
 @admin.register(Course)
-class CourseAdmin(admin.ModelAdmin):
+class CourseAdmin(NoBidiControlsAdminMixin, admin.ModelAdmin):
     list_display = ["code", "title", "department", "price", "is_active"]
     list_filter = ["is_active", "department"]
     list_select_related = ["department"]
@@ -22,7 +26,7 @@ class CourseAdmin(admin.ModelAdmin):
 
 
 @admin.register(Enrolment)
-class EnrolmentAdmin(admin.ModelAdmin):
+class EnrolmentAdmin(ReadableAutocompleteAdminMixin, admin.ModelAdmin):
     list_display = ["learner", "course", "start_date", "valid_until", "amount_paid"]
     list_select_related = ["learner", "course"]
     search_fields = ["course__code", "course__title", "learner__display_name"]
