@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from core.autocomplete import ReadableAutocompleteAdminMixin
+from core.validators import NoBidiControlsAdminMixin
 from privacy.admin import PersonalDataAdminMixin, PostedSearchAdminMixin
 
 from .models import Department, Guardianship, User
@@ -44,7 +46,8 @@ class UserAdmin(PersonalDataAdminMixin, DjangoUserAdmin):
 
 
 @admin.register(Department)
-class DepartmentAdmin(admin.ModelAdmin):
+class DepartmentAdmin(NoBidiControlsAdminMixin, ReadableAutocompleteAdminMixin, admin.ModelAdmin):
+    bidi_free_fields = ("name", "name_en")
     list_display = ["code", "name", "name_en", "supervisor"]
     list_select_related = ["supervisor"]
     search_fields = ["code", "name", "name_en"]
@@ -52,7 +55,7 @@ class DepartmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(Guardianship)
-class GuardianshipAdmin(PostedSearchAdminMixin, admin.ModelAdmin):
+class GuardianshipAdmin(ReadableAutocompleteAdminMixin, PostedSearchAdminMixin, admin.ModelAdmin):
     list_display = ["guardian", "learner", "relationship", "created_at"]
     list_select_related = ["guardian", "learner"]
     autocomplete_fields = ["guardian", "learner"]

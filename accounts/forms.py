@@ -12,6 +12,10 @@ from .models import User
 from .roles import Role
 from .validators import normalize_cn_mobile, validate_cn_mobile
 
+# Longer than any password a person types or a manager generates; a longer one is refused next to its field
+# before it is hashed.
+MAX_PASSWORD_LENGTH = 4096
+
 
 class SignUpForm(forms.Form):
     ACCOUNT_TYPES = [(Role.LEARNER.value, Role.LEARNER.label), (Role.PARENT.value, Role.PARENT.label)]
@@ -33,12 +37,14 @@ class SignUpForm(forms.Form):
         label=_("Preferred language"), choices=settings.LANGUAGES, initial=settings.LANGUAGE_CODE
     )
     password1 = forms.CharField(
+        max_length=MAX_PASSWORD_LENGTH,
         label=_("Password"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         help_text=password_validation.password_validators_help_text_html(),
     )
     password2 = forms.CharField(
+        max_length=MAX_PASSWORD_LENGTH,
         label=_("Password again"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
@@ -98,7 +104,9 @@ class SignUpForm(forms.Form):
 class DisplayNameForm(forms.Form):
     prefix = "name"
 
-    display_name = forms.CharField(label=_("Your name"), max_length=150)
+    display_name = forms.CharField(
+        label=_("Your name"), max_length=150, validators=[validate_no_bidi_controls]
+    )
 
 
 class EmailChangeForm(forms.Form):
@@ -106,6 +114,7 @@ class EmailChangeForm(forms.Form):
 
     email = forms.EmailField(label=_("New e-mail address"), help_text=_("You log in with this address."))
     password = forms.CharField(
+        max_length=MAX_PASSWORD_LENGTH,
         label=_("Your current password"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
@@ -139,17 +148,20 @@ class PasswordChangeForm(forms.Form):
     prefix = "password"
 
     current_password = forms.CharField(
+        max_length=MAX_PASSWORD_LENGTH,
         label=_("Your current password"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
     new_password = forms.CharField(
+        max_length=MAX_PASSWORD_LENGTH,
         label=_("New password"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         help_text=password_validation.password_validators_help_text_html(),
     )
     new_password_again = forms.CharField(
+        max_length=MAX_PASSWORD_LENGTH,
         label=_("New password again"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),

@@ -99,7 +99,8 @@ def sign_up(request: HttpRequest) -> HttpResponse:
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, _("Welcome! Your account is ready."))
         return redirect("home")
-    return render(request, "accounts/sign_up.html", context)
+    status = 400 if form.is_bound else 200  # a refused sign-up says so, as every other form here does
+    return render(request, "accounts/sign_up.html", context, status=status)
 
 
 def _email_of_reset(group: str, request: HttpRequest) -> str:

@@ -174,6 +174,7 @@ class ReplyForm(forms.Form):
 
 class MessageForm(forms.Form):
     body = forms.CharField(
+        max_length=MAX_TEXT_LENGTH,
         label=_("Your message"),
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("The person handling your complaint reads it and is told at once."),

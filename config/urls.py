@@ -32,6 +32,8 @@ api_v1 = [
     path("", include("complaints.api.urls")),
 ]
 
+handler404 = "core.views.page_not_found"
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", health.healthz, name="healthz"),

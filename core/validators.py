@@ -19,3 +19,16 @@ def validate_no_bidi_controls(value: str) -> None:
             ),
             code="bidi_control",
         )
+
+
+class NoBidiControlsAdminMixin:
+    """Refuse text-direction controls in the admin fields named in ``bidi_free_fields``: the titles and names
+    that lists show, as the site's own forms and the API refuse them."""
+
+    bidi_free_fields: tuple[str, ...] = ("title",)
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if formfield is not None and db_field.name in self.bidi_free_fields:
+            formfield.validators = [*formfield.validators, validate_no_bidi_controls]
+        return formfield

@@ -1,12 +1,15 @@
 from django.contrib import admin
 
+from core.autocomplete import ReadableAutocompleteAdminMixin
+from core.validators import NoBidiControlsAdminMixin
 from privacy.admin import PostedSearchAdminMixin
 
 from .models import Course, Enrolment, Instructor
 
 
 @admin.register(Instructor)
-class InstructorAdmin(admin.ModelAdmin):
+class InstructorAdmin(NoBidiControlsAdminMixin, ReadableAutocompleteAdminMixin, admin.ModelAdmin):
+    bidi_free_fields = ("name", "title")
     list_display = ["name", "title", "department", "is_active"]
     list_filter = ["is_active", "department"]
     list_select_related = ["department"]
@@ -15,7 +18,7 @@ class InstructorAdmin(admin.ModelAdmin):
 
 
 @admin.register(Course)
-class CourseAdmin(admin.ModelAdmin):
+class CourseAdmin(NoBidiControlsAdminMixin, admin.ModelAdmin):
     list_display = ["code", "title", "department", "price", "is_active"]
     list_filter = ["is_active", "department"]
     list_select_related = ["department"]
@@ -24,7 +27,7 @@ class CourseAdmin(admin.ModelAdmin):
 
 
 @admin.register(Enrolment)
-class EnrolmentAdmin(PostedSearchAdminMixin, admin.ModelAdmin):
+class EnrolmentAdmin(ReadableAutocompleteAdminMixin, PostedSearchAdminMixin, admin.ModelAdmin):
     list_display = ["learner", "course", "start_date", "valid_until", "amount_paid"]
     list_select_related = ["learner", "course"]
     search_fields = ["course__code", "course__title", "learner__display_name"]

@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from core.validators import NoBidiControlsAdminMixin
+
 from .models import CalendarDate, Clock, Escalation, OfficeHours, SlaPolicy, WorkCalendar
 
 
@@ -14,7 +16,8 @@ class CalendarDateInline(admin.TabularInline):
 
 
 @admin.register(WorkCalendar)
-class WorkCalendarAdmin(admin.ModelAdmin):
+class WorkCalendarAdmin(NoBidiControlsAdminMixin, admin.ModelAdmin):
+    bidi_free_fields = ("name",)
     list_display = ["name", "round_the_clock", "follows_official_calendar", "time_zone"]
     inlines = [OfficeHoursInline, CalendarDateInline]
 

@@ -4,6 +4,7 @@ from django.core.exceptions import SuspiciousOperation
 from django.db import OperationalError
 from django.urls import path
 
+from config.urls import handler404  # noqa: F401 - the project's own handler answers here too
 from config.urls import urlpatterns as project_urlpatterns
 
 

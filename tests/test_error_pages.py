@@ -51,6 +51,33 @@ def test_a_missing_page_is_the_sites_own(language, heading, text):
     assert_no_django_page(html)
 
 
+@pytest.mark.parametrize(("language", "detail"), [("zh-hans", "未找到。"), ("en", "Not found.")])
+@pytest.mark.parametrize(
+    "address",
+    [
+        "/api/v1/no-such-endpoint/",
+        "/api/v1/remedies/null,null/carry-out/",  # an id the URL's converter refuses
+        "/api/v1/complaints/TS-2026-000001/attachments/abc/",
+    ],
+)
+def test_an_api_address_that_names_nothing_answers_in_json(language, detail, address):
+    client = client_in(language)
+    client.force_login(LearnerFactory())
+
+    response = client.get(address)
+
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {"detail": detail, "code": "not_found"}
+
+
+def test_a_page_address_beside_the_api_keeps_the_page():
+    response = client_in("en").get("/apiary/")  # begins like the API's prefix, but is not under it
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("text/html")
+    assert "<h1>Page not found</h1>" in response.content.decode()
+
+
 @pytest.mark.parametrize(
     ("language", "heading", "text"),
     [

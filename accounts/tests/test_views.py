@@ -67,7 +67,7 @@ def test_sign_up_as_parent_gives_the_parent_role(client):
 )
 def test_bad_sign_up_shows_the_error_at_the_field_and_creates_nothing(client, overrides, field):
     response = client.post(reverse("sign-up"), sign_up_data(**overrides))
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert field in response.context["form"].errors
     # the error list carries the id the invalid input's aria-describedby names, so screen readers read it
     assert f'<ul class="field-errors" id="id_{field}_error">' in response.text

@@ -148,6 +148,7 @@ class AppealDecisionForm(forms.Form):
         widget=forms.RadioSelect,
     )
     reason = forms.CharField(
+        max_length=MAX_TEXT_LENGTH,
         label=_("reasons for the decision"),
         help_text=_("The complainant reads them."),
         widget=forms.Textarea(attrs={"rows": 3}),

@@ -16,6 +16,7 @@ from complaints.models import (
     ImprovementAction,
     Remedy,
 )
+from core.validators import NoBidiControlsAdminMixin
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -53,7 +54,8 @@ class RemedyInline(ReadOnlyInline):
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(NoBidiControlsAdminMixin, admin.ModelAdmin):
+    bidi_free_fields = ("name", "name_en")
     list_display = ["code", "name", "name_en", "default_department", "default_severity", "is_active"]
     list_filter = ["is_active", "default_severity"]
     list_select_related = ["default_department"]
@@ -96,7 +98,7 @@ class AppealAdmin(admin.ModelAdmin):
 
 
 @admin.register(ImprovementAction)
-class ImprovementActionAdmin(admin.ModelAdmin):
+class ImprovementActionAdmin(NoBidiControlsAdminMixin, admin.ModelAdmin):
     list_display = ["title", "complaint", "owner", "department", "due_date", "state"]
     list_filter = ["state", "department"]
     list_select_related = ["complaint", "owner", "department"]
@@ -104,7 +106,7 @@ class ImprovementActionAdmin(admin.ModelAdmin):
 
 
 @admin.register(CannedResponse)
-class CannedResponseAdmin(admin.ModelAdmin):
+class CannedResponseAdmin(NoBidiControlsAdminMixin, admin.ModelAdmin):
     list_display = ["title", "is_active", "updated_at"]
     list_filter = ["is_active"]
     search_fields = ["title", "body"]

@@ -1,0 +1,33 @@
+"""The admin's autocomplete fields, safe against a posted value that is not an id at all.
+
+Django's autocomplete widget looks the posted values up to show them again with the form's errors; a value
+its primary key cannot read (``"abc"`` for an integer id) then raises a ValueError, a 500, instead of the
+form's "Select a valid choice" next to the field. The widget here shows only the values the key can read.
+"""
+
+from django.contrib.admin.widgets import AutocompleteSelect
+from django.core.exceptions import ValidationError
+
+
+class AutocompleteSelectOfReadableIds(AutocompleteSelect):
+    def optgroups(self, name, value, attr=None):
+        key = self.field.remote_field.model._meta.get_field(self.field.remote_field.field_name)
+        readable = []
+        for each in value:
+            try:
+                key.to_python(each)
+            except ValidationError:
+                continue
+            readable.append(each)
+        return super().optgroups(name, readable, attr)
+
+
+class ReadableAutocompleteAdminMixin:
+    """Give every foreign key in ``autocomplete_fields`` the widget that never fails on a posted value."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = AutocompleteSelectOfReadableIds(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)

@@ -1,0 +1,183 @@
+"""One learner's records and everyone around them, built once for the access matrix.
+
+The victim files a complaint about a staff member, with a co-learner and a guardian; staff acknowledge it,
+write an internal note, propose a remedy and an improvement action. Every record carries a marker that no
+one outside the case may ever see in a page or an API answer.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.utils import timezone
+
+from accounts.roles import Role
+from accounts.tests.factories import (
+    DepartmentFactory,
+    GuardianshipFactory,
+    LearnerFactory,
+    StaffFactory,
+)
+from complaints.models import Appeal, Approval, Attachment, Complaint, Remedy
+from complaints.services import (
+    complaint_acknowledge,
+    complaint_add_internal_note,
+    improvement_action_add,
+)
+from complaints.services.filing import complaint_file
+from complaints.tests.api_helpers import PNG
+from complaints.tests.factories import CategoryFactory
+from courses.tests.factories import EnrolmentFactory, InstructorFactory
+from dashboard.models import ReportRun
+from notifications.models import Notification
+from privacy.models import AccessLogEntry, IdentityDocument
+from privacy.services import access_log_record, erasure_request_create
+from sla.models import Clock, Escalation
+
+# Strings that exist nowhere but in the victim's records.
+TITLE_MARKER = "MATRIX-TITLE-7Q4ZK"
+DESCRIPTION_MARKER = "MATRIX-DESCRIPTION-W9X2R"
+NOTE_MARKER = "MATRIX-INTERNAL-NOTE-J3V8N"
+VICTIM_MOBILE = "13700013579"
+VICTIM_NAME = "MATRIX-VICTIM-NAME-H6T1C"
+
+# The people of the matrix, by the part they play towards the victim's complaint.
+ROLES = (
+    "anonymous",
+    "learner",
+    "other learner",
+    "guardian",
+    "co-learner",
+    "agent of another department",
+    "agent",
+    "supervisor",
+    "manager",
+    "leadership",
+    "legal",
+    "safety",
+    "subject staff member",
+)
+
+
+@dataclass
+class World:
+    people: dict = field(default_factory=dict)
+    clients: dict = field(default_factory=dict)
+    objects: dict = field(default_factory=dict)
+
+    @property
+    def complaint(self) -> Complaint:
+        return self.objects["complaint"]
+
+
+def build_world() -> World:
+    world = World()
+    department = DepartmentFactory()
+    category = CategoryFactory(default_department=department)
+    guardianship = GuardianshipFactory(learner__mobile=VICTIM_MOBILE, learner__display_name=VICTIM_NAME)
+    victim = guardianship.learner
+    co_learner = LearnerFactory()
+    subject_staff = StaffFactory(department=department, roles=[Role.AGENT])
+    agent = StaffFactory(department=department, roles=[Role.AGENT])
+    people = {
+        "learner": victim,
+        "other learner": LearnerFactory(),
+        "guardian": guardianship.guardian,
+        "co-learner": co_learner,
+        "agent of another department": StaffFactory(roles=[Role.AGENT]),
+        "agent": agent,
+        "supervisor": StaffFactory(department=department, roles=[Role.SUPERVISOR]),
+        "manager": StaffFactory(roles=[Role.MANAGER]),
+        "leadership": StaffFactory(roles=[Role.LEADERSHIP]),
+        "legal": StaffFactory(roles=[Role.LEGAL]),
+        "safety": StaffFactory(roles=[Role.SAFETY_OFFICER]),
+        "subject staff member": subject_staff,
+    }
+    world.people = people
+
+    complaint = complaint_file(
+        actor=victim,
+        complainant=victim,
+        category=category,
+        title=f"{TITLE_MARKER} 课程质量",
+        description=f"{DESCRIPTION_MARKER} 老师多次迟到。",
+        co_learners=[co_learner],
+        subject_staff=subject_staff,
+        attachments=[SimpleUploadedFile("evidence.png", PNG, content_type="image/png")],
+    )
+    complaint = complaint_acknowledge(complaint=complaint, actor=agent)
+    complaint_add_internal_note(complaint=complaint, body=f"{NOTE_MARKER} 核实中", actor=agent)
+    enrolment = EnrolmentFactory(learner=victim)
+    remedy = Remedy.objects.create(
+        complaint=complaint,
+        learner=victim,
+        kind=Remedy.Kind.VALIDITY_EXTENSION,
+        days=30,
+        enrolment=enrolment,
+        state=Remedy.State.APPROVED,
+        proposed_by=agent,
+    )
+    approval = Approval.objects.create(complaint=complaint, response="拟同意延期并致歉。", requested_by=agent)
+    appeal = Appeal.objects.create(complaint=complaint, reason="对处理结果不满意。", filed_by=victim)
+    improvement = improvement_action_add(
+        complaint=complaint,
+        title="排课提醒",
+        owner=agent,
+        due_date=timezone.localdate() + datetime.timedelta(days=14),
+        actor=agent,
+    )
+    clock = Clock.objects.filter(complaint=complaint).first()
+    escalation = Escalation.objects.create(
+        complaint=complaint, clock=clock, target=clock.target, level=Escalation.Level.values[0]
+    )
+    access = access_log_record(
+        actor=agent,
+        subject=victim,
+        record=victim,
+        fields=["mobile"],
+        channel=AccessLogEntry.Channel.values[0],
+        screen="matrix",
+    )
+    identity = IdentityDocument.objects.create(
+        user=victim, kind=IdentityDocument.Kind.STUDENT_CARD, content=PNG, content_type="image/png"
+    )
+    report = ReportRun.objects.create(
+        requested_by=people["manager"],
+        period_first=timezone.localdate() - datetime.timedelta(days=30),
+        period_last=timezone.localdate(),
+        language="zh-hans",
+        state=ReportRun.State.DONE,
+        percent=100,
+    )
+    report.pdf.save("matrix-report.pdf", ContentFile(b"%PDF-1.4 matrix report"), save=True)
+    instructor = InstructorFactory(department=department, user=subject_staff)
+    world.objects = {
+        "complaint": complaint,
+        "attachment": Attachment.objects.get(complaint=complaint),
+        "enrolment": enrolment,
+        "course": enrolment.course,
+        "instructor": instructor,
+        "remedy": remedy,
+        "approval": approval,
+        "appeal": appeal,
+        "improvement": improvement,
+        "clock": clock,
+        "escalation": escalation,
+        "access": access,
+        "identity": identity,
+        "erasure": erasure_request_create(user=victim, reason="不再使用"),
+        "notification": Notification.objects.filter(recipient=victim).first(),
+        "guardianship": guardianship,
+        "consent": victim.policy_consents.first(),
+        "report": report,
+        "department": department,
+        "category": category,
+    }
+    world.clients = {"anonymous": Client()}
+    for role, person in people.items():
+        client = Client()
+        client.force_login(person)
+        world.clients[role] = client
+    return world

@@ -1,0 +1,452 @@
+"""Every URL of the site, asked by every role about one learner's records: who gets what, who sees nothing.
+
+The patterns come from the URLconf (the admin's from its registry), so a new URL fails
+``test_every_url_pattern_is_in_the_matrix_or_exempt`` until it gets an entry here or a reason to be exempt.
+Each entry says, for each role, the status expected and who may read the victim's data; a 2xx answer to
+anyone else must hold none of the markers of that data (their complaint's title and description, the internal
+note, their mobile number, their name).
+
+The people and records are built once for the module inside a transaction that is rolled back at its end;
+every request runs in a savepoint of its test that is rolled back, so no request sees another's writes.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+from django.contrib import admin
+from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.test import override_settings
+from django.urls import URLResolver, get_resolver
+
+from accounts.models import User
+from complaints.api.urls import ACTION_VIEWS
+from complaints.models import Complaint
+from privacy.models import AccessLogEntry, ErasureRequest, IdentityDocument, PolicyConsent
+
+from .access_world import (
+    DESCRIPTION_MARKER,
+    NOTE_MARKER,
+    ROLES,
+    TITLE_MARKER,
+    VICTIM_MOBILE,
+    VICTIM_NAME,
+    World,
+    build_world,
+)
+
+pytestmark = pytest.mark.django_db
+
+ANONYMOUS = frozenset({"anonymous"})
+PARTIES = frozenset({"learner", "guardian", "co-learner"})
+OTHER_LEARNER = frozenset({"other learner"})
+LEARNERS = PARTIES | OTHER_LEARNER
+NOT_STAFF = ANONYMOUS | LEARNERS
+HANDLERS = frozenset({"agent", "supervisor", "leadership"})
+CASE_STAFF = HANDLERS | {"manager"}
+OUTSIDE_STAFF = frozenset({"agent of another department", "legal", "safety", "subject staff member"})
+STAFF = CASE_STAFF | OUTSIDE_STAFF
+SIGNED_IN = LEARNERS | STAFF
+CASE = PARTIES | CASE_STAFF
+OUTSIDERS = OTHER_LEARNER | OUTSIDE_STAFF
+DASHBOARD_READERS = frozenset({"manager", "leadership"})
+EVERYONE = frozenset(ROLES)
+assert frozenset(ROLES) == NOT_STAFF | STAFF
+
+MARKERS = {
+    "title": TITLE_MARKER,
+    "description": DESCRIPTION_MARKER,
+    "internal note": NOTE_MARKER,
+    "mobile": VICTIM_MOBILE,
+    "name": VICTIM_NAME,
+}
+# What a reader of the case still never sees: the complainant's side never reads internal notes, and a
+# co-learner never reads the complainant's mobile number.
+NEVER_SHOWN_TO = {
+    "learner": {"internal note"},
+    "guardian": {"internal note"},
+    "co-learner": {"internal note", "mobile"},
+}
+
+# A status the action may answer when the role may reach the complaint but the empty body or the state
+# refuses the move (or, for a move that needs no body, performs it): never a 404 and never a 5xx.
+REACHED = frozenset({200, 400, 403, 409})
+
+
+def expect(*parts: tuple[frozenset, int | frozenset]) -> dict[str, frozenset]:
+    """Map each role to the statuses expected; every role must be named exactly once."""
+    statuses: dict[str, frozenset] = {}
+    for roles, status in parts:
+        for role in roles:
+            assert role not in statuses, f"{role} is named twice"
+            statuses[role] = status if isinstance(status, frozenset) else frozenset({status})
+    assert set(statuses) == set(ROLES), f"roles left out: {set(ROLES) - set(statuses)}"
+    return statuses
+
+
+@dataclass(frozen=True)
+class Entry:
+    pattern: str
+    url: Callable[[World], str]
+    statuses: dict[str, frozenset]
+    method: str = "get"  # get, post (a form) or json (an API body)
+    readers: frozenset = frozenset()  # who, besides the victim, may read the victim's data here
+    data: dict | None = None
+
+
+def page(pattern, statuses, *, readers=frozenset(), method="get", data=None, url=None):
+    return Entry(pattern, url or (lambda w: "/" + pattern), statuses, method, readers, data)
+
+
+def complaint_url(suffix: str = "", *, prefix: str = "/complaints/") -> Callable[[World], str]:
+    return lambda w: f"{prefix}{w.complaint.reference}/{suffix}"
+
+
+PUBLIC = expect((EVERYONE, 200))
+OWN_PAGE = expect((ANONYMOUS, 302), (SIGNED_IN, 200))
+OWN_FORM_REFUSED = expect((ANONYMOUS, 302), (SIGNED_IN, 400))
+OWN_FORM_REDIRECTS = expect((ANONYMOUS, 302), (SIGNED_IN, 302))
+CASE_PAGE = expect((ANONYMOUS, 302), (CASE, 200), (OUTSIDERS, 404))
+CASE_FORM = expect((ANONYMOUS, 302), (CASE, 400), (OUTSIDERS, 404))
+DASHBOARD = expect((ANONYMOUS, 302), (DASHBOARD_READERS, 200), (SIGNED_IN - DASHBOARD_READERS, 403))
+# A report run belongs to the manager who asked for it; another dashboard reader is told it does not exist.
+OWN_REPORT = expect(
+    (ANONYMOUS, 302), ({"manager"}, 200), ({"leadership"}, 404), (SIGNED_IN - DASHBOARD_READERS, 403)
+)
+API_OWN = expect((ANONYMOUS, 403), (SIGNED_IN, 200))
+API_CASE = expect((ANONYMOUS, 403), (CASE, 200), (OUTSIDERS, 404))
+API_ACTION = expect((ANONYMOUS, 403), (CASE, REACHED), (OUTSIDERS, 404))
+ADMIN_STAFF_PAGE = expect((NOT_STAFF, 302), (STAFF, 200))
+
+SITE_ENTRIES = [
+    page("", PUBLIC, url=lambda w: "/"),
+    page("accounts/sign-up/", expect((ANONYMOUS, 200), (SIGNED_IN, 302))),
+    page("accounts/log-in/", expect((ANONYMOUS, 200), (SIGNED_IN, 302))),
+    page("accounts/me/", OWN_PAGE),
+    *(
+        page(f"accounts/me/{form}/", OWN_FORM_REFUSED, method="post", data={})
+        for form in ("name", "email", "mobile", "mobile/confirm", "password")
+    ),
+    page("accounts/me/channels/", OWN_FORM_REDIRECTS, method="post", data={}),
+    page("accounts/password-reset/", PUBLIC),
+    page("accounts/password-reset/sent/", PUBLIC),
+    page(
+        "accounts/password-reset/<uidb64>/<token>/",
+        PUBLIC,
+        url=lambda w: "/accounts/password-reset/MQ/set-password/",
+    ),
+    page("accounts/password-reset/done/", PUBLIC),
+    page("privacy/policy/", PUBLIC),
+    page("privacy/accept/", OWN_FORM_REDIRECTS),  # everyone here has accepted the current policy
+    page("privacy/my-data/", OWN_PAGE),
+    page("privacy/my-data/export/", OWN_PAGE, method="post", data={}),
+    page("privacy/my-data/consents/", OWN_FORM_REDIRECTS, method="post", data={}),
+    page("privacy/my-data/erasure/", OWN_FORM_REFUSED, method="post", data={}),
+    page("complaints/", OWN_PAGE, readers=CASE),
+    page("complaints/new/", OWN_PAGE, readers=frozenset({"guardian"})),  # a parent files for their ward
+    page("complaints/<str:reference>/", CASE_PAGE, readers=CASE, url=complaint_url()),
+    *(
+        page(
+            f"complaints/<str:reference>/{action}/",
+            CASE_FORM,
+            readers=CASE,
+            method="post",
+            data={},
+            url=complaint_url(f"{action}/"),
+        )
+        for action in ("reply", "message", "evidence", "withdraw", "satisfaction", "rate", "appeal")
+    ),
+    page(
+        "complaints/<str:reference>/attachments/<int:attachment_id>/",
+        CASE_PAGE,
+        readers=CASE,
+        url=lambda w: f"/complaints/{w.complaint.reference}/attachments/{w.objects['attachment'].pk}/",
+    ),
+    page("notifications/", OWN_PAGE),
+    page("notifications/read/", OWN_FORM_REDIRECTS, method="post", data={}),
+    page("notifications/preferences/", OWN_PAGE),
+    page("dashboard/", DASHBOARD, readers=DASHBOARD_READERS),
+    page("dashboard/complaints.csv", DASHBOARD, readers=DASHBOARD_READERS),
+    page("dashboard/reports/", DASHBOARD),
+    *(
+        page(f"dashboard/reports/<int:pk>/{suffix}", OWN_REPORT, url=lambda w, s=concrete: s(w))
+        for suffix, concrete in (
+            ("", lambda w: f"/dashboard/reports/{w.objects['report'].pk}/"),
+            ("status.json", lambda w: f"/dashboard/reports/{w.objects['report'].pk}/status.json"),
+            ("<str:kind>/", lambda w: f"/dashboard/reports/{w.objects['report'].pk}/pdf/"),
+        )
+    ),
+]
+
+API_ENTRIES = [
+    # A person's record is for the staff who may read it by the access policy; no role here may.
+    page(
+        "api/v1/people/<int:pk>/",
+        expect((ANONYMOUS | LEARNERS, 403), (STAFF, 404)),
+        url=lambda w: f"/api/v1/people/{w.people['learner'].pk}/",
+    ),
+    page("api/v1/me/access-log/", API_OWN),
+    page(
+        "api/v1/reports/summary/",
+        expect((ANONYMOUS, 403), (DASHBOARD_READERS, 200), (SIGNED_IN - DASHBOARD_READERS, 403)),
+        readers=DASHBOARD_READERS,
+    ),
+    page("api/v1/categories/", API_OWN),
+    page("api/v1/complaints/", API_OWN, readers=CASE),
+    page(
+        "api/v1/complaints/<str:reference>/",
+        API_CASE,
+        readers=CASE,
+        url=complaint_url(prefix="/api/v1/complaints/"),
+    ),
+    page(
+        "api/v1/complaints/<str:reference>/duplicates/",
+        # Learners are refused before any complaint is looked up, whoever's it is.
+        expect((ANONYMOUS | LEARNERS, 403), (CASE_STAFF, 200), (OUTSIDE_STAFF, 404)),
+        readers=CASE,
+        url=complaint_url("duplicates/", prefix="/api/v1/complaints/"),
+    ),
+    page(
+        "api/v1/complaints/<str:reference>/attachments/<int:pk>/",
+        API_CASE,
+        readers=CASE,
+        url=lambda w: f"/api/v1/complaints/{w.complaint.reference}/attachments/{w.objects['attachment'].pk}/",
+    ),
+    *(
+        page(
+            f"api/v1/complaints/<str:reference>/{action}/",
+            API_ACTION,
+            readers=CASE,
+            method="json",
+            data={},
+            url=complaint_url(f"{action}/", prefix="/api/v1/complaints/"),
+        )
+        for action in ACTION_VIEWS
+    ),
+    # A remedy is the victim's: a co-learner of the complaint is not told it exists.
+    page(
+        "api/v1/remedies/<int:pk>/carry-out/",
+        expect(
+            (ANONYMOUS, 403),
+            ({"learner", "guardian"}, 403),
+            (CASE_STAFF, REACHED),
+            (OUTSIDERS | {"co-learner"}, 404),
+        ),
+        readers=CASE,
+        method="json",
+        data={},
+        url=lambda w: f"/api/v1/remedies/{w.objects['remedy'].pk}/carry-out/",
+    ),
+    # Improvement actions are staff's follow-up: no learner is told they exist.
+    page(
+        "api/v1/improvement-actions/<int:pk>/complete/",
+        expect((ANONYMOUS, 403), (CASE_STAFF, REACHED), (LEARNERS | OUTSIDE_STAFF, 404)),
+        readers=CASE_STAFF,
+        method="json",
+        data={},
+        url=lambda w: f"/api/v1/improvement-actions/{w.objects['improvement'].pk}/complete/",
+    ),
+]
+
+INTAKE_STAFF = STAFF - {"legal", "safety"}
+ADMIN_ENTRIES = [
+    page("admin/", ADMIN_STAFF_PAGE),
+    page("admin/login/", expect((NOT_STAFF, 200), (STAFF, 302))),
+    page("admin/password_change/", ADMIN_STAFF_PAGE),
+    page("admin/password_change/done/", ADMIN_STAFF_PAGE),
+    page(
+        "admin/autocomplete/",
+        expect((NOT_STAFF, 302), (STAFF, 403)),
+        url=lambda w: (
+            "/admin/autocomplete/?app_label=accounts&model_name=guardianship&field_name=learner"
+            f"&term={w.people['learner'].email}"
+        ),
+    ),
+    page(
+        "admin/r/<path:content_type_id>/<path:object_id>/",
+        expect((NOT_STAFF, 302), (STAFF, 404)),
+        url=lambda w: f"/admin/r/{ContentType.objects.get_for_model(Complaint).pk}/{w.complaint.pk}/",
+    ),
+    page(
+        "admin/^(?P<app_label>auth|privacy|accounts|courses|complaints|notifications|sla)/$",
+        ADMIN_STAFF_PAGE,
+        url=lambda w: "/admin/complaints/",
+    ),
+    page(
+        "admin/(?P<url>.*)$",
+        expect((NOT_STAFF, 302), (STAFF, 404)),
+        url=lambda w: "/admin/no-such-screen/",
+    ),
+    page(
+        "admin/complaints/complaint/intake/",
+        expect((NOT_STAFF, 302), (INTAKE_STAFF, 200), (STAFF - INTAKE_STAFF, 403)),
+    ),
+    page(
+        "admin/complaints/complaint/intake/file/",
+        expect((NOT_STAFF, 302), (INTAKE_STAFF, 400), (STAFF - INTAKE_STAFF, 403)),
+        method="post",
+        data={},
+    ),
+    page(
+        "admin/complaints/complaint/<path:object_id>/workspace/<slug:action>/",
+        expect((NOT_STAFF, 302), (HANDLERS, 302), ({"manager"}, 403), (OUTSIDE_STAFF, 404)),
+        readers=CASE_STAFF,
+        method="post",
+        data={"body": "核实"},
+        url=lambda w: f"/admin/complaints/complaint/{w.complaint.pk}/workspace/notes/",
+    ),
+    page(
+        "admin/accounts/user/<id>/password/",
+        expect((NOT_STAFF, 302), (STAFF, 403)),
+        url=lambda w: f"/admin/accounts/user/{w.people['learner'].pk}/password/",
+    ),
+]
+
+# The admin's screens for each registered model. The staff's rights per model: who reads its list, who
+# reads one row of the victim's (``None``: no one, 403), and whose rows hide from the row screens (302,
+# the admin's "does not exist" redirect, for a row outside the reader's queryset).
+LEGAL = frozenset({"legal"})
+ADMIN_MODEL_READERS: dict[type, dict[str, frozenset]] = {
+    Complaint: {"list": STAFF, "row": CASE_STAFF, "hidden": OUTSIDE_STAFF},
+    PolicyConsent: {"list": LEGAL, "row": LEGAL},
+    AccessLogEntry: {"list": LEGAL, "row": LEGAL},
+    ErasureRequest: {"list": LEGAL, "row": LEGAL},
+}
+# Rows whose history screen looks the row up in a queryset no staff role reaches: "does not exist" for all.
+ADMIN_HISTORY_HIDDEN = frozenset({User, IdentityDocument})
+
+
+def admin_object(world: World, model: type):
+    """The victim's row of the model, or for reference data (groups, rules, calendars) its first row."""
+    for obj in (*world.objects.values(), world.people["learner"]):
+        if type(obj) is model:
+            return obj
+    if model is Group:
+        return Group.objects.order_by("pk").first()
+    return model._default_manager.order_by("pk").first()
+
+
+def admin_entries(model: type) -> list[Entry]:
+    meta = model._meta
+    base = f"admin/{meta.app_label}/{meta.model_name}/"
+    rights = ADMIN_MODEL_READERS.get(model, {})
+    list_readers = rights.get("list", frozenset())
+    row_readers = rights.get("row", frozenset())
+    hidden = rights.get("hidden", frozenset())
+    refused = STAFF - row_readers - hidden
+
+    def row_url(suffix):
+        return lambda w: f"/{base}{admin_object(w, model).pk}/{suffix}"
+
+    row = expect((NOT_STAFF, 302), (row_readers, 200), (hidden, 302), (refused, 403))
+    history_hidden = expect((NOT_STAFF, 302), (STAFF, 302))
+    readers = row_readers | list_readers
+    return [
+        page(
+            base, expect((NOT_STAFF, 302), (list_readers, 200), (STAFF - list_readers, 403)), readers=readers
+        ),
+        page(f"{base}add/", expect((NOT_STAFF, 302), (STAFF, 403))),
+        page(f"{base}<path:object_id>/change/", row, readers=readers, url=row_url("change/")),
+        page(
+            f"{base}<path:object_id>/history/",
+            history_hidden if model in ADMIN_HISTORY_HIDDEN else row,
+            readers=readers,
+            url=row_url("history/"),
+        ),
+        page(
+            f"{base}<path:object_id>/delete/",
+            expect((NOT_STAFF, 302), (STAFF, 403)),
+            url=row_url("delete/"),
+        ),
+        # The bare row address only redirects to the change screen, for whoever asks.
+        page(f"{base}<path:object_id>/", expect((EVERYONE, 302)), url=row_url("")),
+    ]
+
+
+ENTRIES = [
+    *SITE_ENTRIES,
+    *API_ENTRIES,
+    *ADMIN_ENTRIES,
+    *(entry for model in admin.site._registry for entry in admin_entries(model)),
+]
+
+EXEMPT = {
+    "healthz": "the load balancer's probe: answers for the services, reads no one's records",
+    "accounts/log-out/": "ends the caller's own session; reads no one's records",
+    "admin/logout/": "ends the caller's own session; reads no one's records",
+    "accounts/language/": "sets the caller's own page language; reads no one's records",
+    "admin/jsi18n/": "the admin's translation catalogue, the same for everyone",
+    "api/v1/schema/": "the API's description, the same for everyone; tests/test_api_schemathesis.py reads it",
+    "api/v1/docs/": "the page that shows the API's description; no records",
+}
+
+
+def url_patterns(resolver=None, prefix=""):
+    for pattern in (resolver or get_resolver()).url_patterns:
+        if isinstance(pattern, URLResolver):
+            yield from url_patterns(pattern, prefix + str(pattern.pattern))
+        else:
+            yield prefix + str(pattern.pattern)
+
+
+def test_every_url_pattern_is_in_the_matrix_or_exempt():
+    covered = [entry.pattern for entry in ENTRIES]
+    assert len(covered) == len(set(covered)), "a pattern has two entries"
+    patterns = list(url_patterns())
+    assert len(patterns) > 200  # the walk reached the admin and the API
+    missing = [p for p in patterns if p not in set(covered) and p not in EXEMPT]
+    assert missing == [], "URL patterns with no matrix entry and no exemption"
+    stale = [p for p in [*covered, *EXEMPT] if p not in patterns]
+    assert stale == [], "matrix entries or exemptions for patterns that no longer exist"
+    assert not set(covered) & set(EXEMPT)
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker, tmp_path_factory):
+    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media")):
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            yield build_world()
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
+def ask(client, entry: Entry, url: str):
+    if entry.method == "get":
+        return client.get(url)
+    if entry.method == "json":
+        return client.post(url, entry.data, content_type="application/json")
+    return client.post(url, entry.data)
+
+
+def body_of(response) -> str:
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    return content.decode("utf-8", errors="replace")
+
+
+@pytest.mark.parametrize("entry", ENTRIES, ids=[entry.pattern or "/" for entry in ENTRIES])
+def test_each_role_gets_the_expected_answer_and_no_one_elses_data(world, entry):
+    url = entry.url(world)
+    wrong = []
+    for role in ROLES:
+        client = world.clients[role]
+        savepoint = transaction.savepoint()
+        response = ask(client, entry, url)
+        transaction.savepoint_rollback(savepoint)
+        client.cookies.pop("messages", None)  # a flash message must not follow into the next request
+        if response.status_code not in entry.statuses[role]:
+            wrong.append(f"{role}: {response.status_code}, expected {sorted(entry.statuses[role])}")
+            continue
+        if not 200 <= response.status_code < 300:
+            continue
+        may_read = role == "learner" or role in entry.readers
+        forbidden = NEVER_SHOWN_TO.get(role, set()) if may_read else set(MARKERS)
+        body = body_of(response)
+        shown = sorted(name for name in forbidden if MARKERS[name] in body)
+        if shown:
+            wrong.append(f"{role}: the victim's {', '.join(shown)} shown")
+    assert wrong == [], f"{entry.method.upper()} {url}"

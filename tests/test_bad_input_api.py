@@ -1,0 +1,131 @@
+"""Every field of every API POST refuses what it cannot hold: a 400 naming that field, and nothing stored.
+
+The endpoints and their fields come from the API's own OpenAPI schema, so a new endpoint or field is covered
+the day it is added. Each field gets the inputs its type invites an attacker to try: a NUL, a right-to-left
+override in a name people see in lists, text one character past its limit, integers past what PostgreSQL
+holds, dates outside the calendar, numbers that are not finite. The body names only the bad field; the
+answer must name it with a message, whatever else it names.
+"""
+
+import pytest
+from django.apps import apps
+from drf_spectacular.generators import SchemaGenerator
+
+from accounts.tests.factories import UserFactory
+from complaints.tests.api_helpers import logged_in
+from complaints.tests.factories import ComplaintFactory
+
+pytestmark = pytest.mark.django_db
+
+SCHEMA = SchemaGenerator().get_schema(request=None, public=True)
+COMPONENTS = SCHEMA["components"]["schemas"]
+
+# Fields whose text is shown in lists and titles: a text-direction control there could disguise it.
+SHOWN_AS_NAMES = {"title"}
+SHOWN_AS_NAMES_AT = {("/api/v1/complaints/", "description")}
+UNBOUNDED_TEXT = 100_000  # text with no documented limit must still refuse one character past this
+
+
+def resolve(schema: dict) -> dict:
+    if "$ref" in schema:
+        return resolve(COMPONENTS[schema["$ref"].rsplit("/", 1)[-1]])
+    if "allOf" in schema:
+        merged = {key: value for key, value in schema.items() if key != "allOf"}
+        for part in schema["allOf"]:
+            merged = {**resolve(part), **merged}
+        return merged
+    return schema
+
+
+def bad_values(path: str, name: str, schema: dict) -> dict[str, object]:
+    """Inputs the field must refuse, by what its schema says it holds."""
+    schema = resolve(schema)
+    if "enum" in schema:
+        choice = next(value for value in schema["enum"] if value)
+        return {"a choice with a NUL": f"{choice}\x00", "a choice that is not offered": f"{choice}-x" * 1000}
+    kind = schema.get("type")
+    if kind == "string":
+        if schema.get("format") == "uri":
+            return {}  # uploaded files: tests/test_nul_characters.py and the evidence tests refuse bad ones
+        if schema.get("format") == "date":
+            return {"year 10000": "10000-01-01", "year 0": "0000-01-01", "February 30th": "2026-02-30"}
+        values = {
+            "a NUL": "投诉\x00内容",
+            "text past its limit": "长" * (schema.get("maxLength", UNBOUNDED_TEXT) + 1),
+        }
+        if name in SHOWN_AS_NAMES or (path, name) in SHOWN_AS_NAMES_AT:
+            values["a right-to-left override"] = "投诉\u202eexe.txt"
+        return values
+    if kind == "integer":
+        values = {
+            "2**31": 2**31,
+            "2**63": 2**63,
+            "-(2**63) - 1": -(2**63) - 1,
+            "10**30 as text": "1" + "0" * 30,
+        }
+        if "maximum" in schema:
+            values["one past the maximum"] = schema["maximum"] + 1
+        if "minimum" in schema:
+            values["one below the minimum"] = schema["minimum"] - 1
+        return values
+    if kind == "number":
+        return {"not finite": "1e400", "not a number": "NaN", "10**30": 10**30}
+    if kind == "boolean":
+        return {"a boolean with a NUL": "true\x00"}
+    if kind == "array":
+        item = resolve(schema.get("items", {}))
+        if item.get("type") == "object" or "properties" in item:
+            return {
+                f"{label} in {nested}": [{nested: value}]
+                for nested, nested_schema in item.get("properties", {}).items()
+                for label, value in bad_values(path, nested, nested_schema).items()
+            }
+        return {f"{label} in a list": [value] for label, value in bad_values(path, name, item).items()}
+    return {}
+
+
+def cases() -> list:
+    found = []
+    for path, operations in sorted(SCHEMA["paths"].items()):
+        body = operations.get("post", {}).get("requestBody", {}).get("content", {})
+        media = body.get("application/json") or body.get("multipart/form-data")
+        if media is None:
+            continue
+        for name, field in resolve(media["schema"]).get("properties", {}).items():
+            if field.get("readOnly"):
+                continue
+            for label, value in bad_values(path, name, field).items():
+                found.append(pytest.param(path, name, value, id=f"{path} {name}: {label}"))
+    return found
+
+
+CASES = cases()
+
+
+def test_the_schema_gives_every_input_a_bad_value_to_try():
+    paths = {case.values[0] for case in CASES}
+    assert "/api/v1/complaints/" in paths
+    assert "/api/v1/complaints/{reference}/propose-resolution/" in paths
+    assert len(CASES) > 100
+
+
+def row_counts() -> dict[str, int]:
+    return {model._meta.label: model._default_manager.count() for model in apps.get_models()}
+
+
+@pytest.mark.parametrize(("path", "field", "value"), CASES)
+def test_a_bad_value_is_refused_next_to_its_field_and_nothing_is_stored(path, field, value):
+    # given a complaint a superuser may act on, named in the URL
+    complaint = ComplaintFactory(investigating=True)
+    client = logged_in(UserFactory(is_staff=True, is_superuser=True))
+    url = path.format(reference=complaint.reference)
+    before = row_counts()
+
+    # when
+    response = client.post(url, {field: value}, content_type="application/json")
+
+    # then
+    assert response.status_code == 400, response.content[:500]
+    errors = response.json()
+    assert errors.get(field), f"no message for {field}: {errors}"
+    assert row_counts() == before

@@ -1,0 +1,235 @@
+"""Every field of the site's forms refuses what it cannot hold: a 400 with the error next to that field, and
+nothing stored.
+
+The fields come from each form class, so a field added to a form is tried the day it is added. Each gets what
+its kind invites: text one character past its limit, a right-to-left override in a name shown in lists, ids
+past what PostgreSQL holds, dates outside the calendar, numbers that are not finite, a choice not offered.
+A NUL in any field is refused before any view, for the whole form (core.middleware): a 400 that stores
+nothing, with the page's one message.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+from django import forms
+from django.apps import apps
+from django.test import Client
+
+from accounts import forms as account_forms
+from accounts.roles import Role
+from accounts.tests.factories import GuardianshipFactory, StaffFactory
+from complaints import forms as complaint_forms
+from complaints.admin import forms as workspace_forms
+from complaints.admin.intake_forms import IntakeComplaintForm
+from complaints.tests.factories import CategoryFactory, ComplaintFactory
+from dashboard.forms import ScopeForm
+from privacy.forms import ErasureRequestForm
+from privacy.models import AccessLogEntry
+
+pytestmark = pytest.mark.django_db
+
+# Names shown in lists, where a text-direction control could disguise them: a complaint's title and text, a
+# person's name, an improvement action's title.
+SHOWN_AS_NAMES = {"title", "display_name"}
+SHOWN_AS_NAMES_OF = {(complaint_forms.ComplaintFileForm, "description")}
+UNBOUNDED_TEXT = 100_000
+MESSAGE_NUL = "The address or the form holds a NUL character, which no field of this site accepts."
+
+
+def bad_values(form_class: type[forms.Form], name: str, field: forms.Field) -> dict[str, str]:
+    """Inputs the field must refuse, by its kind and its limits."""
+    if isinstance(field, forms.FileField | forms.BooleanField):
+        return {}  # evidence has its own tests; any value of a checkbox is a yes or a no
+    if isinstance(field, forms.ModelChoiceField):
+        return {"an id past 2**63": "9" * 30, "an id that is not a number": "abc"}
+    if isinstance(field, forms.ChoiceField):
+        return {"a choice not offered": "x" * 1000}
+    if isinstance(field, forms.DateField):
+        return {"year 10000": "10000-01-01", "year 0": "0000-01-01", "February 30th": "2026-02-30"}
+    if isinstance(field, forms.DecimalField):
+        return {"not finite": "1e400", "not a number": "NaN", "10**30": "1" + "0" * 30}
+    if isinstance(field, forms.IntegerField):
+        values = {"2**31": str(2**31), "2**63": str(2**63), "-(2**63) - 1": str(-(2**63) - 1)}
+        if field.max_value is not None:
+            values["one past the maximum"] = str(field.max_value + 1)
+        if field.min_value is not None:
+            values["one below the minimum"] = str(field.min_value - 1)
+        return values
+    if isinstance(field, forms.CharField):
+        values = {"text past its limit": "长" * ((field.max_length or UNBOUNDED_TEXT) + 1)}
+        shown = name in SHOWN_AS_NAMES or any(
+            issubclass(form_class, named) and name == field_name for named, field_name in SHOWN_AS_NAMES_OF
+        )
+        if shown:
+            values["a right-to-left override"] = "投诉\u202eexe.txt"
+        return values
+    return {}
+
+
+@dataclass(frozen=True)
+class Form:
+    """One form of the site: where it is sent, by whom, about which complaint state."""
+
+    form_class: type[forms.Form]
+    url: Callable[[dict], str]
+    who: str  # anonymous, learner, parent, manager, superuser (the complaint's owner) or leader
+    method: str = "post"
+    state: str = "investigating"
+    given: Callable[[dict], dict] = lambda world: {}  # the other fields a form needs to reach its own
+
+
+def learner_form(form_class, action, state="responded"):
+    return Form(
+        form_class, lambda w: f"/complaints/{w['complaint'].reference}/{action}/", "learner", state=state
+    )
+
+
+def workspace_form(form_class, action, state="investigating", who="superuser"):
+    return Form(
+        form_class,
+        lambda w: f"/admin/complaints/complaint/{w['complaint'].pk}/workspace/{action}/",
+        who,
+        state=state,
+    )
+
+
+FORMS = {
+    # A parent's form has every field: it also asks which of their children the complaint is for.
+    "filing a complaint": Form(complaint_forms.ComplaintFileForm, lambda w: "/complaints/new/", "parent"),
+    "replying to a question": learner_form(complaint_forms.ReplyForm, "reply", "awaiting_complainant"),
+    "a message to staff": learner_form(complaint_forms.MessageForm, "message", "investigating"),
+    "withdrawing": learner_form(complaint_forms.WithdrawForm, "withdraw", "investigating"),
+    "satisfaction": learner_form(complaint_forms.SatisfactionForm, "satisfaction"),
+    "rating after closing": learner_form(complaint_forms.SatisfactionForm, "rate", "closed"),
+    "appeal": learner_form(complaint_forms.AppealForm, "appeal"),
+    "sign-up": Form(account_forms.SignUpForm, lambda w: "/accounts/sign-up/", "anonymous"),
+    "name": Form(account_forms.DisplayNameForm, lambda w: "/accounts/me/name/", "learner"),
+    "e-mail": Form(account_forms.EmailChangeForm, lambda w: "/accounts/me/email/", "learner"),
+    "mobile": Form(account_forms.MobileNumberForm, lambda w: "/accounts/me/mobile/", "learner"),
+    "mobile code": Form(account_forms.MobileCodeForm, lambda w: "/accounts/me/mobile/confirm/", "learner"),
+    "password": Form(account_forms.PasswordChangeForm, lambda w: "/accounts/me/password/", "learner"),
+    "erasure request": Form(ErasureRequestForm, lambda w: "/privacy/my-data/erasure/", "learner"),
+    "dashboard filters": Form(ScopeForm, lambda w: "/dashboard/", "manager", method="get"),
+    "report request": Form(ScopeForm, lambda w: "/dashboard/reports/", "manager"),
+    "staff intake": Form(
+        IntakeComplaintForm,
+        lambda w: "/admin/complaints/complaint/intake/file/",
+        "superuser",
+        # for a parent, so that the form also asks which child it is for
+        given=lambda w: {"complainant": w["parent"].pk, "stage": "file"},
+    ),
+    "workspace reply": workspace_form(workspace_forms.TextForm, "reply"),
+    "workspace note": workspace_form(workspace_forms.TextForm, "notes"),
+    "workspace question": workspace_form(workspace_forms.QuestionForm, "request-information"),
+    "workspace response": workspace_form(workspace_forms.ResponseForm, "respond"),
+    "workspace resolution": workspace_form(workspace_forms.ResolutionForm, "propose-resolution"),
+    # Leadership decides approvals and appeals, and directs work, without having handled the complaint.
+    "workspace approval": workspace_form(workspace_forms.ReasonForm, "approve", "pending_approval", "leader"),
+    "workspace return": workspace_form(
+        workspace_forms.RequiredReasonForm, "return", "pending_approval", "leader"
+    ),
+    "workspace appeal decision": workspace_form(
+        workspace_forms.AppealDecisionForm, "review-appeal", "appealed", "leader"
+    ),
+    "workspace assignment": workspace_form(workspace_forms.AssignForm, "assign", who="leader"),
+    "workspace improvement action": workspace_form(
+        workspace_forms.ImprovementActionForm, "improvement-actions"
+    ),
+}
+
+
+def cases() -> list:
+    return [
+        pytest.param(form_name, field_name, value, id=f"{form_name} {field_name}: {label}")
+        for form_name, form in FORMS.items()
+        for field_name, field in form.form_class.base_fields.items()
+        for label, value in bad_values(form.form_class, field_name, field).items()
+    ]
+
+
+CASES = cases()
+
+
+def test_every_form_has_a_field_to_try():
+    tried = {case.values[0] for case in CASES}
+    assert tried == set(FORMS)
+    assert len(CASES) > 60
+
+
+def row_counts() -> dict[str, int]:
+    """Rows of every table but the access log: a page that shows personal data records the read, also when
+    it shows the form again with its errors."""
+    return {
+        model._meta.label: model._default_manager.count()
+        for model in apps.get_models()
+        if model is not AccessLogEntry
+    }
+
+
+def world_for(form: Form) -> tuple[Client, dict]:
+    guardianship = GuardianshipFactory()
+    learner = guardianship.learner
+    superuser = StaffFactory(is_superuser=True, roles=[Role.AGENT])
+    category = CategoryFactory(default_department=superuser.department)
+    complaint = ComplaintFactory(complainant=learner, category=category, state=form.state, owner=superuser)
+    people = {
+        "learner": learner,
+        "parent": guardianship.guardian,
+        "manager": StaffFactory(roles=[Role.MANAGER]),
+        "superuser": superuser,
+        "leader": StaffFactory(roles=[Role.LEADERSHIP]),
+    }
+    client = Client()
+    if form.who != "anonymous":
+        client.force_login(people[form.who])
+    client.cookies["django_language"] = "en"
+    return client, {"complaint": complaint, "parent": people["parent"]}
+
+
+def send(client: Client, form: Form, url: str, world: dict, field: str, value: str):
+    """Send the form's other needed fields and the one value, under the form's prefix if it has one."""
+    prefix = form.form_class.prefix
+    data = {**form.given(world), f"{prefix}-{field}" if prefix else field: value}
+    return client.get(url, data) if form.method == "get" else client.post(url, data)
+
+
+def forms_in(response) -> list[forms.Form]:
+    """The bound forms the page was rendered with, wherever its context holds them."""
+    found = []
+    for context in response.context or []:
+        for value in context.flatten().values():
+            candidates = value if isinstance(value, tuple | list) else (value,)
+            found += [each for each in candidates if isinstance(each, forms.Form) and each.is_bound]
+    return found
+
+
+@pytest.mark.parametrize(("form_name", "field", "value"), CASES)
+def test_a_bad_value_is_refused_next_to_its_field_and_nothing_is_stored(form_name, field, value):
+    form = FORMS[form_name]
+    client, world = world_for(form)
+    url = form.url(world)
+    before = row_counts()
+
+    response = send(client, form, url, world, field, value)
+
+    assert response.status_code == 400, f"{response.status_code} {response.get('Location', '')}"
+    messages = [error for shown in forms_in(response) for error in shown.errors.get(field, [])]
+    assert messages, f"no message next to {field}"
+    assert row_counts() == before
+
+
+@pytest.mark.parametrize("form_name", list(FORMS))
+def test_a_nul_in_any_field_refuses_the_whole_form_and_stores_nothing(form_name):
+    form = FORMS[form_name]
+    client, world = world_for(form)
+    fields = form.form_class.base_fields
+    text_fields = [name for name, field in fields.items() if isinstance(field, forms.CharField)]
+    field = text_fields[0] if text_fields else next(iter(fields))
+    before = row_counts()
+
+    response = send(client, form, form.url(world), world, field, "投诉\x00内容")
+
+    assert response.status_code == 400
+    assert MESSAGE_NUL in response.content.decode()
+    assert row_counts() == before
