@@ -8,10 +8,12 @@ one outside the case may ever see in a page or an API answer.
 import datetime
 from dataclasses import dataclass, field
 
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
+from django_otp.plugins.otp_static.models import StaticDevice
 
 from accounts.roles import Role
 from accounts.tests.factories import (
@@ -29,6 +31,7 @@ from complaints.services import (
 from complaints.services.filing import complaint_file
 from complaints.tests.api_helpers import PNG
 from complaints.tests.factories import CategoryFactory
+from conftest import staff_session_verify
 from courses.tests.factories import EnrolmentFactory, InstructorFactory
 from dashboard.models import ReportRun
 from notifications.models import Notification
@@ -175,9 +178,25 @@ def build_world() -> World:
         "department": department,
         "category": category,
     }
+    # The log-in protection's records of the victim: a failed log-in (lockout counts, their log) and the
+    # recovery codes of a member of staff.
+    attempt = {
+        "username": victim.email,
+        "ip_address": "192.0.2.7",
+        "user_agent": "matrix",
+        "http_accept": "text/html",
+        "path_info": "/accounts/log-in/",
+        "attempt_time": timezone.now(),
+    }
+    AccessAttempt.objects.create(**attempt, get_data="", post_data="", failures_since_start=1)
+    AccessLog.objects.create(**attempt)
+    AccessFailureLog.objects.create(**attempt)
+    StaticDevice.objects.create(user=people["supervisor"], name="recovery codes", confirmed=True)
     world.clients = {"anonymous": Client()}
     for role, person in people.items():
         client = Client()
         client.force_login(person)
+        if person.is_staff:  # built once for the module, outside the per-test patch of force_login
+            staff_session_verify(client, person)
         world.clients[role] = client
     return world

@@ -120,11 +120,40 @@ API_CASE = expect((ANONYMOUS, 403), (CASE, 200), (OUTSIDERS, 404))
 API_ACTION = expect((ANONYMOUS, 403), (CASE, REACHED), (OUTSIDERS, 404))
 ADMIN_STAFF_PAGE = expect((NOT_STAFF, 302), (STAFF, 200))
 
+
+def url_patterns(resolver=None, prefix=""):
+    for pattern in (resolver or get_resolver()).url_patterns:
+        if isinstance(pattern, URLResolver):
+            yield from url_patterns(pattern, prefix + str(pattern.pattern))
+        else:
+            yield prefix + str(pattern.pattern)
+
+
+def admin_app_index_pattern() -> str:
+    """The admin's app index, whose pattern names every app with a registered model."""
+    return next(p for p in url_patterns() if p.startswith("admin/^(?P<app_label>"))
+
+
+def staff_device(world: World):
+    """A confirmed authenticator device of a member of staff (another person's, for every role asking)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device, _created = TOTPDevice.objects.get_or_create(
+        user=world.people["supervisor"], confirmed=True, defaults={"name": "authenticator app"}
+    )
+    return device
+
+
 SITE_ENTRIES = [
     page("", PUBLIC, url=lambda w: "/"),
     page("accounts/sign-up/", expect((ANONYMOUS, 200), (SIGNED_IN, 302))),
     page("accounts/log-in/", expect((ANONYMOUS, 200), (SIGNED_IN, 302))),
     page("accounts/me/", OWN_PAGE),
+    # The second step of a staff log-in: a verified session goes on; there is no second step for learners.
+    *(
+        page(f"accounts/{step}/", expect((ANONYMOUS, 302), (LEARNERS, 403), (STAFF, 302)))
+        for step in ("second-factor", "second-factor/enrol")
+    ),
     *(
         page(f"accounts/me/{form}/", OWN_FORM_REFUSED, method="post", data={})
         for form in ("name", "email", "mobile", "mobile/confirm", "password")
@@ -269,10 +298,15 @@ ADMIN_ENTRIES = [
         expect((NOT_STAFF, 302), (STAFF, 404)),
         url=lambda w: f"/admin/r/{ContentType.objects.get_for_model(Complaint).pk}/{w.complaint.pk}/",
     ),
-    page(
-        "admin/^(?P<app_label>auth|privacy|accounts|courses|complaints|notifications|sla)/$",
-        ADMIN_STAFF_PAGE,
-        url=lambda w: "/admin/complaints/",
+    page(admin_app_index_pattern(), ADMIN_STAFF_PAGE, url=lambda w: "/admin/complaints/"),
+    # The staff's second factor: the admin's screens of a device's key are for superusers only.
+    *(
+        page(
+            f"admin/otp_totp/totpdevice/<int:pk>/{screen}/",
+            expect((NOT_STAFF, 302), (STAFF, 403)),
+            url=lambda w, screen=screen: f"/admin/otp_totp/totpdevice/{staff_device(w).pk}/{screen}/",
+        )
+        for screen in ("config", "qrcode")
     ),
     page(
         "admin/(?P<url>.*)$",
@@ -381,14 +415,6 @@ EXEMPT = {
     "api/v1/schema/": "the API's description, the same for everyone; tests/test_api_schemathesis.py reads it",
     "api/v1/docs/": "the page that shows the API's description; no records",
 }
-
-
-def url_patterns(resolver=None, prefix=""):
-    for pattern in (resolver or get_resolver()).url_patterns:
-        if isinstance(pattern, URLResolver):
-            yield from url_patterns(pattern, prefix + str(pattern.pattern))
-        else:
-            yield prefix + str(pattern.pattern)
 
 
 def test_every_url_pattern_is_in_the_matrix_or_exempt():

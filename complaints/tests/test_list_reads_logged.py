@@ -103,8 +103,9 @@ def test_the_duplicates_api_logs_the_complaints_it_suggests_at_a_fixed_cost(
     client.get(url)  # warm the session and the content types
     assert logged(actor=dept_agent) == shown(*suggested)
 
-    # session, user, policy, roles, the complaint, the rules, the page, the access-log rows
-    with django_assert_num_queries(8):
+    # session, user, the second factor's device, policy, roles, the reader's reach and grants, the complaint,
+    # the rules, the page, the access-log rows
+    with django_assert_num_queries(11):
         response = client.get(url)
 
     assert [row["reference"] for row in response.json()["results"]] == [
@@ -266,8 +267,9 @@ def test_the_autocomplete_costs_the_same_queries_for_one_person_or_four(
     params = {"app_label": "accounts", "model_name": "guardianship", "field_name": "learner", "term": "王"}
     client.get(reverse("admin:autocomplete"), params)  # warm the session and the content types
 
-    # session, user, policy, the clerk's permissions (two), the count, the page of people, the access-log rows
-    with django_assert_num_queries(8):
+    # session, user, the second factor's device, policy, the clerk's permissions (two), their grants of
+    # people, the count, the page of people, the access-log rows
+    with django_assert_num_queries(10):
         response = client.get(reverse("admin:autocomplete"), params)
 
     assert len(response.json()["results"]) == people
@@ -283,7 +285,8 @@ def test_the_list_page_read_by_staff_costs_the_same_queries_for_one_row_or_five(
     client = logged_in(dept_agent)
     client.get(reverse("complaints:list"))
 
-    # session, user, policy, roles, the count, the page, its clocks, the access-log rows, unread notices
+    # session, user, the second factor's device, policy, roles, the reader's reach and grants, the count, the
+    # page, its clocks, the access-log rows, unread notices
     with django_assert_num_queries(QUERIES_OF_THE_STAFF_LIST_PAGE):
         page = client.get(reverse("complaints:list"))
 
@@ -303,8 +306,9 @@ def test_a_search_of_the_queue_costs_the_same_queries_for_one_complaint_or_three
     address = client.post(QUEUE, {"q": "13912345678", "_search": "1"}).url
     client.get(address)
 
-    # session, user, policy, roles, categories for the filter, the capped count (the people with the
-    # number are a subquery), the two permission lists for the side menu, the page, the access-log rows
+    # session, user, the second factor's device, policy, roles, the reader's reach and grants, categories for
+    # the filter, the capped count (the people with the number are a subquery), the two permission lists for
+    # the side menu, the page, the access-log rows
     with django_assert_num_queries(QUERIES_OF_A_QUEUE_SEARCH):
         page = client.get(address)
 
@@ -312,5 +316,5 @@ def test_a_search_of_the_queue_costs_the_same_queries_for_one_complaint_or_three
     assert AccessLogEntry.objects.filter(actor=dept_agent, kind="search").count() == 2 * found
 
 
-QUERIES_OF_THE_STAFF_LIST_PAGE = 9
-QUERIES_OF_A_QUEUE_SEARCH = 10
+QUERIES_OF_THE_STAFF_LIST_PAGE = 12
+QUERIES_OF_A_QUEUE_SEARCH = 13
