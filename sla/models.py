@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from complaints.business_calendar import BusinessCalendar
+from sla.business_calendar import BusinessCalendar
 from complaints.models import Severity
 
 

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from django.db import connection, transaction
 from django.utils import timezone
 
-from complaints.business_calendar import add_business_time, business_time_between
+from sla.business_calendar import add_business_time, business_time_between
 from complaints.models import Complaint
 from complaints.states import TERMINAL_STATES, State
 
