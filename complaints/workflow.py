@@ -33,7 +33,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from sla.services import clocks_sync
+from complaints.clocks import complaint_clocks_sync
 
 from .errors import TransitionNotAllowed
 from .models import Complaint, ComplaintEvent, EventKind
@@ -139,7 +139,7 @@ def complaint_transition(
     for field, value in updated.items():
         setattr(locked, field, value)
     locked.save(update_fields=list(updated))
-    clocks_sync(complaint=locked, now=now)
+    complaint_clocks_sync(complaint=locked, now=now)
     ComplaintEvent.objects.create(
         complaint=locked,
         kind=kind,

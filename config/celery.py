@@ -14,7 +14,7 @@ app.autodiscover_tasks()
 app.conf.beat_schedule = {
     "sla-sweep": {"task": "sla.tasks.sla_sweep_task", "schedule": 60.0},
     "auto-close-responded-complaints": {
-        "task": "sla.tasks.auto_close_responded_task",
+        "task": "complaints.tasks.auto_close_responded_task",
         "schedule": crontab(minute="*/10"),
     },
     # Keeps the dashboard's stored daily facts close to now, so its live part stays small.

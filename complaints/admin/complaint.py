@@ -49,7 +49,7 @@ from complaints.services import (
 )
 from complaints.services.guards import HANDLING_ROLES
 from privacy.admin import PersonalDataAdminMixin
-from sla.selectors import clocks_for_complaint
+from sla.selectors import clocks_for_subject
 
 from . import forms
 from .intake import IntakeAdminMixin
@@ -416,7 +416,7 @@ class ComplaintAdmin(PersonalDataAdminMixin, QueueAdminMixin, IntakeAdminMixin, 
         ]
         return {
             "timeline": list(complaint_timeline_for_user(user=user, complaint=complaint, facts=facts)),
-            "clocks": clocks_for_complaint(complaint=complaint),
+            "clocks": clocks_for_subject(subject=complaint),
             "moves": moves,
             "appeal": (
                 Appeal.objects.filter(complaint=complaint).select_related("filed_by").first()
