@@ -18,12 +18,13 @@ import datetime
 import json
 from collections.abc import Sequence
 from functools import lru_cache
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.db.models import QuerySet
-from django.utils import formats, timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext_lazy
 
@@ -186,10 +187,11 @@ def _escalation_summary(level: str, target: str, due: str, recipients: int) -> s
 
 def _local_time(moment: datetime.datetime, *, day_of: datetime.datetime) -> str:
     """The time of day in the institution's zone, with the date when it is not the same day as ``day_of``."""
-    local, reference = timezone.localtime(moment), timezone.localtime(day_of)
+    zone = ZoneInfo(settings.TIME_ZONE)  # zoneinfo keeps one instance per key: cheap per due time
+    local, reference = moment.astimezone(zone), day_of.astimezone(zone)
     if local.date() == reference.date():
-        return local.strftime("%H:%M")
-    return f"{formats.date_format(local, 'Y-m-d')} {local:%H:%M}"
+        return f"{local:%H:%M}"
+    return f"{local:%Y-%m-%d %H:%M}"
 
 
 def _duration(span: datetime.timedelta) -> str:
