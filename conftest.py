@@ -26,6 +26,7 @@ MIGRATION_SEEDS = (
     ("privacy.migrations.0003_first_policy_and_erasure_handlers", "let_legal_handle_erasure"),
     ("complaints.migrations.0003_seed_departments_and_categories", "seed"),
     ("sla.migrations.0002_default_policies", "seed"),
+    ("sla.migrations.0004_target_units", "count_resolution_in_working_days"),
 )
 
 

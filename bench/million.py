@@ -100,9 +100,10 @@ FROM rows, learners, categories, agents, courses, instructors
 """
 
 CLOCKS_SQL = """
-INSERT INTO sla_clock (complaint_id, target, duration, warning_percent, calendar_id, started_at, paused_at,
-    paused_for, warn_at, due_at, met_at, cancelled_at, warned_at, breached_at)
-SELECT c.id, t.target, t.duration, 75, %(calendar)s, c.created_at,
+INSERT INTO sla_clock (subject_type_id, subject_id, target, duration, warning_percent, calendar_id,
+    started_at, paused_at, paused_for, warn_at, due_at, met_at, cancelled_at, warned_at, breached_at,
+    breach_reaches_leadership)
+SELECT %(complaint_type)s, c.id, t.target, t.duration, 75, %(calendar)s, c.created_at,
     CASE WHEN c.state = 'awaiting_complainant' AND t.target <> 'acknowledge'
          THEN c.created_at + interval '2 hours' END,
     interval '0',
@@ -111,7 +112,7 @@ SELECT c.id, t.target, t.duration, 75, %(calendar)s, c.created_at,
     CASE t.target WHEN 'acknowledge' THEN c.acknowledged_at
                   WHEN 'first_response' THEN c.first_responded_at ELSE c.responded_at END,
     CASE WHEN c.state IN ('closed', 'withdrawn', 'rejected') THEN c.closed_at END,
-    NULL, NULL
+    NULL, NULL, c.severity = 'major'
 FROM complaints_complaint AS c
 CROSS JOIN (VALUES ('acknowledge', interval '1 hour'), ('first_response', interval '72 hours'),
                    ('resolution', interval '7 days')) AS t(target, duration)
@@ -167,6 +168,7 @@ TRIGGERS = (
 def ensure_million() -> None:
     """Create, migrate and fill the benchmark database unless it is complete already."""
     import psycopg2
+    from django.contrib.contenttypes.models import ContentType
     from django.core.management import call_command
     from django.db import connection
 
@@ -194,18 +196,20 @@ def ensure_million() -> None:
     say(f"Generating {COMPLAINTS:,} complaints in {dbname} (once; a few minutes) …")
     call_command("seed_demo", verbosity=0)
     calendar = WorkCalendar.objects.order_by("pk").first()
+    complaint_type = ContentType.objects.get_for_model(Complaint)
     with connection.cursor() as cursor:
         for table, trigger in TRIGGERS:
             cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER {trigger}")
         cursor.execute("DELETE FROM sla_escalation")
         cursor.execute(
-            "DELETE FROM sla_clock WHERE complaint_id IN "
-            "(SELECT id FROM complaints_complaint WHERE reference LIKE 'TS-1999-%%')"
+            "DELETE FROM sla_clock WHERE subject_type_id = %s AND subject_id IN "
+            "(SELECT id FROM complaints_complaint WHERE reference LIKE 'TS-1999-%%')",
+            [complaint_type.pk],
         )
         cursor.execute("DELETE FROM complaints_complaint WHERE reference LIKE 'TS-1999-%%'")
         cursor.execute(LEARNERS_SQL, {"learners": LEARNERS})
         cursor.execute(COMPLAINTS_SQL, {"total": COMPLAINTS, "open_percent": round(OPEN_SHARE * 100)})
-        cursor.execute(CLOCKS_SQL, {"calendar": calendar.pk})
+        cursor.execute(CLOCKS_SQL, {"calendar": calendar.pk, "complaint_type": complaint_type.pk})
         for table, trigger in TRIGGERS:
             cursor.execute(f"ALTER TABLE {table} ENABLE TRIGGER {trigger}")
         cursor.execute("DELETE FROM dashboard_rollupstate")

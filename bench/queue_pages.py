@@ -22,11 +22,11 @@ GOAL_MS = 100
 
 MAKE_OVERDUE = """
 WITH running AS (
-    SELECT DISTINCT ON (complaint_id) id, complaint_id FROM sla_clock
+    SELECT DISTINCT ON (subject_id) id, subject_id FROM sla_clock
     WHERE met_at IS NULL AND cancelled_at IS NULL AND paused_at IS NULL
-    ORDER BY complaint_id, due_at
+    ORDER BY subject_id, due_at
 ), picked AS (
-    SELECT id FROM running ORDER BY md5(complaint_id::text) LIMIT %(count)s
+    SELECT id FROM running ORDER BY md5(subject_id::text) LIMIT %(count)s
 )
 UPDATE sla_clock SET warn_at = %(now)s - interval '2 hours', due_at = %(now)s - interval '1 hour'
 FROM picked WHERE sla_clock.id = picked.id

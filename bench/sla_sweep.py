@@ -24,18 +24,19 @@ DUE_COMPLAINTS = 10_000  # 1 % of 1,000,000
 # One running clock (the nearest) of each of 10,000 complaints, spread over the table, becomes overdue.
 MAKE_DUE = """
 WITH running AS (
-    SELECT DISTINCT ON (complaint_id) id, complaint_id FROM sla_clock
+    SELECT DISTINCT ON (subject_id) id, subject_id FROM sla_clock
     WHERE met_at IS NULL AND cancelled_at IS NULL AND paused_at IS NULL
-    ORDER BY complaint_id, due_at
+    ORDER BY subject_id, due_at
 ), picked AS (
-    SELECT id FROM running ORDER BY md5(complaint_id::text) LIMIT %(count)s
+    SELECT id FROM running ORDER BY md5(subject_id::text) LIMIT %(count)s
 )
 UPDATE sla_clock SET warn_at = %(now)s - interval '10 minutes', due_at = %(now)s - interval '1 minute'
 FROM picked WHERE sla_clock.id = picked.id
 """
 PLANS = [
     "SELECT id FROM sla_clock WHERE met_at IS NULL AND cancelled_at IS NULL AND paused_at IS NULL "
-    "AND ((warned_at IS NULL AND warn_at <= %(now)s) OR (breached_at IS NULL AND due_at <= %(now)s))",
+    "AND ((warned_at IS NULL AND warn_at <= %(now)s) OR (breached_at IS NULL AND due_at <= %(now)s) "
+    "OR (breached_at IS NOT NULL AND breach_reaches_leadership AND leadership_escalated_at IS NULL))",
 ]
 
 

@@ -8,6 +8,9 @@ class ComplaintsConfig(AppConfig):
 
     def ready(self) -> None:
         from . import (
+            clocks,
             permissions,  # noqa: F401  (registers the access rules)
             personal_data,  # noqa: F401  (adds complaints to the data export and to erasure)
         )
+
+        clocks.register()  # the complaint as an SLA clock subject, and its SLA notices

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from privacy.models import AccessLogEntry
 from privacy.services import access_log_record, access_log_record_list
-from sla.selectors import clocks_for_complaint, with_running_clocks
+from sla.selectors import clocks_for_subject, with_running_clocks
 
 from .errors import ComplaintError
 from .forms import (
@@ -152,7 +152,7 @@ def _detail_context(request: HttpRequest, complaint: Complaint, **forms) -> dict
         "remedies": reading.remedies,
         "merged_into": complaint_merged_into_for_user(user=user, complaint=complaint),
         "next_step": NEXT_STEP[State(complaint.state)],
-        "clocks": clocks_for_complaint(complaint=complaint),
+        "clocks": clocks_for_subject(subject=complaint),
         "appeal_deadline": deadline,
         "actions": actions,
         "reply_form": ReplyForm(),

@@ -31,8 +31,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from complaints.clocks import complaint_clocks_sync
 from core.workflow import Move, MoveTable, workflow_lock, workflow_move
-from sla.services import clocks_sync
 
 from .errors import TransitionNotAllowed
 from .models import Complaint, ComplaintEvent, EventKind
@@ -138,7 +138,7 @@ def complaint_transition(
         return {**(changes or {}), **_moment_columns(locked, move, now)}
 
     def record(locked: Complaint, from_state: str, move: Move, now) -> None:
-        clocks_sync(complaint=locked, now=now)
+        complaint_clocks_sync(complaint=locked, now=now)
         ComplaintEvent.objects.create(
             complaint=locked,
             kind=kind,

@@ -1,4 +1,7 @@
-"""Health of the parts the site needs: the database, Redis and at least one Celery worker."""
+"""Health of the parts the site needs: the database, Redis and at least one Celery worker, and the facts
+other apps register as its detail (the official calendar's coverage)."""
+
+from collections.abc import Callable
 
 import redis
 from django.conf import settings
@@ -55,4 +58,22 @@ def healthz(request: HttpRequest) -> JsonResponse:
     # Workers are reached through the broker (Redis): with Redis down no worker can answer.
     states["celery"] = celery_state() if states["redis"] == OK else DOWN
     healthy = all(state == OK for state in states.values())
-    return JsonResponse({"status": OK if healthy else DOWN, **states}, status=200 if healthy else 503)
+    body = {"status": OK if healthy else DOWN, **states}
+    details = health_details()
+    if details:
+        body["detail"] = details
+    return JsonResponse(body, status=200 if healthy else 503)
+
+
+# Facts the lower apps add to the answer's "detail" without deciding its status (registered from their
+# AppConfig.ready: core imports no app).
+_DETAILS: dict[str, Callable[[], str]] = {}
+
+
+def health_detail_register(name: str, describe: Callable[[], str]) -> None:
+    """Add a plain-words fact to /healthz's detail, computed at each request."""
+    _DETAILS[name] = describe
+
+
+def health_details() -> dict[str, str]:
+    return {name: describe() for name, describe in _DETAILS.items()}

@@ -160,6 +160,12 @@ def local_day(column: str) -> str:
     return f"({column} AT TIME ZONE %(zone)s)::date"
 
 
+# The content type of complaints: clocks point at their subject by content type and id.
+COMPLAINT_CLOCKS = (
+    "(SELECT id FROM django_content_type WHERE app_label = 'complaints' AND model = 'complaint')"
+)
+
+
 def _daily_live_branches(days_table: str, filters: Filters) -> list[str]:
     where = filters.sql("c")
     return [
@@ -175,7 +181,7 @@ def _daily_live_branches(days_table: str, filters: Filters) -> list[str]:
         f"""SELECT d.day, c.department_id, c.category_id, c.channel, {_columns(CLOCK_FACTS)}
         FROM {days_table} AS d
         JOIN complaints_complaint AS c ON c.created_at >= d.starts AND c.created_at < d.ends
-        JOIN sla_clock AS ck ON ck.complaint_id = c.id
+        JOIN sla_clock AS ck ON ck.subject_id = c.id AND ck.subject_type_id = {COMPLAINT_CLOCKS}
         {CLOCK_STATE}
         WHERE true{where}""",
     ]
@@ -186,8 +192,9 @@ def _daily_fallen_due(filed_in_range: str, filters: Filters) -> str:
     return f"""SELECT {local_day("c.created_at")} AS day, c.department_id, c.category_id, c.channel,
             {_columns(FALLEN_DUE_FACTS)}
         FROM sla_clock AS ck
-        JOIN complaints_complaint AS c ON c.id = ck.complaint_id
-        WHERE ck.met_at IS NULL AND ck.cancelled_at IS NULL AND ck.paused_at IS NULL
+        JOIN complaints_complaint AS c ON c.id = ck.subject_id
+        WHERE ck.subject_type_id = {COMPLAINT_CLOCKS}
+          AND ck.met_at IS NULL AND ck.cancelled_at IS NULL AND ck.paused_at IS NULL
           AND ck.due_at > (SELECT refreshed_at FROM dashboard_rollupstate WHERE id = 1)
           AND ck.due_at <= %(now)s
           AND {filed_in_range}

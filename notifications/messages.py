@@ -4,27 +4,21 @@ A notice's context carries a complaint's reference and plain codes only, so no t
 address or a number: the reference is the one detail a message repeats. The full story is on the complaint's
 page, behind a log-in.
 
-Kinds are the values of ``complaints.services.notices.NoticeKind`` (strings here, so that this module does not
-import the complaints app, which imports the outbox). A kind without texts of its own gets the generic ones.
+A kind registered in ``notifications.kinds`` (the SLA notices, registered by each clock subject) brings its
+own texts, link and values. The other kinds are the values of
+``complaints.services.notices.NoticeKind``, whose texts are still kept here (strings, so that this module
+does not import the complaints app, which imports the outbox); a kind without texts of its own gets the
+generic ones.
 """
 
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.utils import translation
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-
-@dataclass(frozen=True)
-class NoticeTexts:
-    """Texts of one kind of notice; ``%(reference)s`` stands for the complaint's reference."""
-
-    subject: Promise
-    body: Promise
-    sms: Promise
-    title: Promise
+from .kinds import NoticeTexts, notice_kind_get
 
 
 @dataclass(frozen=True)
@@ -202,15 +196,24 @@ def notice_texts(kind: str) -> NoticeTexts:
 
 
 def notice_render(*, kind: str, context: dict, language: str) -> RenderedNotice:
-    """Render every text of a notice in ``language``; only the reference is taken from the context."""
+    """Render every text of a notice in ``language``.
+
+    A registered kind (``notifications.kinds``) brings its own texts, link and values; the others take only
+    the reference from the context and link to the complaint.
+    """
+    spec = notice_kind_get(kind)
     reference = context.get("reference")
-    if reference:
-        texts, path, values = notice_texts(kind), complaint_path(str(reference)), {"reference": reference}
-    else:
-        texts, path, values = NO_REFERENCE_TEXTS, INBOX_PATH, {}
     with translation.override(recipient_language(language)):
+        if spec is not None:
+            texts, path, values = spec.texts, spec.path(context), spec.values(context)
+            link_line = spec.link_label or _("Open it here: %(url)s")
+        elif reference:
+            texts, path, values = notice_texts(kind), complaint_path(str(reference)), {"reference": reference}
+            link_line = _("Open the complaint: %(url)s")
+        else:
+            texts, path, values = NO_REFERENCE_TEXTS, INBOX_PATH, {}
+            link_line = _("Open your notices: %(url)s")
         body = str(texts.body) % values
-        link_line = _("Open the complaint: %(url)s") if reference else _("Open your notices: %(url)s")
         footer = _("You receive this notice because you take part in this matter. Your channels: %(url)s")
         link = str(link_line) % {"url": absolute_url(path)}
         # "-- " on a line of its own starts a signature, which mail programs set apart.

@@ -33,9 +33,11 @@ notices written after it. Consent to SMS notices is different: it is the legal g
 checked again when each SMS is sent.
 """
 
+import json
 import logging
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from smtplib import SMTPResponseException
 from urllib.parse import urlsplit
@@ -43,7 +45,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMessage
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -54,6 +56,7 @@ from privacy.models import Purpose
 from privacy.selectors import purpose_consent_is_active
 from privacy.services import purpose_consent_grant
 
+from .kinds import notice_context_check
 from .messages import RenderedNotice, notice_render
 from .models import Notification, NotificationPreference
 from .selectors import notification_channels_wanted
@@ -62,7 +65,9 @@ from .sms import sms_backend
 logger = logging.getLogger(__name__)
 
 # The only keys a context may carry: none of them is personal data.
-ALLOWED_CONTEXT_KEYS = frozenset({"reference", "state", "flag", "severity", "kind"})
+ALLOWED_CONTEXT_KEYS = frozenset(
+    {"reference", "state", "flag", "severity", "kind", "target", "due_at", "escalated_at"}
+)
 # Every channel a notice may go out on; the recipient's choices narrow them when the notice is written.
 DEFAULT_CHANNELS = (Notification.Channel.IN_APP, Notification.Channel.EMAIL, Notification.Channel.SMS)
 
@@ -114,6 +119,7 @@ def notification_enqueue(
     Once it commits, a delivery task is queued for each notice; the sweep sends any whose task is lost.
     """
     _check_context(context)
+    notice_context_check(kind=kind, context=context)
     wanted = notification_channels_wanted(user=recipient, channels=tuple(dict.fromkeys(channels)))
     notices = [
         Notification(recipient=recipient, channel=channel, kind=kind, context=dict(context))
@@ -125,6 +131,88 @@ def notification_enqueue(
         if ids:
             transaction.on_commit(lambda: _queue_delivery(ids))
     return created
+
+
+@dataclass(frozen=True)
+class NoticeRequest:
+    """One notice to one person, before their channel choices are applied."""
+
+    recipient_id: int
+    kind: str
+    context: dict
+
+
+# One statement for a whole batch: the active recipients only, each on the channels they want (the in-app
+# inbox always; e-mail unless turned off; SMS only when turned on: the defaults of NotificationPreference),
+# the same (person, kind, context) written once however often it was asked for.
+_ENQUEUE_BULK_SQL = """
+INSERT INTO notifications_notification (recipient_id, channel, kind, context, state, attempts,
+    next_attempt_at, created_at, last_error, provider_message_id)
+SELECT wanted.recipient_id, wanted.channel, wanted.kind, wanted.context, 'pending', 0, %(now)s, %(now)s,
+    '', ''
+FROM (
+    SELECT DISTINCT ON (asked.recipient_id, asked.kind, asked.context, channel.name)
+        asked.recipient_id, channel.name AS channel, asked.kind, asked.context, asked.position, channel.rank
+    FROM unnest(%(recipients)s::bigint[], %(kinds)s::text[], %(contexts)s::jsonb[])
+        WITH ORDINALITY AS asked(recipient_id, kind, context, position)
+    JOIN accounts_user AS person ON person.id = asked.recipient_id AND person.is_active
+    LEFT JOIN notifications_notificationpreference AS preference ON preference.user_id = person.id
+    JOIN unnest(%(channels)s::text[]) WITH ORDINALITY AS channel(name, rank)
+        ON channel.name = 'in_app'
+        OR (channel.name = 'email' AND COALESCE(preference.email, true))
+        OR (channel.name = 'sms' AND COALESCE(preference.sms, false))
+    ORDER BY asked.recipient_id, asked.kind, asked.context, channel.name, asked.position
+) AS wanted
+ORDER BY wanted.position, wanted.rank
+RETURNING recipient_id
+"""
+
+
+def notifications_enqueue_bulk(
+    *,
+    notices: Sequence[NoticeRequest],
+    channels: Iterable[str] = DEFAULT_CHANNELS,
+    now: datetime | None = None,
+) -> dict[int, int]:
+    """Write pending notices for many people in one statement, in the caller's transaction.
+
+    The same rules as ``notification_enqueue``: contexts of allowed keys and plain values (ValueError
+    otherwise, and nothing written), each recipient's channel choices, inactive people skipped. Returns how
+    many rows each recipient got. Once the transaction commits, one delivery sweep is queued; the minute
+    sweep delivers them if it cannot be.
+    """
+    if not notices:
+        return {}
+    for notice in notices:
+        _check_context(notice.context)
+        notice_context_check(kind=notice.kind, context=notice.context)
+    params = {
+        "now": now or timezone.now(),
+        "recipients": [notice.recipient_id for notice in notices],
+        "kinds": [notice.kind for notice in notices],
+        "contexts": [json.dumps(notice.context, sort_keys=True) for notice in notices],
+        "channels": list(dict.fromkeys(channels)),
+    }
+    written: dict[int, int] = {}
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(_ENQUEUE_BULK_SQL, params)
+        for (recipient_id,) in cursor.fetchall():
+            written[recipient_id] = written.get(recipient_id, 0) + 1
+        if written:
+            transaction.on_commit(_queue_delivery_sweep)
+    return written
+
+
+def _queue_delivery_sweep() -> None:
+    """Ask a worker to deliver the new notices now; if the broker is away, the minute sweep does it."""
+    from .tasks import deliver_pending_notifications  # the tasks module imports this one
+
+    try:
+        deliver_pending_notifications.apply_async(retry=False)
+    except Exception:
+        logger.warning(
+            "Could not queue the delivery sweep; the next scheduled sweep delivers.", exc_info=True
+        )
 
 
 def _queue_delivery(notification_ids: list[int]) -> None:

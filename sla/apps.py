@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class SlaConfig(AppConfig):
     name = "sla"
     verbose_name = _("Service levels")
+
+    def ready(self) -> None:
+        from core.health import health_detail_register
+
+        from .coverage import calendar_coverage_detail
+
+        health_detail_register("official_calendar", calendar_coverage_detail)

@@ -1,20 +1,31 @@
-"""SLA policies, business calendars, one clock per complaint and target, and escalations.
+"""SLA policies, business calendars, one clock per subject and target, and escalations.
 
-A clock's due and warning times are stored and indexed (partial indexes on running clocks only), so the
-sweep finds what is due with set-based queries; each (complaint, target, level) escalates once, by a unique
-constraint.
+A subject is any row a domain registers (``sla.subjects``): a clock and its escalations point at it by content
+type and id, so this app knows no domain. A clock's due and warning times are stored and indexed (partial
+indexes on running clocks only), so the sweep finds what is due with set-based queries; each (subject,
+target, level) escalates once, by a unique constraint.
 """
 
 import datetime
 
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from complaints.business_calendar import BusinessCalendar
-from complaints.models import Severity
+from sla.business_calendar import BusinessCalendar
+
+
+class Severity(models.TextChoices):
+    """How grave a subject is; the policy table holds targets per severity (a domain's own choices match)."""
+
+    GENERAL = "general", _("General")
+    IMPORTANT = "important", _("Important")
+    MAJOR = "major", _("Major")
 
 
 class WorkCalendar(models.Model):
@@ -115,14 +126,38 @@ class Target(models.TextChoices):
     RESOLUTION = "resolution", _("Resolution")
 
 
+class TargetUnit(models.TextChoices):
+    """What a target counts: business time on the calendar, or whole working days of it."""
+
+    BUSINESS_HOURS = "business_hours", _("business hours")
+    WORKING_DAYS = "working_days", _("working days")
+
+
 class SlaPolicy(models.Model):
-    """The targets for one severity, urgent or not, measured on a business calendar."""
+    """The targets for one severity, urgent or not, on a business calendar; one table for every subject."""
 
     severity = models.CharField(_("severity"), max_length=20, choices=Severity.choices)
     is_urgent = models.BooleanField(_("urgent"))
     acknowledge_within = models.DurationField(_("acknowledge within"))
+    acknowledge_unit = models.CharField(
+        _("acknowledgement counted in"),
+        max_length=20,
+        choices=TargetUnit.choices,
+        default=TargetUnit.BUSINESS_HOURS,
+    )
     first_response_within = models.DurationField(_("first response within"))
-    resolve_within = models.DurationField(_("resolve within"))
+    first_response_unit = models.CharField(
+        _("first response counted in"),
+        max_length=20,
+        choices=TargetUnit.choices,
+        default=TargetUnit.BUSINESS_HOURS,
+    )
+    resolve_within = models.DurationField(
+        _("resolve within"), help_text=_("In working days, give whole days: “3 days” is three working days.")
+    )
+    resolve_unit = models.CharField(
+        _("resolution counted in"), max_length=20, choices=TargetUnit.choices, default=TargetUnit.WORKING_DAYS
+    )
     warning_percent = models.PositiveSmallIntegerField(
         # xgettext:no-python-format
         _("warn the owner at (% of the target)"),
@@ -152,11 +187,31 @@ class SlaPolicy(models.Model):
         return f"{self.get_severity_display()}{' ★' if self.is_urgent else ''}"
 
     def target_duration(self, target: str) -> datetime.timedelta:
-        return {
-            Target.ACKNOWLEDGE: self.acknowledge_within,
-            Target.FIRST_RESPONSE: self.first_response_within,
-            Target.RESOLUTION: self.resolve_within,
-        }[Target(target)]
+        return getattr(self, _TARGET_FIELDS[Target(target)][0])
+
+    def target_unit(self, target: str) -> str:
+        return getattr(self, _TARGET_FIELDS[Target(target)][1])
+
+    def clean(self) -> None:
+        """Refuse a working-days target that is not a whole number of days, at its field."""
+        errors = {}
+        for duration_field, unit_field in _TARGET_FIELDS.values():
+            duration = getattr(self, duration_field)
+            in_days = getattr(self, unit_field) == TargetUnit.WORKING_DAYS and duration is not None
+            if in_days and (duration.days < 1 or duration != datetime.timedelta(days=duration.days)):
+                errors[duration_field] = ValidationError(
+                    _("A target in working days is a whole number of days, such as “3 days”."),
+                    code="working_days_whole",
+                )
+        if errors:
+            raise ValidationError(errors)
+
+
+_TARGET_FIELDS = {
+    Target.ACKNOWLEDGE: ("acknowledge_within", "acknowledge_unit"),
+    Target.FIRST_RESPONSE: ("first_response_within", "first_response_unit"),
+    Target.RESOLUTION: ("resolve_within", "resolve_unit"),
+}
 
 
 # A running clock: started, not met, not cancelled, not paused.
@@ -164,11 +219,13 @@ RUNNING = Q(met_at__isnull=True, cancelled_at__isnull=True, paused_at__isnull=Tr
 
 
 class Clock(models.Model):
-    """One target's clock for one complaint."""
+    """One target's clock for one subject (a complaint, or whatever else a domain registered)."""
 
-    complaint = models.ForeignKey(
-        "complaints.Complaint", verbose_name=_("complaint"), on_delete=models.CASCADE, related_name="clocks"
+    subject_type = models.ForeignKey(
+        ContentType, verbose_name=_("kind of subject"), on_delete=models.PROTECT, related_name="+"
     )
+    subject_id = models.PositiveBigIntegerField(_("subject"))
+    subject = GenericForeignKey("subject_type", "subject_id")
     target = models.CharField(_("target"), max_length=20, choices=Target.choices)
     duration = models.DurationField(_("target duration"))
     warning_percent = models.PositiveSmallIntegerField(_("warning at (%)"))
@@ -182,12 +239,20 @@ class Clock(models.Model):
     cancelled_at = models.DateTimeField(_("stopped at"), null=True, blank=True)
     warned_at = models.DateTimeField(_("warned at"), null=True, blank=True)
     breached_at = models.DateTimeField(_("breached at"), null=True, blank=True)
+    # Set by the subject's facts (a major complaint): a breach then also goes to the leadership group, even
+    # when the subject became major after its breach.
+    breach_reaches_leadership = models.BooleanField(_("a breach reaches the leadership group"), default=False)
+    leadership_escalated_at = models.DateTimeField(_("leadership told at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("SLA clock")
         verbose_name_plural = _("SLA clocks")
         ordering = ["due_at"]
-        constraints = [models.UniqueConstraint(fields=["complaint", "target"], name="clock_one_per_target")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["subject_type", "subject_id", "target"], name="clock_one_per_target"
+            ),
+        ]
         indexes = [
             # The sweep reads only running clocks not yet warned / breached, by time.
             models.Index(
@@ -198,14 +263,23 @@ class Clock(models.Model):
                 condition=RUNNING & Q(breached_at__isnull=True),
                 name="clock_breach_due_idx",
             ),
-            # The queue's "nearest due time" per complaint.
+            # Breached clocks whose subject became grave after the breach: the leadership is still to be told.
             models.Index(
-                fields=["complaint", "due_at"], condition=RUNNING, name="clock_running_by_complaint"
+                fields=["breached_at"],
+                condition=RUNNING
+                & Q(breached_at__isnull=False, breach_reaches_leadership=True, leadership_escalated_at=None),
+                name="clock_leadership_due_idx",
+            ),
+            # The queue's "nearest due time" per subject.
+            models.Index(
+                fields=["subject_type", "subject_id", "due_at"],
+                condition=RUNNING,
+                name="clock_running_by_subject",
             ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.complaint_id} {self.target}"
+        return f"{self.subject_type_id}:{self.subject_id} {self.target}"
 
     @property
     def is_running(self) -> bool:
@@ -228,18 +302,19 @@ class Escalation(models.Model):
         BREACH = "breach", _("Breach notice to the department supervisor")
         LEADERSHIP = "leadership", _("Breach of a major complaint, to the leadership group")
 
-    complaint = models.ForeignKey(
-        "complaints.Complaint",
-        verbose_name=_("complaint"),
-        on_delete=models.CASCADE,
-        related_name="escalations",
+    subject_type = models.ForeignKey(
+        ContentType, verbose_name=_("kind of subject"), on_delete=models.PROTECT, related_name="+"
     )
+    subject_id = models.PositiveBigIntegerField(_("subject"))
+    subject = GenericForeignKey("subject_type", "subject_id")
     clock = models.ForeignKey(
         Clock, verbose_name=_("clock"), on_delete=models.CASCADE, related_name="escalations"
     )
     target = models.CharField(_("target"), max_length=20, choices=Target.choices)
     level = models.CharField(_("level"), max_length=20, choices=Level.choices)
     created_at = models.DateTimeField(_("escalated at"), default=timezone.now)
+    # Nobody could be found to tell, even through the fallback chain: the admin and the dashboard show these.
+    reached_nobody = models.BooleanField(_("reached nobody"), default=False)
 
     class Meta:
         verbose_name = _("escalation")
@@ -247,9 +322,14 @@ class Escalation(models.Model):
         ordering = ["-created_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["complaint", "target", "level"], name="escalation_once_per_level"
+                fields=["subject_type", "subject_id", "target", "level"], name="escalation_once_per_level"
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["created_at"], condition=Q(reached_nobody=True), name="escalation_unreached_idx"
             ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.complaint_id} {self.target} {self.level}"
+        return f"{self.subject_type_id}:{self.subject_id} {self.target} {self.level}"

@@ -1,44 +1,49 @@
-"""Clocks follow their complaint; the sweep escalates what slips, each step exactly once.
+"""Clocks follow their subject; the sweep escalates what slips, each step exactly once.
 
-``clocks_sync`` is called by the complaint services after every change (filing, each move, a first reply,
-a new severity or urgent flag): it derives each clock from the complaint's own timestamps and state, so
-there is one rule for when a clock is met, paused, resumed or stopped:
+``clocks_sync`` is called by a domain's services after every change of a subject (for complaints: filing,
+each move, a first reply, a new severity or urgent flag), with the subject's ``ClockFacts``
+(``sla.subjects``): there is one rule for when a clock is met, paused, resumed or stopped:
 
-* acknowledgement is met at ``acknowledged_at``, first response at ``first_responded_at``, resolution at
-  ``responded_at``;
-* while the complaint awaits the complainant, the first-response and resolution clocks pause; on resume
-  their due times move later by the business time that passed;
-* when the complaint ends (closed, rejected, merged, withdrawn) any clock not met stops;
-* the targets come from the SLA policy for the complaint's severity and urgent flag, so raising either
+* a target is met when the facts give its ``met_at``;
+* while the subject is awaiting (its person's answer), the targets that pause stop counting; on resume their
+  due times move later by the business time that passed;
+* when the subject is finished any clock not met stops;
+* the targets come from the SLA policy for the subject's severity and urgent flag, so raising either
   recomputes the due times from the start.
 
-``sla_sweep`` is the only place that escalates. Its writes are set-based SQL on the partial indexes of
-running clocks; the unique constraint on (complaint, target, level) makes a second sweep, a re-delivered
-task or a concurrent worker write nothing twice, and the notices are outbox rows written in the same
-transaction as their escalation.
+``sla_sweep`` is the only place that escalates, for every registered subject with the same code. Its marks
+and escalations are one set-based statement on the partial indexes of running clocks; the unique constraint
+on (subject, target, level) makes a second sweep, a re-delivered task or a concurrent worker write nothing
+twice. The subject then names who is told at each level (its fallback chain), in one query per level; each
+person gets one notice per clock and sweep, of the highest level they are told at, written through the
+outbox's bulk path in the same transaction; and the subject records each escalation in its own history.
 """
 
 import datetime
 import logging
+from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db import connection, transaction
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection, models, transaction
 from django.utils import timezone
 
-from complaints.business_calendar import add_business_time, business_time_between
-from complaints.models import Complaint
-from complaints.states import TERMINAL_STATES, State
 from core.errors import NotFound
+from notifications.services import NoticeRequest, notifications_enqueue_bulk
 
-from .models import Clock, SlaPolicy, Target
+from .business_calendar import BusinessCalendar, add_business_time, add_working_days, business_time_between
+from .models import Clock, Escalation, SlaPolicy, Target, TargetUnit
+from .subjects import ClockFacts, EscalationRow, clock_subject_for_type
 
 logger = logging.getLogger(__name__)
 
-PAUSING_TARGETS = frozenset({Target.FIRST_RESPONSE, Target.RESOLUTION})
+Level = Escalation.Level
+# The ladder from the bottom: a person told at several levels of one clock gets the highest one's notice.
+LEVEL_RANK = {Level.WARNING: 0, Level.BREACH: 1, Level.LEADERSHIP: 2}
 
 
 class SlaPolicyMissing(NotFound):
-    """No SLA policy covers the complaint's severity and urgency (the admin deleted one)."""
+    """No SLA policy covers the subject's severity and urgency (the admin deleted one)."""
 
 
 def policy_for(*, severity: str, is_urgent: bool) -> SlaPolicy:
@@ -50,58 +55,115 @@ def policy_for(*, severity: str, is_urgent: bool) -> SlaPolicy:
     return policy
 
 
-def _met_at(complaint: Complaint, target: str) -> datetime.datetime | None:
-    return {
-        Target.ACKNOWLEDGE: complaint.acknowledged_at,
-        Target.FIRST_RESPONSE: complaint.first_responded_at,
-        Target.RESOLUTION: complaint.responded_at,
-    }[Target(target)]
+def _business_span(
+    started_at: datetime.datetime, duration: datetime.timedelta, unit: str, calendar: BusinessCalendar
+) -> datetime.timedelta:
+    """The business time a target gives: its duration, or the business time up to its n-th working day."""
+    if unit != TargetUnit.WORKING_DAYS:
+        return duration
+    due = add_working_days(started_at, duration.days, calendar)
+    return business_time_between(started_at, due, calendar)
 
 
 @transaction.atomic
-def clocks_sync(*, complaint: Complaint, now: datetime.datetime | None = None) -> list[Clock]:
-    """Start, meet, pause, resume, stop and re-time the complaint's clocks to match the complaint.
+def clocks_sync(
+    *, subject: models.Model, facts: ClockFacts, now: datetime.datetime | None = None
+) -> list[Clock]:
+    """Start, meet, pause, resume, stop and re-time the subject's clocks to match its facts.
 
-    Requires the complaint's current row (the caller holds its lock). Raises SlaPolicyMissing when no policy
-    covers it. Safe to call any number of times: a second call with nothing new changes nothing.
+    Requires the subject's current row (the caller holds its lock) and facts for every target. Raises
+    SlaPolicyMissing when no policy covers it. Safe to call any number of times: a second call with nothing
+    new changes nothing.
     """
     now = now or timezone.now()
-    policy = policy_for(severity=complaint.severity, is_urgent=complaint.is_urgent)
+    policy = policy_for(severity=facts.severity, is_urgent=facts.is_urgent)
     calendar = policy.calendar.as_business_calendar()
+    subject_type = ContentType.objects.get_for_model(subject)
     existing = {
-        clock.target: clock for clock in Clock.objects.select_for_update().filter(complaint=complaint)
+        clock.target: clock
+        for clock in Clock.objects.select_for_update().filter(
+            subject_type=subject_type, subject_id=subject.pk
+        )
     }
-    awaiting = complaint.state == State.AWAITING_COMPLAINANT
-    finished = complaint.state in TERMINAL_STATES
     clocks = []
     for target in Target:
+        target_facts = facts.targets[target]
         clock = existing.get(target) or Clock(
-            complaint=complaint, target=target, started_at=complaint.created_at
+            subject_type=subject_type, subject_id=subject.pk, target=target, started_at=facts.started_at
         )
         clock.duration = policy.target_duration(target)
         clock.warning_percent = policy.warning_percent
         clock.calendar = policy.calendar
-        met_at = _met_at(complaint, target)
+        clock.breach_reaches_leadership = facts.breach_reaches_leadership
+        met_at = target_facts.met_at
         if clock.met_at is None and met_at is not None:
             clock.met_at = met_at
             if clock.paused_at is not None:
                 clock.paused_for += business_time_between(clock.paused_at, met_at, calendar)
                 clock.paused_at = None
         if clock.met_at is None and clock.cancelled_at is None:
-            if finished:
+            if facts.finished:
                 clock.cancelled_at = now
                 clock.paused_at = None
-            elif awaiting and target in PAUSING_TARGETS and clock.paused_at is None:
+            elif facts.awaiting and target_facts.pauses and clock.paused_at is None:
                 clock.paused_at = now
-            elif not awaiting and clock.paused_at is not None:
+            elif not facts.awaiting and clock.paused_at is not None:
                 clock.paused_for += business_time_between(clock.paused_at, now, calendar)
                 clock.paused_at = None
-        warning_share = clock.duration * clock.warning_percent / 100
-        clock.due_at = add_business_time(clock.started_at, clock.duration + clock.paused_for, calendar)
+        span = _business_span(clock.started_at, clock.duration, policy.target_unit(target), calendar)
+        warning_share = span * clock.warning_percent / 100
+        clock.due_at = add_business_time(clock.started_at, span + clock.paused_for, calendar)
         clock.warn_at = add_business_time(clock.started_at, warning_share + clock.paused_for, calendar)
         clock.save()
         clocks.append(clock)
     return clocks
+
+
+# One statement: lock the running clocks past their warning or due time, and the breached ones whose subject
+# became grave after the breach (skipping rows another sweep holds), mark each once, and insert their
+# escalations (the unique constraint drops any that exist). Every threshold is handled in the same pass so a
+# clock row is rewritten once, however far it slipped.
+_SWEEP_SQL = """
+WITH due AS (
+    SELECT id,
+        warned_at IS NULL AND warn_at <= %(now)s AS warn_now,
+        breached_at IS NULL AND due_at <= %(now)s AS breach_now,
+        breach_reaches_leadership AND leadership_escalated_at IS NULL
+            AND (breached_at IS NOT NULL OR due_at <= %(now)s) AS leadership_now
+    FROM sla_clock
+    WHERE met_at IS NULL AND cancelled_at IS NULL AND paused_at IS NULL
+      AND ((warned_at IS NULL AND warn_at <= %(now)s) OR (breached_at IS NULL AND due_at <= %(now)s)
+           OR (breached_at IS NOT NULL AND breach_reaches_leadership AND leadership_escalated_at IS NULL))
+    FOR UPDATE SKIP LOCKED
+), marked AS (
+    UPDATE sla_clock AS clock SET
+        warned_at = CASE WHEN due.warn_now THEN %(now)s ELSE clock.warned_at END,
+        breached_at = CASE WHEN due.breach_now THEN %(now)s ELSE clock.breached_at END,
+        leadership_escalated_at = CASE WHEN due.leadership_now THEN %(now)s
+                                       ELSE clock.leadership_escalated_at END
+    FROM due WHERE clock.id = due.id
+    RETURNING clock.id, clock.subject_type_id, clock.subject_id, clock.target, clock.due_at,
+        due.warn_now, due.breach_now, due.leadership_now
+), levels AS (
+    SELECT id, subject_type_id, subject_id, target, 'warning' AS level FROM marked WHERE warn_now
+    UNION ALL
+    SELECT id, subject_type_id, subject_id, target, 'breach' FROM marked WHERE breach_now
+    UNION ALL
+    SELECT id, subject_type_id, subject_id, target, 'leadership' FROM marked WHERE leadership_now
+), escalated AS (
+    INSERT INTO sla_escalation (subject_type_id, subject_id, clock_id, target, level, created_at,
+        reached_nobody)
+    SELECT subject_type_id, subject_id, id, target, level, %(now)s, false FROM levels
+    ON CONFLICT ON CONSTRAINT escalation_once_per_level DO NOTHING
+    RETURNING id, clock_id, subject_type_id, subject_id, target, level
+)
+SELECT escalated.id, escalated.clock_id, escalated.subject_type_id, escalated.subject_id, escalated.target,
+    escalated.level, marked.due_at
+FROM escalated JOIN marked ON marked.id = escalated.clock_id
+ORDER BY escalated.clock_id, escalated.level
+"""
+
+_MARK_UNREACHED_SQL = "UPDATE sla_escalation SET reached_nobody = true WHERE id = ANY(%(ids)s)"
 
 
 @dataclass(frozen=True)
@@ -110,103 +172,90 @@ class SweepResult:
     breaches: int
     leadership: int
     notices: int
+    unreached: int = 0
 
 
-# One statement: lock the running clocks past their warning or due time (skipping rows another sweep holds),
-# mark each once, insert their escalations (the unique constraint drops any that exist), and write the
-# notices of the escalations actually inserted: warnings to the owner (else the department supervisor),
-# breaches to the supervisor (else the owner), major breaches to every active member of the leadership
-# group; in-app always, e-mail unless the person turned it off. Both thresholds are handled in the same
-# pass so a clock row is rewritten once, however far it slipped.
-_SWEEP_SQL = """
-WITH due AS (
-    SELECT id,
-        warned_at IS NULL AND warn_at <= %(now)s AS warn_now,
-        breached_at IS NULL AND due_at <= %(now)s AS breach_now
-    FROM sla_clock
-    WHERE met_at IS NULL AND cancelled_at IS NULL AND paused_at IS NULL
-      AND ((warned_at IS NULL AND warn_at <= %(now)s) OR (breached_at IS NULL AND due_at <= %(now)s))
-    FOR UPDATE SKIP LOCKED
-), marked AS (
-    UPDATE sla_clock AS clock SET
-        warned_at = CASE WHEN due.warn_now THEN %(now)s ELSE clock.warned_at END,
-        breached_at = CASE WHEN due.breach_now THEN %(now)s ELSE clock.breached_at END
-    FROM due WHERE clock.id = due.id
-    RETURNING clock.id, clock.complaint_id, clock.target, due.warn_now, due.breach_now
-), levels AS (
-    SELECT complaint_id, id, target, 'warning' AS level FROM marked WHERE warn_now
-    UNION ALL
-    SELECT complaint_id, id, target, 'breach' FROM marked WHERE breach_now
-    UNION ALL
-    SELECT marked.complaint_id, marked.id, marked.target, 'leadership' FROM marked
-    JOIN complaints_complaint AS complaint ON complaint.id = marked.complaint_id
-    WHERE marked.breach_now AND complaint.severity = 'major'
-), escalated AS (
-    INSERT INTO sla_escalation (complaint_id, clock_id, target, level, created_at)
-    SELECT complaint_id, id, target, level, %(now)s FROM levels
-    ON CONFLICT ON CONSTRAINT escalation_once_per_level DO NOTHING
-    RETURNING complaint_id, target, level
-), recipients AS (
-    SELECT escalated.level, escalated.target, complaint.reference,
-        CASE WHEN escalated.level = 'warning' THEN COALESCE(complaint.owner_id, department.supervisor_id)
-             ELSE COALESCE(department.supervisor_id, complaint.owner_id) END AS person_id
-    FROM escalated
-    JOIN complaints_complaint AS complaint ON complaint.id = escalated.complaint_id
-    JOIN accounts_department AS department ON department.id = complaint.department_id
-    WHERE escalated.level <> 'leadership'
-    UNION ALL
-    SELECT escalated.level, escalated.target, complaint.reference, membership.user_id
-    FROM escalated
-    JOIN complaints_complaint AS complaint ON complaint.id = escalated.complaint_id
-    CROSS JOIN accounts_user_groups AS membership
-    JOIN auth_group AS role ON role.id = membership.group_id AND role.name = 'leadership'
-    WHERE escalated.level = 'leadership'
-), notices AS (
-    INSERT INTO notifications_notification (recipient_id, channel, kind, context, state, attempts,
-        next_attempt_at, created_at, last_error, provider_message_id)
-    SELECT recipients.person_id, channel.name,
-        CASE recipients.level WHEN 'warning' THEN 'sla_warning' WHEN 'breach' THEN 'sla_breach'
-             ELSE 'sla_leadership_breach' END,
-        jsonb_build_object('reference', recipients.reference, 'kind', recipients.target),
-        'pending', 0, %(now)s, %(now)s, '', ''
-    FROM recipients
-    JOIN accounts_user AS person ON person.id = recipients.person_id AND person.is_active
-    LEFT JOIN notifications_notificationpreference AS preference ON preference.user_id = person.id
-    CROSS JOIN (VALUES ('in_app'), ('email')) AS channel(name)
-    WHERE channel.name = 'in_app' OR COALESCE(preference.email, true)
-    RETURNING 1
-)
-SELECT
-    (SELECT count(*) FROM escalated WHERE level = 'warning'),
-    (SELECT count(*) FROM escalated WHERE level = 'breach'),
-    (SELECT count(*) FROM escalated WHERE level = 'leadership'),
-    (SELECT count(*) FROM notices)
-"""
+def _notify(rows: list[tuple], now: datetime.datetime) -> tuple[int, int]:
+    """Tell the people each subject names for its new escalations; return (notices, escalations unreached).
 
-
-def _queue_delivery_sweep() -> None:
-    """Ask a worker to deliver the new notices now; if the broker is away, the minute sweep does it."""
-    from notifications.tasks import deliver_pending_notifications
-
-    try:
-        deliver_pending_notifications.apply_async(retry=False)
-    except Exception:
-        logger.warning(
-            "Could not queue the delivery sweep; the next scheduled sweep delivers.", exc_info=True
+    Per clock, a person named at several levels gets only the highest level's notice. An escalation for which
+    nobody was named is marked as having reached nobody.
+    """
+    by_type: dict[int, list[tuple]] = defaultdict(list)
+    for row in rows:
+        by_type[row[2]].append(row)
+    notices: list[NoticeRequest] = []
+    counts: dict[int, int] = {}
+    for subject_type_id, typed in by_type.items():
+        subject = clock_subject_for_type(subject_type_id)
+        subject_ids = sorted({row[3] for row in typed})
+        contexts = subject.notice_context(subject_ids)
+        named: dict[str, dict[int, list[int]]] = {}
+        for level in {row[5] for row in typed}:
+            ids = sorted({row[3] for row in typed if row[5] == level})
+            named[level] = {key: list(people) for key, people in subject.recipients(level, ids).items()}
+        # clock id -> person -> (rank, escalation row) of the highest level they are told at
+        chosen: dict[int, dict[int, tuple[int, tuple]]] = defaultdict(dict)
+        for row in typed:
+            escalation_id, clock_id, _type, subject_id, _target, level, _due = row
+            people = named[level].get(subject_id, [])
+            counts[escalation_id] = len(set(people))
+            for person in people:
+                best = chosen[clock_id].get(person)
+                if best is None or LEVEL_RANK[level] > best[0]:
+                    chosen[clock_id][person] = (LEVEL_RANK[level], row)
+        for clock_id in sorted(chosen):
+            for person, (_rank, row) in sorted(chosen[clock_id].items()):
+                _id, _clock, _type, subject_id, target, level, due_at = row
+                context = {
+                    **contexts.get(subject_id, {}),
+                    "target": target,
+                    "due_at": due_at.astimezone(datetime.UTC).isoformat(),
+                    "escalated_at": now.astimezone(datetime.UTC).isoformat(),
+                }
+                kind = subject.notice_kinds[level]
+                notices.append(NoticeRequest(recipient_id=person, kind=kind, context=context))
+        subject.record(
+            [
+                EscalationRow(
+                    escalation_id=row[0],
+                    subject_id=row[3],
+                    target=row[4],
+                    level=row[5],
+                    due_at=row[6],
+                    escalated_at=now,
+                    recipients=counts[row[0]],
+                )
+                for row in typed
+            ]
         )
+    unreached = [escalation_id for escalation_id, count in counts.items() if count == 0]
+    if unreached:
+        with connection.cursor() as cursor:
+            cursor.execute(_MARK_UNREACHED_SQL, {"ids": unreached})
+    written = notifications_enqueue_bulk(notices=notices, now=now)
+    return sum(written.values()), len(unreached)
 
 
 @transaction.atomic
 def sla_sweep(*, now: datetime.datetime | None = None) -> SweepResult:
-    """Warn owners at the warning time and escalate breaches, each (complaint, target, level) once.
+    """Warn at the warning time and escalate breaches of every subject, each (subject, target, level) once.
 
-    Causes escalation rows, the clocks' warned/breached marks and the notices, all in one transaction, and
-    after commit asks a worker to deliver the notices.
+    Causes the clocks' marks, the escalation rows, their notices (through the outbox's bulk path, which
+    queues a delivery sweep after commit) and the subjects' timeline records, all in one transaction.
     """
     now = now or timezone.now()
     with connection.cursor() as cursor:
         cursor.execute(_SWEEP_SQL, {"now": now})
-        warnings, breaches, leadership, notices = cursor.fetchone()
-    if notices:
-        transaction.on_commit(_queue_delivery_sweep)
-    return SweepResult(warnings=warnings, breaches=breaches, leadership=leadership, notices=notices)
+        rows = cursor.fetchall()
+    notices, unreached = _notify(rows, now) if rows else (0, 0)
+    if unreached:
+        logger.warning("%s escalation(s) found nobody to tell, even through the fallback chain.", unreached)
+    levels = [row[5] for row in rows]
+    return SweepResult(
+        warnings=levels.count(Level.WARNING),
+        breaches=levels.count(Level.BREACH),
+        leadership=levels.count(Level.LEADERSHIP),
+        notices=notices,
+        unreached=unreached,
+    )

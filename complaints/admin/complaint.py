@@ -50,7 +50,7 @@ from complaints.services import (
 )
 from complaints.services.guards import HANDLING_ROLES
 from privacy.admin import PersonalDataAdminMixin
-from sla.selectors import clocks_for_complaint
+from sla.selectors import clocks_for_subject
 
 from . import forms
 from .intake import IntakeAdminMixin
@@ -454,7 +454,7 @@ class ComplaintAdmin(PersonalDataAdminMixin, QueueAdminMixin, IntakeAdminMixin, 
             "timeline": list(
                 complaint_reading_for_user(user=user, complaint=complaint, facts=facts).timeline
             ),
-            "clocks": clocks_for_complaint(complaint=complaint),
+            "clocks": clocks_for_subject(subject=complaint),
             "moves": moves,
             "appeal": (
                 Appeal.objects.filter(complaint=complaint).select_related("filed_by").first()

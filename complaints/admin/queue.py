@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from accounts.validators import normalize_cn_mobile
+from complaints.clocks import complaint_clocks
 from complaints.models import Complaint
 from privacy.admin import PostedSearchChangeList
 from sla.models import RUNNING, Clock
@@ -34,12 +35,12 @@ PAGES_AHEAD = 5
 
 
 def running_clocks() -> QuerySet[Clock]:
-    return Clock.objects.filter(RUNNING)
+    return complaint_clocks().filter(RUNNING)
 
 
 def nearest_running_clock(field: str) -> Subquery:
     """The given field of the complaint's running clock that is due first."""
-    nearest = running_clocks().filter(complaint=OuterRef("pk")).order_by("due_at", "pk").values(field)[:1]
+    nearest = running_clocks().filter(subject_id=OuterRef("pk")).order_by("due_at", "pk").values(field)[:1]
     return Subquery(nearest)
 
 
@@ -58,7 +59,7 @@ def due_between(start: datetime.datetime | None, end: datetime.datetime) -> Q:
     clocks = running_clocks().filter(due_at__lt=end)
     if start is not None:
         clocks = clocks.filter(due_at__gte=start)
-    return Q(pk__in=DueClocks(clocks.values("complaint_id")))
+    return Q(pk__in=DueClocks(clocks.values("subject_id")))
 
 
 def without_due_filter(queryset: QuerySet[Complaint]) -> QuerySet[Complaint]:
@@ -140,7 +141,7 @@ class QueuePaginator(Paginator):
                     clocks__paused_at__isnull=True,
                 ),
                 self.due_range,
-                ~Exists(running_clocks().filter(precedes, complaint=OuterRef("pk"))),
+                ~Exists(running_clocks().filter(precedes, subject_id=OuterRef("pk"))),
             )
             .order_by("clocks__due_at", "clocks__pk")
         )
@@ -148,7 +149,7 @@ class QueuePaginator(Paginator):
         if len(rows) == limit or self.only_with_clock:
             return rows
         counted_with_clock = offset + len(rows) if rows or offset == 0 else with_clock.count()
-        without_clock = base.filter(~Exists(running_clocks().filter(complaint=OuterRef("pk")))).order_by(
+        without_clock = base.filter(~Exists(running_clocks().filter(subject_id=OuterRef("pk")))).order_by(
             "-pk"
         )
         start = max(offset - counted_with_clock, 0)

@@ -1,6 +1,7 @@
 """The complaint itself, the learners it affects, and the explicit grants that delegate it."""
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -124,6 +125,20 @@ class Complaint(models.Model):
         null=True,
         blank=True,
         related_name="merged_complaints",
+    )
+
+    # The SLA clocks and escalations of the complaint (sla points at any subject by content type and id).
+    clocks = GenericRelation(
+        "sla.Clock",
+        content_type_field="subject_type",
+        object_id_field="subject_id",
+        related_query_name="complaint",
+    )
+    escalations = GenericRelation(
+        "sla.Escalation",
+        content_type_field="subject_type",
+        object_id_field="subject_id",
+        related_query_name="complaint",
     )
 
     satisfaction_rating = models.PositiveSmallIntegerField(_("satisfaction rating"), null=True, blank=True)

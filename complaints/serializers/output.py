@@ -20,7 +20,7 @@ from complaints.selectors import ComplaintReading, complaint_reading_for_user
 from complaints.states import State
 from courses.models import Course, Instructor
 from sla.models import Clock
-from sla.selectors import clocks_for_complaint
+from sla.selectors import clocks_for_subject
 
 
 class PersonNameSerializer(serializers.ModelSerializer):
@@ -352,7 +352,7 @@ class ComplaintDetailSerializer(ComplaintSummarySerializer):
 
     @extend_schema_field(ClockSerializer(many=True))
     def get_clocks(self, complaint: Complaint) -> list:
-        return ClockSerializer(clocks_for_complaint(complaint=complaint), many=True).data
+        return ClockSerializer(clocks_for_subject(subject=complaint), many=True).data
 
     @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(choices=ACTION_NAMES)))
     def get_available_actions(self, complaint: Complaint) -> list[str]:

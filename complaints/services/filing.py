@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Department, Guardianship, User
 from accounts.roles import Role
+from complaints.clocks import complaint_clocks_sync
 from complaints.errors import ComplaintPermissionDenied, RuleViolation, TransitionNotAllowed
 from complaints.models import (
     SELF_SERVICE_CHANNELS,
@@ -24,7 +25,6 @@ from complaints.models import (
 from complaints.states import State
 from complaints.workflow import complaint_lock
 from courses.models import Course, Instructor
-from sla.services import clocks_sync
 
 from .evidence import evidence_check, evidence_discard, evidence_store, evidence_transaction
 from .guards import event_add, has_any_role, is_party, require_staff_change, require_text
@@ -168,7 +168,7 @@ def complaint_file(
                 created_at=complaint.created_at,
             )
             _record_evidence(complaint=complaint, checked=checked, actor=actor, stored_names=stored_names)
-            clocks_sync(complaint=complaint)
+            complaint_clocks_sync(complaint=complaint)
             if channel not in SELF_SERVICE_CHANNELS:
                 notify_complainant(complaint, NoticeKind.RECEIVED)
     except BaseException:
@@ -231,7 +231,7 @@ def complaint_apply_group_rule(*, complaint: Complaint, actor: User | None) -> C
         )
         complaint.severity = severity
         complaint.save(update_fields=["severity"])
-        clocks_sync(complaint=complaint)
+        complaint_clocks_sync(complaint=complaint)
     return complaint
 
 

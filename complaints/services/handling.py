@@ -10,12 +10,12 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import Department, User
 from accounts.roles import Role
+from complaints.clocks import complaint_clocks_sync
 from complaints.errors import ComplaintPermissionDenied, RuleViolation, TransitionNotAllowed
 from complaints.models import SEVERITY_RANK, Complaint, ComplaintRules, EventKind, Severity
 from complaints.states import State
 from complaints.workflow import Transition, complaint_lock, complaint_transition
 from privacy import policy
-from sla.services import clocks_sync
 
 from .evidence import evidence_transaction
 from .filing import evidence_attach, group_severity
@@ -140,7 +140,7 @@ def complaint_add_public_reply(*, complaint: Complaint, body: str, actor: User) 
     if complaint.first_responded_at is None:
         complaint.first_responded_at = timezone.now()
         complaint.save(update_fields=["first_responded_at"])
-        clocks_sync(complaint=complaint)
+        complaint_clocks_sync(complaint=complaint)
     event_add(complaint=complaint, kind=EventKind.PUBLIC_REPLY, actor=actor, body=body, is_public=True)
     notify_parties(complaint, NoticeKind.PUBLIC_REPLY)
     return complaint
@@ -290,7 +290,7 @@ def _record_severity(*, complaint: Complaint, severity: Severity, reason: str, a
     )
     complaint.severity = severity
     complaint.save(update_fields=["severity"])
-    clocks_sync(complaint=complaint)
+    complaint_clocks_sync(complaint=complaint)
 
 
 class Flag(models.TextChoices):
@@ -324,7 +324,7 @@ def complaint_set_flag(
         raise RuleViolation(_("The flag is already set that way."), code="unchanged", field="flag")
     setattr(complaint, flag.value, value)
     complaint.save(update_fields=[flag.value])
-    clocks_sync(complaint=complaint)
+    complaint_clocks_sync(complaint=complaint)
     event_add(
         complaint=complaint,
         kind=EventKind.FLAG_CHANGE,

@@ -29,7 +29,7 @@ def change_url(complaint: Complaint) -> str:
 def start_clock(complaint: Complaint, *, due_in: datetime.timedelta, target=Target.ACKNOWLEDGE) -> Clock:
     now = timezone.now()
     return Clock.objects.create(
-        complaint=complaint,
+        subject=complaint,
         target=target,
         duration=datetime.timedelta(hours=1),
         warning_percent=75,

@@ -14,13 +14,13 @@ from django.utils import timezone, translation
 from accounts.roles import Role
 from accounts.tests.factories import StaffFactory
 from complaints.admin import forms
+from complaints.clocks import complaint_clocks_sync
 from complaints.models import Appeal, CannedResponse, Complaint, ComplaintEvent, EventKind
 from complaints.services import complaint_add_internal_note
 from complaints.states import State
 from courses.tests.factories import CourseFactory, EnrolmentFactory, InstructorFactory
 from privacy.models import PurposeConsent
 from sla.models import Clock, Target
-from sla.services import clocks_sync
 
 from .factories import ComplaintFactory
 
@@ -284,7 +284,7 @@ def test_the_clocks_show_their_due_times_in_shanghai_and_what_is_paused(dept_age
         category=category, awaiting_complainant=True, owner=dept_agent, created_at=filed
     )
     paused_since = filed + datetime.timedelta(hours=3)
-    clocks = {clock.target: clock for clock in clocks_sync(complaint=complaint, now=paused_since)}
+    clocks = {clock.target: clock for clock in complaint_clocks_sync(complaint=complaint, now=paused_since)}
 
     page = logged_in(dept_agent).get(workspace(complaint)).text
 
@@ -306,10 +306,10 @@ def test_the_clocks_show_what_is_breached_running_met_late_and_stopped(dept_agen
     late = ComplaintFactory(category=category, investigating=True, owner=dept_agent, created_at=filed)
     Complaint.objects.filter(pk=late.pk).update(acknowledged_at=filed + datetime.timedelta(hours=2))
     late.refresh_from_db()
-    clocks_sync(complaint=late)
+    complaint_clocks_sync(complaint=late)
     Clock.objects.filter(complaint=late, target=Target.FIRST_RESPONSE).update(breached_at=timezone.now())
     finished = ComplaintFactory(category=category, withdrawn=True)
-    clocks_sync(complaint=finished)
+    complaint_clocks_sync(complaint=finished)
     client = logged_in(dept_agent)
 
     page = client.get(workspace(late)).text
@@ -341,7 +341,7 @@ def test_the_workspace_costs_a_fixed_number_of_queries(
     dept_agent, category, extra, django_assert_num_queries
 ):
     complaint = ComplaintFactory(category=category, investigating=True, owner=dept_agent)
-    clocks_sync(complaint=complaint)
+    complaint_clocks_sync(complaint=complaint)
     busy(complaint, dept_agent, extra)
     client = logged_in(dept_agent)
     client.get(workspace(complaint))  # the session's first page reads the privacy policy once more

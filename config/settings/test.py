@@ -62,3 +62,6 @@ refuse_unsafe_settings(
     blind_index_key=BLIND_INDEX_KEY,
     email_backend=EMAIL_BACKEND,
 )
+
+# A second SLA clock subject, for the tests only: the engine must serve it with the same sweep.
+INSTALLED_APPS = [*INSTALLED_APPS, "sla.tests.probe"]

@@ -100,5 +100,7 @@ class Migration(migrations.Migration):
         ("complaints", "0007_closed_at_index"),
         ("sla", "0002_default_policies"),
     ]
+    # Written against the clocks' complaint column, which sla 0003 replaces (dashboard 0004 follows it).
+    run_before = [("sla", "0003_clock_subjects")]
 
     operations = [migrations.RunSQL(FORWARD, BACKWARD)]

@@ -13,9 +13,10 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.models import Department
+from complaints.clocks import complaint_clocks, complaint_escalations
 from complaints.models import ImprovementAction
 from courses.models import Course, Enrolment, Instructor
-from sla.models import RUNNING, Clock, Target
+from sla.models import RUNNING, Target
 
 from ..facts import SUBJECT_FACTS
 from .figures import Breakdown, breakdowns, fact_query
@@ -28,16 +29,20 @@ OVERDUE_LIST_LIMIT = 20
 def overdue_now(scope: Scope, *, now: datetime.datetime | None = None) -> dict:
     """Running clocks past their due time now, whatever the period (nearest first), and how many there are."""
     now = now or timezone.now()
-    clocks = Clock.objects.filter(RUNNING, scope.complaint_filter("complaint__"), due_at__lte=now)
+    clocks = complaint_clocks().filter(RUNNING, scope.complaint_filter("complaint__"), due_at__lte=now)
     listed = list(
         clocks.order_by("due_at", "id").values(
-            "complaint_id", "complaint__reference", "complaint__title", "target", "due_at"
+            "subject_id", "complaint__reference", "complaint__title", "target", "due_at"
         )[:OVERDUE_LIST_LIMIT]
     )
     total = clocks.count()
     for row in listed:
         row["target_label"] = str(Target(row["target"]).label)
-    return {"count": total, "clocks": listed}
+    # Escalations that reached nobody, even through the fallback chain: someone must see them.
+    unreached = (
+        complaint_escalations().filter(scope.complaint_filter("complaint__"), reached_nobody=True).count()
+    )
+    return {"count": total, "clocks": listed, "unreached_escalations": unreached}
 
 
 def _enrolled_learners(period: Period, **relation) -> Subquery:

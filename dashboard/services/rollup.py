@@ -12,18 +12,19 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from ..facts import FACT_TABLES
+from ..facts import COMPLAINT_CLOCKS, FACT_TABLES
 from ..models import RollupState
 
 # Running clocks that fell due since the last refresh: their days' stored facts still count them undecided.
-_MARK_FALLEN_DUE_SQL = """
+_MARK_FALLEN_DUE_SQL = f"""
 INSERT INTO dashboard_rollupinvalidation (at)
 SELECT c.created_at
 FROM sla_clock AS ck
-JOIN complaints_complaint AS c ON c.id = ck.complaint_id
-WHERE ck.met_at IS NULL AND ck.cancelled_at IS NULL AND ck.paused_at IS NULL
+JOIN complaints_complaint AS c ON c.id = ck.subject_id
+WHERE ck.subject_type_id = {COMPLAINT_CLOCKS}
+  AND ck.met_at IS NULL AND ck.cancelled_at IS NULL AND ck.paused_at IS NULL
   AND ck.due_at > %(since)s AND ck.due_at <= %(now)s
-"""
+"""  # noqa: S608 (a constant, no input)
 
 
 @dataclass(frozen=True)

@@ -181,6 +181,40 @@ def add_business_time(start: datetime, duration: timedelta, calendar: BusinessCa
         remaining -= available
 
 
+def add_working_days(start: datetime, days: int, calendar: BusinessCalendar) -> datetime:
+    """Return the UTC instant ``days`` working days after ``start``, at the same local time of day.
+
+    Counting starts at ``start`` if the calendar is open then, otherwise at its next opening; the due day is
+    the ``days``-th working day after that moment's day, so a complaint filed on Friday 10:00 with three
+    working days is due on Wednesday 10:00, past the weekend and any holiday, and on a make-up working day
+    (调休) the clock counts that day. When the due day opens later or closes earlier than that time of day,
+    the due time is its opening or closing. On a round-the-clock calendar every day works: ``days`` × 24 h.
+
+    Raises ValueError for a naive ``start`` or a negative ``days``.
+    """
+    _require_aware(start, name="start")
+    if days < 0:
+        raise ValueError(f"Working days cannot be negative, got {days}.")
+    start = start.astimezone(UTC)
+    if calendar.round_the_clock:
+        return start + days * ONE_DAY
+    counting_from = next_business_moment(start, calendar).astimezone(calendar.zone)
+    day, counted = counting_from.date(), 0
+    while counted < days:
+        day += ONE_DAY
+        if calendar.is_working_day(day):
+            counted += 1
+    spans = [
+        (
+            _instant(day, opens, calendar.zone),
+            _instant(day + ONE_DAY if closes == MIDNIGHT else day, closes, calendar.zone),
+        )
+        for opens, closes in calendar.opening_hours_on(day)
+    ]
+    wanted = _instant(day, counting_from.time().replace(tzinfo=None), calendar.zone)
+    return min(max(wanted, spans[0][0]), spans[-1][1])
+
+
 def business_time_between(start: datetime, end: datetime, calendar: BusinessCalendar) -> timedelta:
     """Return the business time that elapses from ``start`` to ``end``; nothing when ``end`` is not later.
 
@@ -264,6 +298,20 @@ def _opening_spans(*, first_day: date, calendar: BusinessCalendar) -> Iterator[O
 def _instant(day: date, wall_time: time, zone: ZoneInfo) -> datetime:
     # Convert before any arithmetic: subtracting two aware datetimes of one zone compares wall clocks.
     return datetime.combine(day, wall_time, tzinfo=zone).astimezone(UTC)
+
+
+@cache
+def official_calendar_years() -> tuple[int, int]:
+    """Return the first and last years the installed official calendar (``chinesecalendar``) covers."""
+    from chinese_calendar import constants
+
+    years = {day.year for day in constants.holidays} | {day.year for day in constants.workdays}
+    return min(years), max(years)
+
+
+def official_calendar_covers(year: int) -> bool:
+    first, last = official_calendar_years()
+    return first <= year <= last
 
 
 def _official_workday(day: date) -> bool | None:

@@ -169,11 +169,11 @@ def test_a_withdrawn_complaint_stops_its_clocks(category):
 
 
 def test_syncing_twice_changes_nothing(category):
-    from sla.services import clocks_sync
+    from complaints.clocks import complaint_clocks_sync
 
     complaint = file(category)
     before = list(Clock.objects.filter(complaint=complaint).values())
-    clocks_sync(complaint=complaint)
+    complaint_clocks_sync(complaint=complaint)
     assert list(Clock.objects.filter(complaint=complaint).values()) == before
 
 

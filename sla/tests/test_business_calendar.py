@@ -18,8 +18,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from complaints import business_calendar
-from complaints.business_calendar import (
+from sla import business_calendar
+from sla.business_calendar import (
     BusinessCalendar,
     add_business_time,
     business_time_between,

@@ -108,8 +108,10 @@ def test_an_unacknowledged_major_complaint_reaches_the_leadership_group(departme
 
     assert (result.warnings, result.breaches, result.leadership) == (1, 1, 1)
     assert (again.warnings, again.breaches, again.leadership, again.notices) == (0, 0, 0, 0)
-    # no owner yet: the warning goes to the department supervisor
-    assert notices("sla_warning") == sorted([(supervisor.pk, "email"), (supervisor.pk, "in_app")])
+    # no owner yet: the warning and the breach both name the department supervisor, who gets one notice of
+    # the two, the breach
+    assert notices("sla_warning") == []
+    assert notices("sla_breach") == sorted([(supervisor.pk, "email"), (supervisor.pk, "in_app")])
     assert notices("sla_leadership_breach") == sorted(
         (leader.pk, channel) for leader in leaders for channel in ("email", "in_app")
     )
@@ -121,8 +123,15 @@ def test_notices_carry_the_reference_and_no_personal_data(department_staff):
     category, *_ = department_staff
     complaint = file(category)
     sla_sweep(now=minutes(61))
+    clock = Clock.objects.get(complaint=complaint, target=Target.ACKNOWLEDGE)
+    assert Notification.objects.filter(kind__startswith="sla_").exists()
     for notice in Notification.objects.filter(kind__startswith="sla_"):
-        assert notice.context == {"reference": complaint.reference, "kind": Target.ACKNOWLEDGE}
+        assert notice.context == {
+            "reference": complaint.reference,
+            "target": Target.ACKNOWLEDGE,
+            "due_at": clock.due_at.isoformat(),
+            "escalated_at": minutes(61).astimezone(datetime.UTC).isoformat(),
+        }
 
 
 @pytest.mark.django_db
