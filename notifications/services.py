@@ -132,8 +132,9 @@ def _queue_delivery(notification_ids: list[int]) -> None:
 
     for notification_id in notification_ids:
         try:
-            # No publishing retries: the change has committed and its request should not wait on Redis.
-            deliver_notification.apply_async((notification_id,), retry=False)
+            # Fire and forget: no publishing retries and no result store (whose reconnects took ~19 s with
+            # Redis away), as the change has committed and its request should not wait on Redis.
+            deliver_notification.apply_async((notification_id,), retry=False, ignore_result=True)
         except Exception:
             logger.warning(
                 "Could not queue delivery of notification %s; the sweep will deliver it.",

@@ -188,7 +188,7 @@ def _queue_delivery_sweep() -> None:
     from notifications.tasks import deliver_pending_notifications
 
     try:
-        deliver_pending_notifications.apply_async(retry=False)
+        deliver_pending_notifications.apply_async(retry=False, ignore_result=True)
     except Exception:
         logger.warning(
             "Could not queue the delivery sweep; the next scheduled sweep delivers.", exc_info=True

@@ -95,7 +95,7 @@ def test_the_evidence_is_on_disk_before_the_reference_number_is_taken(learner, c
     assert complaint.attachments.count() == 3
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_a_filing_that_cannot_take_its_number_leaves_no_file_no_row_and_no_gap(category, media_root):
     # given another filing that holds the year's counter and then gives its number back
     learner = LearnerFactory()

@@ -53,7 +53,7 @@ def test_a_malformed_prefix_is_refused_and_takes_no_number(prefix):
     assert not ReferenceCounter.objects.exists()
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_concurrent_allocations_with_rollbacks_leave_no_gap():
     # given twelve callers starting at once, every third of which rolls back after taking its number
     callers = 12
