@@ -121,4 +121,3 @@ class ComplaintRules(models.Model):
         """Return the one row, creating it with the defaults the first time."""
         rules, _created = cls.objects.get_or_create(pk=cls.SINGLETON_PK)
         return rules
-
