@@ -164,7 +164,8 @@ def complaint_file(
                 subject_staff=subject_staff,
                 title=title,
                 description=description,
-                department=category.default_department,
+                # By id: the filing needs no more of the department, so it is not read.
+                department_id=category.default_department_id,
             )
             AffectedLearner.objects.bulk_create(
                 [AffectedLearner(complaint=complaint, learner=person) for person in [learner, *co_learners]]

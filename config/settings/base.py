@@ -23,6 +23,8 @@ INSTITUTION_NAME = env.str("INSTITUTION_NAME", default="")
 
 # seed_demo creates accounts with a known password: allowed on development and test machines only.
 DEMO_DATA_ALLOWED = env.bool("DEMO_DATA_ALLOWED", default=False)
+# The benchmarks' trivial page (core.benchmark); only config.settings.bench turns it on, no variable does.
+BENCH_URLS = False
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="demo-2026-Learn")
 
 INSTALLED_APPS = [
