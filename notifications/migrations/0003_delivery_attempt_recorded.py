@@ -1,5 +1,6 @@
 import uuid
 
+import django.contrib.postgres.functions
 from django.db import migrations, models
 
 
@@ -31,7 +32,11 @@ class Migration(migrations.Migration):
             model_name="notification",
             name="idempotency_key",
             field=models.UUIDField(
-                default=uuid.uuid4, editable=False, unique=True, verbose_name="idempotency key"
+                db_default=django.contrib.postgres.functions.RandomUUID(),
+                default=uuid.uuid4,
+                editable=False,
+                unique=True,
+                verbose_name="idempotency key",
             ),
         ),
     ]

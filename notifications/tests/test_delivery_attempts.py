@@ -181,3 +181,17 @@ def test_a_worker_killed_between_send_and_record_does_not_send_again_within_the_
         assert handed_over[0]["idempotency_key"] == str(row.idempotency_key)
     done = Notification.objects.get(pk=row.pk)
     assert (done.state, done.attempts, done.attempt_started_at) == ("sent", 2, None)
+
+
+def test_rows_written_in_sql_without_a_key_get_a_distinct_one_from_the_database():
+    person = LearnerFactory()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO notifications_notification (recipient_id, channel, kind, context, state, attempts, "
+            "next_attempt_at, created_at, last_error, provider_message_id) "
+            "SELECT %s, 'in_app', 'sla_warning', '{}', 'pending', 0, now(), now(), '', '' "
+            "FROM generate_series(1, 2)",
+            [person.pk],
+        )
+    keys = list(Notification.objects.filter(recipient=person).values_list("idempotency_key", flat=True))
+    assert len(keys) == 2 and None not in keys and keys[0] != keys[1]
