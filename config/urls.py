@@ -1,5 +1,6 @@
 from csp.constants import SELF
 from csp.decorators import csp_update
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
@@ -51,3 +52,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
 ]
+
+if settings.BENCH_URLS:
+    from core import benchmark
+
+    urlpatterns.append(path("bench/trivial/", benchmark.trivial_form, name="bench-trivial"))

@@ -1,4 +1,4 @@
-"""Abstract models shared by several apps."""
+"""Models shared by several apps: the abstract bases, and the counters of reference numbers."""
 
 from django.conf import settings
 from django.db import models
@@ -58,3 +58,22 @@ class TimelineEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class ReferenceCounter(models.Model):
+    """The last reference number given out for a prefix in a year; locked by a filing until it commits."""
+
+    prefix = models.CharField(_("prefix"), max_length=8)
+    year = models.PositiveSmallIntegerField(_("year"))
+    # Big enough that a year's numbers never run out.
+    last_number = models.PositiveBigIntegerField(_("last number"), default=0)
+
+    class Meta:
+        verbose_name = _("reference counter")
+        verbose_name_plural = _("reference counters")
+        constraints = [
+            models.UniqueConstraint(fields=["prefix", "year"], name="reference_counter_one_per_prefix_year"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}-{self.year}: {self.last_number}"

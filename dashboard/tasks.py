@@ -6,7 +6,9 @@ from .models import ReportRun
 from .services import report_generate, rollup_refresh
 
 
-@shared_task
+# Queued after the request's commit and never awaited: no result is stored, so the request never waits on the
+# result store.
+@shared_task(ignore_result=True)
 def report_generate_task(run_id: int) -> None:
     run = ReportRun.objects.filter(pk=run_id).first()
     if run is not None:

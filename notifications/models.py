@@ -1,6 +1,9 @@
 """The outbox: a notice is a row written in the same transaction as the change that causes it."""
 
+import uuid
+
 from django.conf import settings
+from django.contrib.postgres.functions import RandomUUID
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -42,6 +45,14 @@ class Notification(models.Model):
     # quote an address or a number.
     last_error = models.CharField(_("last error"), max_length=100, blank=True)
     provider_message_id = models.CharField(_("provider's message ID"), max_length=200, blank=True)
+    # Passed to the SMS provider with every attempt, so a provider that drops repeats sends one message. The
+    # database default covers the rows the SLA sweep writes in SQL.
+    idempotency_key = models.UUIDField(
+        _("idempotency key"), default=uuid.uuid4, db_default=RandomUUID(), unique=True, editable=False
+    )
+    # Set, in its own commit, just before a message is handed to its backend; cleared when the outcome is
+    # recorded. A row found with it set had an attempt whose outcome was never recorded (see services).
+    attempt_started_at = models.DateTimeField(_("attempt started at"), null=True, blank=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
 
     class Meta:

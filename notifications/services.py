@@ -1,21 +1,24 @@
-"""Writing notices to the outbox, delivering them at most once, and a person's channels and inbox.
+"""Writing notices to the outbox, delivering them without loss or (in the common case) repeats, and a
+person's channels and inbox.
 
-Delivery and exactly-once
--------------------------
-The outbox row is the source of truth. ``notification_deliver`` locks the row (``SELECT … FOR UPDATE SKIP
-LOCKED``), sends only while it holds that lock and only if the row is still pending and due, and marks it sent
-in the same transaction. A second worker, a task Redis delivers again, or the sweep running beside the
-immediate task either finds the row locked (and skips it) or finds it already sent (and skips it), so a
-notice is handed to a backend once.
+Delivery: never lost, sent once in the common case
+--------------------------------------------------
+The outbox row is the source of truth. ``notification_deliver`` works in three commits. First it locks the
+row (``SELECT … FOR UPDATE SKIP LOCKED``), checks that it is still pending and due, and records the attempt:
+the attempt counted, ``attempt_started_at`` set, the e-mail's Message-ID noted, and the next attempt moved
+``SEND_LEASE`` ahead, which is the lease: a second worker, a task Redis delivers again, or the sweep running
+beside the immediate task finds the row locked, not yet due, or already sent, and leaves it. Then it hands
+the message to the backend, outside any transaction (no SMTP inside ``atomic``; ``EMAIL_TIMEOUT`` bounds a
+hanging mail server). Last it marks the row sent, or schedules the next attempt after a backend error.
 
-One window is left open, by nature rather than by choice: the backend accepted the message and then the
-commit failed (the database went away, the worker was killed between the two). The row stays pending and a
-later attempt sends the message again. Closing it would need the provider to drop duplicates; e-mails carry a
-Message-ID made from the row's id, so a second copy is recognisable as the same message.
-
-Sending inside a transaction is usually a mistake (see the house style on SMTP inside ``atomic``). Here the
-transaction holds nothing but one outbox row, and the send is the very change being recorded; the lock is
-what makes the send happen once. ``EMAIL_TIMEOUT`` bounds how long a hanging mail server holds it.
+The guarantee, honestly: a notice is never lost (a row stays pending until an attempt's outcome is recorded,
+and the sweep retries it), and it is sent once except in one case. If the worker dies or the database goes
+away after the backend accepted the message and before the row is marked sent, the row keeps its recorded
+attempt; no delivery touches it while the lease runs, and after the lease the next attempt recognises the
+unfinished one (it logs it) and sends again with the same e-mail Message-ID and the same SMS idempotency key.
+So there is at most one duplicate per such crash, only if the lease has passed, and only where the provider
+does not drop a repeated idempotency key (SMS) or the mail client does not fold messages with the same
+Message-ID (e-mail).
 
 Retries
 -------
@@ -74,6 +77,10 @@ DEFAULT_CHANNELS = (Notification.Channel.IN_APP, Notification.Channel.EMAIL, Not
 MAX_ATTEMPTS = 8
 BACKOFF_FIRST = timedelta(minutes=1)
 BACKOFF_MAX = timedelta(hours=1)
+
+# How long a recorded attempt keeps other deliveries away from its row: longer than any send takes (the
+# e-mail backend gives up after EMAIL_TIMEOUT), so only an attempt whose worker died is ever taken over.
+SEND_LEASE = timedelta(minutes=10)
 
 SWEEP_BATCH_SIZE = 100
 # A sweep stops taking new batches after this long; beat starts the next one a minute after the last began.
@@ -208,7 +215,7 @@ def _queue_delivery_sweep() -> None:
     from .tasks import deliver_pending_notifications  # the tasks module imports this one
 
     try:
-        deliver_pending_notifications.apply_async(retry=False)
+        deliver_pending_notifications.apply_async(retry=False, ignore_result=True)
     except Exception:
         logger.warning(
             "Could not queue the delivery sweep; the next scheduled sweep delivers.", exc_info=True
@@ -221,8 +228,9 @@ def _queue_delivery(notification_ids: list[int]) -> None:
 
     for notification_id in notification_ids:
         try:
-            # No publishing retries: the change has committed and its request should not wait on Redis.
-            deliver_notification.apply_async((notification_id,), retry=False)
+            # Fire and forget: no publishing retries and no result store (whose reconnects took ~19 s with
+            # Redis away), as the change has committed and its request should not wait on Redis.
+            deliver_notification.apply_async((notification_id,), retry=False, ignore_result=True)
         except Exception:
             logger.warning(
                 "Could not queue delivery of notification %s; the sweep will deliver it.",
@@ -262,11 +270,16 @@ def _mail_domain() -> str:
     return urlsplit(settings.SITE_URL).hostname or "localhost"
 
 
+def notification_message_id(notification: Notification) -> str:
+    """Return the Message-ID every attempt of an e-mail notice carries: the same for a repeated send."""
+    return f"<notification-{notification.pk}@{_mail_domain()}>"
+
+
 def _send(notification: Notification, rendered: RenderedNotice) -> str:
-    """Hand the notice to its channel's backend; return the provider's message id (empty for in-app)."""
+    """Hand the notice to its channel's backend; return the provider's message id."""
     recipient = notification.recipient
     if notification.channel == Notification.Channel.EMAIL:
-        message_id = f"<notification-{notification.pk}@{_mail_domain()}>"
+        message_id = notification_message_id(notification)
         message = EmailMessage(
             subject=rendered.subject,
             body=rendered.email_body,
@@ -276,22 +289,19 @@ def _send(notification: Notification, rendered: RenderedNotice) -> str:
         if message.send() != 1:
             raise EmailNotAccepted
         return message_id
-    if notification.channel == Notification.Channel.SMS:
-        return sms_backend().send(to=recipient.mobile, text=rendered.sms)
-    # In-app: the row is the message; marking it sent puts it in the inbox.
-    return ""
+    return sms_backend().send(
+        to=recipient.mobile, text=rendered.sms, idempotency_key=str(notification.idempotency_key)
+    )
 
 
-def notification_deliver(*, notification_id: int, now: datetime | None = None) -> Notification | None:
-    """Send one pending, due notice over its channel, at most once, and record the outcome.
+def _attempt_begin(*, notification_id: int, now: datetime) -> tuple[Notification | None, bool]:
+    """Take a pending, due notice and record the attempt in its own commit, before anything is sent.
 
-    Returns the notice, or None when there was nothing to do: it is not pending, not yet due (``now``,
-    default the current time), or another delivery holds it. Safe to call any number of times.
-    Causes: an e-mail or SMS through the configured backend, then the row marked sent; on a backend error,
-    one more attempt counted and the next one scheduled, or the row failed after ``MAX_ATTEMPTS``; when the
-    notice cannot be sent (see ``Refusal``), the row failed and nothing sent.
+    Recording the attempt also leases the row: its next attempt moves ``SEND_LEASE`` ahead, so another
+    delivery (a redelivered task, the sweep) passes it over while this one sends. Returns the notice when it
+    and whether it is to be sent now: not when it was failed as a refusal or, for the in-app inbox, marked
+    sent here; (None, False) when there is nothing to do.
     """
-    now = now or timezone.now()
     with transaction.atomic():
         notification = (
             Notification.objects.select_for_update(skip_locked=True, of=("self",))
@@ -300,42 +310,101 @@ def notification_deliver(*, notification_id: int, now: datetime | None = None) -
             .first()
         )
         if notification is None:
-            return None
+            return None, False
         refusal = _refusal(notification)
         if refusal is not None:
             notification.state = Notification.State.FAILED
             notification.last_error = refusal
-            notification.save(update_fields=["state", "last_error"])
+            notification.attempt_started_at = None
+            notification.save(update_fields=["state", "last_error", "attempt_started_at"])
             logger.info("Notification %s not sent: %s", notification.pk, refusal)
-            return notification
+            return notification, False
         notification.attempts += 1
-        try:
-            rendered = notice_render(
-                kind=notification.kind,
-                context=notification.context,
-                language=notification.recipient.preferred_language,
+        if notification.channel == Notification.Channel.IN_APP:
+            # The row is the message: marking it sent puts it in the inbox, and nothing leaves the database.
+            _mark_sent(notification, provider_message_id="", now=now)
+            return notification, False
+        if notification.attempt_started_at is not None:
+            # An earlier attempt began and its outcome was never recorded (its worker died, or the database
+            # went away, after the hand-over): the message may have gone out. It goes again with the same
+            # Message-ID and idempotency key, so a provider that drops repeats sends it once.
+            logger.warning(
+                "Notification %s: the outcome of an attempt begun at %s was never recorded; sending again "
+                "with the same idempotency key.",
+                notification.pk,
+                notification.attempt_started_at.isoformat(),
             )
-            provider_message_id = _send(notification, rendered)
-        except Exception as error:
-            # Whatever stopped the hand-over counts as a failed attempt, so a notice that can never be sent
-            # ends failed instead of being retried every minute.
-            _record_failure(notification, error=error, now=now)
-            return notification
-        notification.state = Notification.State.SENT
-        notification.sent_at = now
-        notification.last_error = ""
-        notification.provider_message_id = provider_message_id[:200]
-        notification.save(update_fields=["state", "sent_at", "attempts", "last_error", "provider_message_id"])
+        notification.attempt_started_at = now
+        notification.next_attempt_at = now + SEND_LEASE
+        if notification.channel == Notification.Channel.EMAIL:
+            notification.provider_message_id = notification_message_id(notification)
+        notification.save(
+            update_fields=["attempts", "attempt_started_at", "next_attempt_at", "provider_message_id"]
+        )
+    return notification, True
+
+
+def _mark_sent(notification: Notification, *, provider_message_id: str, now: datetime) -> None:
+    notification.state = Notification.State.SENT
+    notification.sent_at = now
+    notification.last_error = ""
+    notification.attempt_started_at = None
+    notification.provider_message_id = provider_message_id[:200]
+    notification.save(
+        update_fields=[
+            "state",
+            "sent_at",
+            "attempts",
+            "last_error",
+            "provider_message_id",
+            "attempt_started_at",
+        ]
+    )
+
+
+def notification_deliver(*, notification_id: int, now: datetime | None = None) -> Notification | None:
+    """Send one pending, due notice over its channel, at most once in the common case, and record the outcome.
+
+    Returns the notice, or None when there was nothing to do: it is not pending, not yet due (``now``,
+    default the current time), or another delivery holds or leases it. Safe to call any number of times.
+    Causes, in three commits: the attempt recorded (counted, the row leased for ``SEND_LEASE``, the e-mail's
+    Message-ID noted); the e-mail or SMS handed to the configured backend, outside any transaction; then the
+    row marked sent, or on a backend error the next attempt scheduled (or the row failed after
+    ``MAX_ATTEMPTS``). When the notice cannot be sent (see ``Refusal``), the row is failed and nothing sent;
+    an in-app notice is marked sent in the first commit.
+    """
+    now = now or timezone.now()
+    notification, to_send = _attempt_begin(notification_id=notification_id, now=now)
+    if not to_send:
         return notification
+    try:
+        rendered = notice_render(
+            kind=notification.kind,
+            context=notification.context,
+            language=notification.recipient.preferred_language,
+        )
+        provider_message_id = _send(notification, rendered)
+    except Exception as error:
+        # Whatever stopped the hand-over counts as a failed attempt, so a notice that can never be sent
+        # ends failed instead of being retried every minute.
+        with transaction.atomic():
+            _record_failure(notification, error=error, now=now)
+        return notification
+    with transaction.atomic():
+        _mark_sent(notification, provider_message_id=provider_message_id, now=now)
+    return notification
 
 
 def _record_failure(notification: Notification, *, error: Exception, now: datetime) -> None:
     notification.last_error = _error_code(error)
+    notification.attempt_started_at = None
     if notification.attempts >= MAX_ATTEMPTS:
         notification.state = Notification.State.FAILED
     else:
         notification.next_attempt_at = now + notification_backoff(attempts=notification.attempts)
-    notification.save(update_fields=["state", "attempts", "last_error", "next_attempt_at"])
+    notification.save(
+        update_fields=["state", "attempts", "last_error", "next_attempt_at", "attempt_started_at"]
+    )
     logger.warning(
         "Notification %s (%s) attempt %s failed: %s",
         notification.pk,

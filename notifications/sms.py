@@ -1,7 +1,9 @@
 """SMS through a pluggable backend, in the manner of Django's e-mail backends.
 
 ``settings.SMS_BACKEND`` names the class; a provider's gateway implements ``SmsBackend.send`` and raises
-``SmsDeliveryError`` when the provider refuses or cannot be reached, so the delivery task retries.
+``SmsDeliveryError`` when the provider refuses or cannot be reached, so the delivery task retries. It passes
+the ``idempotency_key`` to the provider (most gateways take a client message id or request id), so that a
+notice sent again after a crash, with the same key, reaches the phone once.
 Shipped backends: console (development, number masked), file (JSON lines, for staging), locmem (tests).
 """
 
@@ -26,8 +28,12 @@ class SmsBackend(ABC):
         self.options = options
 
     @abstractmethod
-    def send(self, *, to: str, text: str) -> str:
-        """Send one message to an 11-digit mainland mobile number; return the provider's message id."""
+    def send(self, *, to: str, text: str, idempotency_key: str = "") -> str:
+        """Send one message to an 11-digit mainland mobile number; return the provider's message id.
+
+        ``idempotency_key`` is the same for every attempt of one message: pass it to the provider, which
+        then drops a repeat. Empty for a message that is never sent twice (a one-time code).
+        """
 
 
 def masked(number: str) -> str:
@@ -37,7 +43,7 @@ def masked(number: str) -> str:
 class ConsoleSmsBackend(SmsBackend):
     """Print messages; the number is masked so a development log holds no full mobile number."""
 
-    def send(self, *, to: str, text: str) -> str:
+    def send(self, *, to: str, text: str, idempotency_key: str = "") -> str:
         stream = self.options.get("stream") or sys.stdout
         stream.write(f"SMS to {masked(to)}: {text}\n")
         stream.flush()
@@ -47,12 +53,13 @@ class ConsoleSmsBackend(SmsBackend):
 class FileSmsBackend(SmsBackend):
     """Append each message as a JSON line to a file (settings.SMS_FILE_PATH)."""
 
-    def send(self, *, to: str, text: str) -> str:
+    def send(self, *, to: str, text: str, idempotency_key: str = "") -> str:
         path = Path(self.options.get("path") or settings.SMS_FILE_PATH)
         path.parent.mkdir(parents=True, exist_ok=True)
         sent_at = timezone.now().isoformat()
         with path.open("a", encoding="utf-8") as file:
-            file.write(json.dumps({"to": to, "text": text, "sent_at": sent_at}, ensure_ascii=False) + "\n")
+            line = {"to": to, "text": text, "sent_at": sent_at, "idempotency_key": idempotency_key}
+            file.write(json.dumps(line, ensure_ascii=False) + "\n")
         return f"file-{sent_at}"
 
 
@@ -64,11 +71,11 @@ class LocmemSmsBackend(SmsBackend):
 
     fail_next = 0
 
-    def send(self, *, to: str, text: str) -> str:
+    def send(self, *, to: str, text: str, idempotency_key: str = "") -> str:
         if LocmemSmsBackend.fail_next > 0:
             LocmemSmsBackend.fail_next -= 1
             raise SmsDeliveryError("The test gateway refused the message.")
-        outbox.append({"to": to, "text": text})
+        outbox.append({"to": to, "text": text, "idempotency_key": idempotency_key})
         return f"locmem-{len(outbox)}"
 
 

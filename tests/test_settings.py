@@ -174,3 +174,15 @@ print(logging.getLogger("django.server").handlers[0].formatter is handler.format
         "2026-04-10 12:00:00+0800 INFO x hello",
         "True",
     ]
+
+
+@pytest.mark.django_db
+def test_the_benchmarks_trivial_page_is_not_routed_outside_the_bench_settings(client):
+    from django.conf import settings
+
+    from accounts.tests.factories import LearnerFactory
+
+    assert settings.BENCH_URLS is False
+    client.force_login(LearnerFactory())
+    assert client.get("/bench/trivial/").status_code == 404
+    assert client.post("/bench/trivial/").status_code == 404

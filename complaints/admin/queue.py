@@ -25,6 +25,7 @@ from accounts.models import User
 from accounts.validators import normalize_cn_mobile
 from complaints.clocks import complaint_clocks
 from complaints.models import Complaint
+from core.references import ReferenceSortKey
 from privacy.admin import PostedSearchChangeList
 from sla.models import RUNNING, Clock
 
@@ -365,6 +366,12 @@ def format_duration(span: datetime.timedelta) -> str:
 
 class QueueChangeList(PostedSearchChangeList):
     """Read every page, even a single short one, through the paginator, so the queries stay the same."""
+
+    def get_ordering_field(self, field_name):
+        # Reference numbers grow past six digits: sorted as text, TS-2026-1000000 would come before …-999999.
+        if field_name == "reference":
+            return ReferenceSortKey("reference")
+        return super().get_ordering_field(field_name)
 
     def get_results(self, request):
         super().get_results(request)

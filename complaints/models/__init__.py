@@ -3,6 +3,7 @@
 from .canned import CannedResponse
 from .complaint import (
     MAX_TEXT_LENGTH,
+    REFERENCE_PREFIX,
     SELF_SERVICE_CHANNELS,
     AffectedLearner,
     Channel,
@@ -11,12 +12,13 @@ from .complaint import (
     ComplaintUserObjectPermission,
 )
 from .resolution import MAX_EXTENSION_DAYS, Appeal, Approval, ImprovementAction, Remedy
-from .rules import SEVERITY_RANK, Category, ComplaintRules, ReferenceCounter, Severity, severity_max
+from .rules import SEVERITY_RANK, Category, ComplaintRules, Severity, severity_max
 from .timeline import Attachment, ComplaintEvent, EventKind, EvidenceStorage, evidence_storage
 
 __all__ = [
     "MAX_EXTENSION_DAYS",
     "MAX_TEXT_LENGTH",
+    "REFERENCE_PREFIX",
     "SELF_SERVICE_CHANNELS",
     "SEVERITY_RANK",
     "AffectedLearner",
@@ -34,7 +36,6 @@ __all__ = [
     "EventKind",
     "EvidenceStorage",
     "ImprovementAction",
-    "ReferenceCounter",
     "Remedy",
     "Severity",
     "evidence_storage",

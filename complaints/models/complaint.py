@@ -9,10 +9,13 @@ from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from complaints.states import TERMINAL_STATES, State
+from core.references import ReferenceSortKey, reference_pattern
 
 from .rules import Severity
 
-REFERENCE_PATTERN = r"^TS-[0-9]{4}-[0-9]{6,}$"
+# Complaints are numbered TS-<year>-<number> (core.references).
+REFERENCE_PREFIX = "TS"
+REFERENCE_PATTERN = reference_pattern(REFERENCE_PREFIX)
 # The longest free text a page or the API accepts: a description, a reply, a reason, a note.
 MAX_TEXT_LENGTH = 5000
 
@@ -163,6 +166,8 @@ class Complaint(models.Model):
                 fields=["closed_at"], condition=Q(closed_at__isnull=False), name="complaint_closed_idx"
             ),
             models.Index(fields=["complainant", "category", "created_at"], name="complaint_duplicate_idx"),
+            # The queue sorted by reference number: by number, not by text (…-1000000 after …-999999).
+            models.Index(ReferenceSortKey("reference"), name="complaint_reference_order_idx"),
         ]
         constraints = [
             models.CheckConstraint(

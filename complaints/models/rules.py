@@ -1,4 +1,4 @@
-"""Reference data and settings of complaint handling: categories, the rules table, the reference counter."""
+"""Reference data and settings of complaint handling: categories, the rules table."""
 
 from decimal import Decimal
 
@@ -121,17 +121,3 @@ class ComplaintRules(models.Model):
         """Return the one row, creating it with the defaults the first time."""
         rules, _created = cls.objects.get_or_create(pk=cls.SINGLETON_PK)
         return rules
-
-
-class ReferenceCounter(models.Model):
-    """The last reference number given out in a year; its row is locked while a complaint is filed."""
-
-    year = models.PositiveSmallIntegerField(_("year"), primary_key=True)
-    last_number = models.PositiveIntegerField(_("last number"), default=0)
-
-    class Meta:
-        verbose_name = _("reference counter")
-        verbose_name_plural = _("reference counters")
-
-    def __str__(self) -> str:
-        return f"{self.year}: {self.last_number}"

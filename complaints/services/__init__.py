@@ -20,7 +20,6 @@ from .handling import (
 )
 from .notices import NoticeKind
 from .rating import complaint_closed_automatically, complaint_rate_after_auto_close
-from .references import reference_allocate
 from .resolution import (
     RemedyProposal,
     complaint_approve_resolution,
@@ -71,6 +70,5 @@ __all__ = [
     "complaint_withdraw",
     "improvement_action_add",
     "improvement_action_complete",
-    "reference_allocate",
     "remedy_carry_out",
 ]

@@ -117,29 +117,56 @@ def _refuse_hidden_content(content: bytes, *, content_type: str, name: str) -> N
         )
 
 
+def evidence_write(*, checked: Sequence[CheckedFile], stored_names: list[str]) -> list[str]:
+    """Write checked files under random private names, before any row points at them.
+
+    Needs no complaint and no transaction, so a filing writes its files before it takes a reference number.
+    Appends each written file's name to ``stored_names`` (and returns the names in the order of ``checked``)
+    so the caller can delete them if what follows does not commit.
+    """
+    storage = evidence_storage()
+    names = []
+    for item in checked:
+        item.upload.seek(0)
+        # Two levels of random folders keep any one folder small.
+        token = uuid.uuid4().hex
+        name = storage.save(
+            f"evidence/{token[:2]}/{token}{ALLOWED_CONTENT_TYPES[item.content_type]}", item.upload
+        )
+        stored_names.append(name)
+        names.append(name)
+    return names
+
+
+def evidence_record(
+    *, complaint: Complaint, checked: Sequence[CheckedFile], names: Sequence[str], actor: User
+) -> list[Attachment]:
+    """Record files that ``evidence_write`` wrote as the complaint's attachments, in the caller's
+    transaction."""
+    return Attachment.objects.bulk_create(
+        [
+            Attachment(
+                complaint=complaint,
+                file=name,
+                original_name=item.original_name,
+                content_type=item.content_type,
+                size=item.size,
+                sha256=item.sha256,
+                uploaded_by=actor,
+            )
+            for item, name in zip(checked, names, strict=True)
+        ]
+    )
+
+
 def evidence_store(
     *, complaint: Complaint, checked: Sequence[CheckedFile], actor: User, stored_names: list[str]
 ) -> list[Attachment]:
-    """Write checked files under a random private name and record them; call inside the caller's transaction.
-
-    Appends each written file's name to ``stored_names`` so the caller can delete them if it rolls back.
-    """
-    attachments = []
-    for item in checked:
-        attachment = Attachment(
-            complaint=complaint,
-            original_name=item.original_name,
-            content_type=item.content_type,
-            size=item.size,
-            sha256=item.sha256,
-            uploaded_by=actor,
-        )
-        name = f"evidence/{complaint.reference}/{uuid.uuid4().hex}{ALLOWED_CONTENT_TYPES[item.content_type]}"
-        attachment.file.save(name, item.upload, save=False)
-        stored_names.append(attachment.file.name)
-        attachment.save()
-        attachments.append(attachment)
-    return attachments
+    """Write checked files and record them as the complaint's attachments; call inside the caller's
+    transaction. Appends each written file's name to ``stored_names`` so the caller can delete them if it
+    rolls back."""
+    names = evidence_write(checked=checked, stored_names=stored_names)
+    return evidence_record(complaint=complaint, checked=checked, names=names, actor=actor)
 
 
 def evidence_discard(names: Sequence[str]) -> None:

@@ -11,6 +11,7 @@ from accounts.roles import Role
 from complaints.clocks import complaint_clocks_sync
 from complaints.errors import ComplaintPermissionDenied, RuleViolation, TransitionNotAllowed
 from complaints.models import (
+    REFERENCE_PREFIX,
     SELF_SERVICE_CHANNELS,
     AffectedLearner,
     Attachment,
@@ -24,12 +25,19 @@ from complaints.models import (
 )
 from complaints.states import State
 from complaints.workflow import complaint_lock
+from core.references import reference_allocate
 from courses.models import Course, Instructor
 
-from .evidence import evidence_check, evidence_discard, evidence_store, evidence_transaction
+from .evidence import (
+    evidence_check,
+    evidence_discard,
+    evidence_record,
+    evidence_store,
+    evidence_transaction,
+    evidence_write,
+)
 from .guards import event_add, has_any_role, is_party, require_staff_change, require_text
 from .notices import NoticeKind, notify_complainant
-from .references import reference_allocate
 
 # Staff who log complaints received by phone, counter, letter, e-mail or WeChat on the complainant's behalf.
 INTAKE_ROLES = frozenset({Role.AGENT, Role.SUPERVISOR, Role.MANAGER, Role.LEADERSHIP})
@@ -137,9 +145,12 @@ def complaint_file(
     )
     stored_names: list[str] = []
     try:
+        # The files are written before the transaction: every filing of the year waits on the reference
+        # counter from the moment this one takes its number until it commits.
+        names = evidence_write(checked=checked, stored_names=stored_names)
         with transaction.atomic():
             complaint = Complaint.objects.create(
-                reference=reference_allocate(),
+                reference=reference_allocate(prefix=REFERENCE_PREFIX),
                 complainant=complainant,
                 learner=learner,
                 filed_by=actor,
@@ -153,7 +164,8 @@ def complaint_file(
                 subject_staff=subject_staff,
                 title=title,
                 description=description,
-                department=category.default_department,
+                # By id: the filing needs no more of the department, so it is not read.
+                department_id=category.default_department_id,
             )
             AffectedLearner.objects.bulk_create(
                 [AffectedLearner(complaint=complaint, learner=person) for person in [learner, *co_learners]]
@@ -167,7 +179,9 @@ def complaint_file(
                 data={"transition": "file", "channel": str(channel)},
                 created_at=complaint.created_at,
             )
-            _record_evidence(complaint=complaint, checked=checked, actor=actor, stored_names=stored_names)
+            if checked:
+                attachments = evidence_record(complaint=complaint, checked=checked, names=names, actor=actor)
+                _evidence_event(complaint=complaint, attachments=attachments, actor=actor)
             complaint_clocks_sync(complaint=complaint)
             if channel not in SELF_SERVICE_CHANNELS:
                 notify_complainant(complaint, NoticeKind.RECEIVED)
@@ -177,10 +191,7 @@ def complaint_file(
     return complaint
 
 
-def _record_evidence(*, complaint, checked, actor, stored_names) -> list[Attachment]:
-    if not checked:
-        return []
-    attachments = evidence_store(complaint=complaint, checked=checked, actor=actor, stored_names=stored_names)
+def _evidence_event(*, complaint, attachments, actor) -> None:
     event_add(
         complaint=complaint,
         kind=EventKind.EVIDENCE_ADDED,
@@ -188,6 +199,13 @@ def _record_evidence(*, complaint, checked, actor, stored_names) -> list[Attachm
         is_public=is_party(actor, complaint),
         data={"attachments": [attachment.pk for attachment in attachments]},
     )
+
+
+def _record_evidence(*, complaint, checked, actor, stored_names) -> list[Attachment]:
+    if not checked:
+        return []
+    attachments = evidence_store(complaint=complaint, checked=checked, actor=actor, stored_names=stored_names)
+    _evidence_event(complaint=complaint, attachments=attachments, actor=actor)
     return attachments
 
 

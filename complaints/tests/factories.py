@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from accounts.tests.factories import DepartmentFactory, LearnerFactory, StaffFactory
 from complaints.models import (
+    REFERENCE_PREFIX,
     AffectedLearner,
     Appeal,
     Approval,
@@ -20,8 +21,8 @@ from complaints.models import (
     Remedy,
     Severity,
 )
-from complaints.services.references import reference_allocate
 from complaints.states import TERMINAL_STATES, State
+from core.references import reference_allocate
 from courses.tests.factories import EnrolmentFactory
 
 ACKNOWLEDGED_STATES = frozenset(
@@ -40,7 +41,7 @@ RESPONDED_STATES = frozenset({State.RESPONDED, State.APPEALED, State.CLOSED})
 
 def allocate_reference() -> str:
     with transaction.atomic():
-        return reference_allocate()
+        return reference_allocate(prefix=REFERENCE_PREFIX)
 
 
 class CategoryFactory(factory.django.DjangoModelFactory):

@@ -10,9 +10,10 @@ from accounts.models import User
 from accounts.roles import Role
 from accounts.tests.factories import GuardianshipFactory, LearnerFactory, ParentFactory, StaffFactory
 from complaints.admin.intake import FILE_SCREEN, SEARCH_LIMIT, SEARCH_SCREEN
-from complaints.models import Attachment, Channel, Complaint, ComplaintEvent, ReferenceCounter
+from complaints.models import Attachment, Channel, Complaint, ComplaintEvent
 from complaints.services.notices import NoticeKind
 from complaints.states import State
+from core.models import ReferenceCounter
 from courses.tests.factories import EnrolmentFactory
 from notifications.models import Notification
 from privacy.models import AccessLogEntry

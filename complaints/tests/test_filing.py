@@ -17,17 +17,17 @@ from complaints.models import (
     Complaint,
     ComplaintEvent,
     ComplaintRules,
-    ReferenceCounter,
     Severity,
 )
 from complaints.services import (
     NoticeKind,
     complaint_add_affected_learners,
     complaint_file,
-    reference_allocate,
 )
 from complaints.services.filing import may_log_on_behalf
 from complaints.states import State
+from core.models import ReferenceCounter
+from core.references import reference_allocate
 from notifications.models import Notification
 
 from .factories import CategoryFactory, ComplaintFactory
@@ -284,14 +284,14 @@ def test_a_rolled_back_filing_gives_its_number_back(learner, category):
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_reference_is_only_taken_inside_a_transaction():
     with pytest.raises(RuntimeError):
-        reference_allocate()
+        reference_allocate(prefix="TS")
 
 
 def test_each_year_counts_from_one():
     with transaction.atomic():
-        assert reference_allocate(year=2031) == "TS-2031-000001"
-        assert reference_allocate(year=2031) == "TS-2031-000002"
-    assert ReferenceCounter.objects.get(year=2031).last_number == 2
+        assert reference_allocate(prefix="TS", year=2031) == "TS-2031-000001"
+        assert reference_allocate(prefix="TS", year=2031) == "TS-2031-000002"
+    assert ReferenceCounter.objects.get(prefix="TS", year=2031).last_number == 2
 
 
 def _close_connection_after(function):
@@ -328,7 +328,8 @@ def test_concurrent_filings_get_distinct_gapless_references():
     assert errors == []
     numbers = sorted(int(reference[-6:]) for reference in references)
     assert numbers == list(range(1, len(learners) + 1))
-    assert ReferenceCounter.objects.get(year=timezone.localdate().year).last_number == len(learners)
+    counter = ReferenceCounter.objects.get(prefix="TS", year=timezone.localdate().year)
+    assert counter.last_number == len(learners)
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -345,7 +346,7 @@ def test_filings_wait_for_an_open_filing_and_reuse_its_number_when_it_rolls_back
     def abandoned_filing():
         try:
             with transaction.atomic():
-                reference_allocate()
+                reference_allocate(prefix="TS")
                 holding.set()
                 others_started.wait(timeout=10)
                 # the others are now blocked on the counter row this transaction holds

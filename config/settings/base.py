@@ -25,6 +25,8 @@ INSTITUTION_NAME = env.str("INSTITUTION_NAME", default="")
 
 # seed_demo creates accounts with a known password: allowed on development and test machines only.
 DEMO_DATA_ALLOWED = env.bool("DEMO_DATA_ALLOWED", default=False)
+# The benchmarks' trivial page (core.benchmark); only config.settings.bench turns it on, no variable does.
+BENCH_URLS = False
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="demo-2026-Learn")
 # The demo's staff share one authenticator-app key (base32), so a newcomer can pass the second factor.
 DEMO_TOTP_SECRET = env.str("DEMO_TOTP_SECRET", default="DEMOSTAFFSECRETFORTHEPLATFORMXYZ")
@@ -139,6 +141,23 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_RESULT_EXPIRES = 3600
+# A request that queues a task after its commit must not wait on an unreachable Redis: connecting gives up
+# after a second and one quick retry (the database is the source of truth, and the minute sweeps deliver what
+# could not be queued). The socket timeout stays above the worker's one-second BRPOP poll.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": 1,
+    "socket_timeout": 2,
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 1
+CELERY_REDIS_SOCKET_TIMEOUT = 2
+# The result store's default is twenty reconnects a second apart: a caller that wants a result waited ~19 s.
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {
+    "retry_policy": {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
+}
 CELERY_BEAT_SCHEDULE_FILENAME = env.str(
     "CELERY_BEAT_SCHEDULE_FILENAME", default=str(BASE_DIR / "var" / "celerybeat-schedule")
 )

@@ -64,7 +64,10 @@ def test_an_sms_notice_goes_to_the_mobile_number_of_a_consenting_person():
 
     notification_deliver(notification_id=row.pk)
 
-    assert sms.outbox == [{"to": "13912345678", "text": sms.outbox[0]["text"]}]
+    # the provider is given the notice's own idempotency key
+    assert sms.outbox == [
+        {"to": "13912345678", "text": sms.outbox[0]["text"], "idempotency_key": str(row.idempotency_key)}
+    ]
     assert REFERENCE in sms.outbox[0]["text"]
     row.refresh_from_db()
     assert (row.state, row.provider_message_id) == ("sent", "locmem-1")

@@ -121,14 +121,16 @@ def test_a_committed_notice_queues_its_delivery_on_the_broker(django_capture_on_
 
 
 @pytest.fixture
-def unreachable_broker():
+def unreachable_broker(monkeypatch):
     """Point the Celery app at a port where nothing listens, then give it back its own broker and pools.
 
-    The app keeps its connection and producer pools once made, so they are set aside and restored.
+    The app keeps its connection and producer pools once made, so they are set aside and restored. Celery
+    reads CELERY_BROKER_URL from the environment before its configuration, so that is changed too.
     """
     from config.celery import app
 
     saved = (app.conf.broker_url, app._pool, app.amqp._producer_pool)
+    monkeypatch.setenv("CELERY_BROKER_URL", "redis://127.0.0.1:1/0")
     app.conf.broker_url = "redis://127.0.0.1:1/0"
     app._pool = app.amqp._producer_pool = None
     try:
