@@ -46,13 +46,17 @@ def prepare_database() -> None:
 
 
 def evidence_files(folder: Path) -> list[Path]:
-    """Write five PDF-looking files of 9.5 MB (a PDF header, then random bytes) to upload from."""
+    """Write five photos of about 9.5 MB (PNGs of random pixels, which do not compress) to upload from.
+
+    Real images, as the evidence checks read each file's content (a PDF must parse, an image must end
+    where its format says)."""
+    from PIL import Image
+
+    side = int((FILE_BYTES / 3) ** 0.5)
     paths = []
     for index in range(FILES_PER_FILING):
-        path = folder / f"evidence-{index}.pdf"
-        with path.open("wb") as out:
-            out.write(b"%PDF-1.4\n")
-            out.write(os.urandom(FILE_BYTES - 9))
+        path = folder / f"evidence-{index}.png"
+        Image.frombytes("RGB", (side, side), os.urandom(side * side * 3)).save(path, format="PNG")
         paths.append(path)
     return paths
 

@@ -133,7 +133,7 @@ def build_world() -> World:
     )
     clock = Clock.objects.filter(complaint=complaint).first()
     escalation = Escalation.objects.create(
-        complaint=complaint, clock=clock, target=clock.target, level=Escalation.Level.values[0]
+        subject=complaint, clock=clock, target=clock.target, level=Escalation.Level.values[0]
     )
     access = access_log_record(
         actor=agent,

@@ -14,11 +14,12 @@ from complaints.services import complaint_file
 from core.models import ReferenceCounter
 from core.references import ReferenceSortKey, reference_allocate
 
+from .evidence_files import plain_pdf
 from .factories import ComplaintFactory, LearnerFactory
 
 pytestmark = pytest.mark.django_db
 
-PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
+PDF = plain_pdf()
 
 
 def this_year() -> int:

@@ -48,7 +48,7 @@ def test_a_fresh_installation_has_a_current_policy():
 
 def test_sign_up_is_refused_without_consent_and_creates_nothing(client):
     response = sign_up(client, accept_policy="")
-    assert response.status_code == 200
+    assert response.status_code == 400  # a refused sign-up says so, as every other refused form does
     assert "accept_policy" in response.context["form"].errors
     assert not User.objects.exists()
     assert not PolicyConsent.objects.exists()
