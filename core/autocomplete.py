@@ -21,6 +21,11 @@ class AutocompleteSelectOfReadableIds(AutocompleteSelect):
         djangos = super().media
         return forms.Media(js=[*djangos._js, "admin-site/autocomplete-by-post.js"], css=djangos._css)
 
+    def build_attrs(self, base_attrs, extra_attrs=None):
+        attrs = super().build_attrs(base_attrs, extra_attrs)
+        attrs["data-ajax--type"] = "POST"  # select2 reads its options from these attributes last
+        return attrs
+
     def optgroups(self, name, value, attr=None):
         key = self.field.remote_field.model._meta.get_field(self.field.remote_field.field_name)
         readable = []

@@ -130,10 +130,13 @@ def test_a_post_without_the_csrf_token_is_refused_and_shows_nobody(clerk, learne
     assert [row["text"] for row in answered.json()["results"]] == [str(learners[0])]
 
 
-def test_the_add_page_loads_the_script_that_posts_after_djangos_own(clerk):
+def test_the_add_page_asks_by_post_with_the_script_after_djangos_own(clerk):
     page = logged_in(clerk).get(reverse("admin:accounts_guardianship_add"))
 
     assert page.status_code == 200
+    # select2 reads its request's method from the field's attributes, over the script's options
+    assert page.text.count('data-ajax--type="POST"') == 2  # the guardian and the learner
+    assert 'data-ajax--type="GET"' not in page.text
     djangos = page.text.index("admin/js/autocomplete.js")
     ours = page.text.index("admin-site/autocomplete-by-post.js")
     assert djangos < ours
