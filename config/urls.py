@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from accounts.api import PersonDetailAPI
@@ -43,10 +44,11 @@ urlpatterns = [
     path("complaints/", include("complaints.urls")),
     path("notifications/", include("notifications.urls")),
     path("dashboard/", include("dashboard.urls")),
-    # Before the admin's own: the same address (widgets reverse admin:autocomplete), its reads logged.
+    # Before the admin's own: the same address (widgets reverse admin:autocomplete), its reads logged. Asked
+    # by POST only: a GET is refused before the admin would send it to log in with its term in the address.
     path(
         "admin/autocomplete/",
-        admin.site.admin_view(LoggedAutocompleteJsonView.as_view(admin_site=admin.site)),
+        require_POST(admin.site.admin_view(LoggedAutocompleteJsonView.as_view(admin_site=admin.site))),
         name="admin-autocomplete-logged",
     ),
     path("admin/", admin.site.urls),

@@ -1,15 +1,31 @@
-"""The admin's autocomplete fields, safe against a posted value that is not an id at all.
+"""The admin's autocomplete fields, asking by POST and safe against a posted value that is not an id at all.
 
 Django's autocomplete widget looks the posted values up to show them again with the form's errors; a value
 its primary key cannot read (``"abc"`` for an integer id) then raises a ValueError, a 500, instead of the
 form's "Select a valid choice" next to the field. The widget here shows only the values the key can read.
+
+Its choices are asked for by POST (static/admin-site/autocomplete-by-post.js, after Django's own script): the
+term typed, a name, an e-mail address or a mobile number, stays out of every address (privacy.admin).
 """
 
+from django import forms
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import ValidationError
 
 
 class AutocompleteSelectOfReadableIds(AutocompleteSelect):
+    @property
+    def media(self):
+        # One list, so that every page's merge of media keeps the script after Django's own (two lists added
+        # together are merged in no fixed order between them).
+        djangos = super().media
+        return forms.Media(js=[*djangos._js, "admin-site/autocomplete-by-post.js"], css=djangos._css)
+
+    def build_attrs(self, base_attrs, extra_attrs=None):
+        attrs = super().build_attrs(base_attrs, extra_attrs)
+        attrs["data-ajax--type"] = "POST"  # select2 reads its options from these attributes last
+        return attrs
+
     def optgroups(self, name, value, attr=None):
         key = self.field.remote_field.model._meta.get_field(self.field.remote_field.field_name)
         readable = []

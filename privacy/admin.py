@@ -1,6 +1,8 @@
 """Staff screens for privacy; the mixin that logs every staff read of another person's data; the search by
 POST that keeps people's identifiers out of URLs."""
 
+import copy
+
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
@@ -188,14 +190,30 @@ class PersonalDataAdminMixin(PostedSearchAdminMixin):
 
 
 class LoggedAutocompleteJsonView(AutocompleteJsonView):
-    """The admin's autocomplete, logging the people each answer shows when it lists personal data."""
+    """The admin's autocomplete, asked by POST, logging the people each answer shows of personal data.
+
+    The term typed (a name, an e-mail address, a mobile number) comes in the request's body, with the CSRF
+    token (static/admin-site/autocomplete-by-post.js), so it is in no address that the server's or a proxy's
+    request log keeps. A GET is refused before it reaches the admin (config.urls), and a POST reads nothing
+    from its query string: a term there searches nothing.
+    """
+
+    http_method_names = ["post"]
+
+    def process_request(self, request):
+        # Django's own checks of the app, model, field and key, reading the body instead of the query string.
+        posted = copy.copy(request)
+        posted.GET = request.POST
+        return super().process_request(posted)
 
     def serialize_result(self, obj, to_field_name):
         self.shown.append(obj)
         return super().serialize_result(obj, to_field_name)
 
-    def get(self, request, *args, **kwargs):
+    def post(self, request, *args, **kwargs):
         self.shown = []
+        # The list view reads the page from its arguments before the query string: the posted one, or 1.
+        self.kwargs[self.page_kwarg] = request.POST.get(self.page_kwarg) or 1
         response = super().get(request, *args, **kwargs)
         if isinstance(self.model_admin, PersonalDataAdminMixin):
             opts = self.model_admin.model._meta

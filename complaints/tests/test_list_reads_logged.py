@@ -185,8 +185,8 @@ def test_the_admin_autocomplete_logs_the_people_it_offers(guardianship_clerk):
     LearnerFactory(display_name="李雷")
     client = logged_in(guardianship_clerk)
 
-    # when the guardianship form's learner field asks the autocomplete for "王"
-    response = client.get(
+    # when the guardianship form's learner field asks the autocomplete for "王", by POST as the page does
+    response = client.post(
         reverse("admin:autocomplete"),
         {"app_label": "accounts", "model_name": "guardianship", "field_name": "learner", "term": "王"},
     )
@@ -204,7 +204,7 @@ def test_the_admin_autocomplete_logs_the_people_it_offers(guardianship_clerk):
 
 def test_an_autocomplete_refused_logs_nothing(dept_agent):
     LearnerFactory(display_name="王小明")
-    response = logged_in(dept_agent).get(
+    response = logged_in(dept_agent).post(
         reverse("admin:autocomplete"),
         {"app_label": "accounts", "model_name": "guardianship", "field_name": "learner", "term": "王"},
     )
@@ -265,12 +265,12 @@ def test_the_autocomplete_costs_the_same_queries_for_one_person_or_four(
         LearnerFactory(display_name=f"王{number}")
     client = logged_in(guardianship_clerk)
     params = {"app_label": "accounts", "model_name": "guardianship", "field_name": "learner", "term": "王"}
-    client.get(reverse("admin:autocomplete"), params)  # warm the session and the content types
+    client.post(reverse("admin:autocomplete"), params)  # warm the session and the content types
 
     # session, user, the second factor's device, policy, the clerk's permissions (two), their grants of
     # people, the count, the page of people, the access-log rows
     with django_assert_num_queries(10):
-        response = client.get(reverse("admin:autocomplete"), params)
+        response = client.post(reverse("admin:autocomplete"), params)
 
     assert len(response.json()["results"]) == people
     assert AccessLogEntry.objects.filter(actor=guardianship_clerk).count() == 2 * people
