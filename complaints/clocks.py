@@ -228,10 +228,23 @@ def staff_complaint_path(context: dict) -> str:
 
 SLA_CONTEXT = frozenset({"reference", "target", "due_at", "escalated_at"})
 
+
+def _sla_notice_kind(*, name: str, texts: NoticeTexts) -> NoticeKindSpec:
+    """An SLA notice: its own texts; the context, the values shown and the link to the queue all share."""
+    return NoticeKindSpec(
+        name=name,
+        texts=texts,
+        path=staff_complaint_path,
+        required_context=SLA_CONTEXT,
+        values=sla_notice_values,
+        link_label=_("Open the complaint in the staff queue: %(url)s"),
+    )
+
+
 # Translators: the SMS texts (pgettext context "sms") must stay within 70 Chinese characters including the
 # reference and the times, so that each goes out as one message.
 SLA_NOTICE_KINDS = (
-    NoticeKindSpec(
+    _sla_notice_kind(
         name=SLA_WARNING,
         texts=NoticeTexts(
             subject=_("Complaint %(reference)s: %(target)s due at %(due)s"),
@@ -244,12 +257,8 @@ SLA_NOTICE_KINDS = (
             ),
             title=_("The %(target)s of complaint %(reference)s is due at %(due)s (%(left)s left)"),
         ),
-        path=staff_complaint_path,
-        required_context=SLA_CONTEXT,
-        values=sla_notice_values,
-        link_label=_("Open the complaint in the staff queue: %(url)s"),
     ),
-    NoticeKindSpec(
+    _sla_notice_kind(
         name=SLA_BREACH,
         texts=NoticeTexts(
             subject=_("Overdue: the %(target)s of complaint %(reference)s"),
@@ -262,12 +271,8 @@ SLA_NOTICE_KINDS = (
             ),
             title=_("Overdue: the %(target)s of complaint %(reference)s was due at %(due)s"),
         ),
-        path=staff_complaint_path,
-        required_context=SLA_CONTEXT,
-        values=sla_notice_values,
-        link_label=_("Open the complaint in the staff queue: %(url)s"),
     ),
-    NoticeKindSpec(
+    _sla_notice_kind(
         name=SLA_LEADERSHIP_BREACH,
         texts=NoticeTexts(
             subject=_("Major complaint overdue: the %(target)s of %(reference)s"),
@@ -278,10 +283,6 @@ SLA_NOTICE_KINDS = (
             sms=pgettext_lazy("sms", "Major complaint %(reference)s overdue: %(target)s was due at %(due)s."),
             title=_("Major complaint overdue: the %(target)s of %(reference)s was due at %(due)s"),
         ),
-        path=staff_complaint_path,
-        required_context=SLA_CONTEXT,
-        values=sla_notice_values,
-        link_label=_("Open the complaint in the staff queue: %(url)s"),
     ),
 )
 
