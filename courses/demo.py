@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from accounts.models import Department, User
 
-from .models import Course, Enrolment, Instructor
+from .models import Course, Enrolment, Instructor, SchoolClass, Term
 
 INSTRUCTORS = [
     ("何老师", "高级讲师", "instructor@demo.edu.cn"),
@@ -39,6 +39,18 @@ ENROLMENTS = {
     "child@demo.edu.cn": ["EN-110"],
 }
 
+DEMO_TERM = "2026年秋季学期"
+# learner e-mail -> administrative class
+CLASSES = {
+    "learner@demo.edu.cn": "2026级软件1班",
+    "learner2@demo.edu.cn": "2026级软件1班",
+    "learner3@demo.edu.cn": "2026级软件1班",
+    "learner4@demo.edu.cn": "2026级财会1班",
+    "learner5@demo.edu.cn": "2026级财会1班",
+    "learner6@demo.edu.cn": "2026级财会1班",
+    "child@demo.edu.cn": "2026级财会1班",
+}
+
 
 def seed_courses() -> None:
     academic = Department.objects.get(code="academic_affairs")
@@ -58,6 +70,14 @@ def seed_courses() -> None:
         courses[code] = course
 
     start = timezone.localdate() - datetime.timedelta(days=60)
+    term, _created = Term.objects.get_or_create(
+        name=DEMO_TERM,
+        defaults={"starts_on": start, "ends_on": start + datetime.timedelta(days=140)},
+    )
+    classes = {
+        name: SchoolClass.objects.get_or_create(name=name, defaults={"department": academic})[0]
+        for name in set(CLASSES.values())
+    }
     for email, codes in ENROLMENTS.items():
         learner = User.objects.get(email=email)
         for code in codes:
@@ -69,6 +89,8 @@ def seed_courses() -> None:
                     "start_date": start,
                     "valid_until": start + datetime.timedelta(days=365),
                     "amount_paid": course.price,
+                    "term": term,
+                    "school_class": classes[CLASSES[email]],
                 },
             )
 

@@ -63,6 +63,44 @@ class Course(models.Model):
         return f"{self.code} {self.title}"
 
 
+class Term(models.Model):
+    """A teaching term (学期): surveys and feedback are read per term."""
+
+    name = models.CharField(_("name"), max_length=50, unique=True, help_text=_("For example 2026年秋季学期."))
+    starts_on = models.DateField(_("first day"))
+    ends_on = models.DateField(_("last day"))
+
+    class Meta:
+        verbose_name = _("term")
+        verbose_name_plural = _("terms")
+        ordering = ["-starts_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gt=models.F("starts_on")), name="term_ends_after_start"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SchoolClass(models.Model):
+    """An administrative class of learners (行政班), with the department that runs it."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    department = models.ForeignKey(
+        "accounts.Department", verbose_name=_("department"), on_delete=models.PROTECT, related_name="classes"
+    )
+
+    class Meta:
+        verbose_name = _("class")
+        verbose_name_plural = _("classes")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Enrolment(models.Model):
     learner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -75,6 +113,22 @@ class Enrolment(models.Model):
     )
     start_date = models.DateField(_("start date"))
     valid_until = models.DateField(_("validity end date"))
+    term = models.ForeignKey(
+        Term,
+        verbose_name=_("term"),
+        on_delete=models.PROTECT,
+        related_name="enrolments",
+        null=True,
+        blank=True,
+    )
+    school_class = models.ForeignKey(
+        SchoolClass,
+        verbose_name=_("class"),
+        on_delete=models.PROTECT,
+        related_name="enrolments",
+        null=True,
+        blank=True,
+    )
     amount_paid = models.DecimalField(
         _("amount paid (CNY)"),
         max_digits=12,

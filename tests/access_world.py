@@ -32,7 +32,7 @@ from complaints.services.filing import complaint_file
 from complaints.tests.api_helpers import PNG
 from complaints.tests.factories import CategoryFactory
 from conftest import staff_session_verify
-from courses.tests.factories import EnrolmentFactory, InstructorFactory
+from courses.tests.factories import EnrolmentFactory, InstructorFactory, SchoolClassFactory, TermFactory
 from dashboard.models import ReportRun
 from notifications.models import Notification
 from privacy.models import AccessLogEntry, IdentityDocument
@@ -112,7 +112,9 @@ def build_world() -> World:
     )
     complaint = complaint_acknowledge(complaint=complaint, actor=agent)
     complaint_add_internal_note(complaint=complaint, body=f"{NOTE_MARKER} 核实中", actor=agent)
-    enrolment = EnrolmentFactory(learner=victim)
+    enrolment = EnrolmentFactory(
+        learner=victim, term=TermFactory(), school_class=SchoolClassFactory(department=department)
+    )
     remedy = Remedy.objects.create(
         complaint=complaint,
         learner=victim,
@@ -161,6 +163,8 @@ def build_world() -> World:
         "attachment": Attachment.objects.get(complaint=complaint),
         "enrolment": enrolment,
         "course": enrolment.course,
+        "term": enrolment.term,
+        "school class": enrolment.school_class,
         "instructor": instructor,
         "remedy": remedy,
         "approval": approval,

@@ -5,7 +5,7 @@ import factory
 from django.utils import timezone
 
 from accounts.tests.factories import DepartmentFactory, LearnerFactory
-from courses.models import Course, Enrolment, Instructor
+from courses.models import Course, Enrolment, Instructor, SchoolClass, Term
 
 
 class InstructorFactory(factory.django.DjangoModelFactory):
@@ -36,3 +36,22 @@ class EnrolmentFactory(factory.django.DjangoModelFactory):
     start_date = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=30))
     valid_until = factory.LazyAttribute(lambda enrolment: enrolment.start_date + datetime.timedelta(days=365))
     amount_paid = factory.LazyAttribute(lambda enrolment: enrolment.course.price)
+
+
+class TermFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Term
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"{2000 + n}年秋季学期")
+    starts_on = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=30))
+    ends_on = factory.LazyAttribute(lambda term: term.starts_on + datetime.timedelta(days=140))
+
+
+class SchoolClassFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SchoolClass
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"班级{n}")
+    department = factory.SubFactory(DepartmentFactory)
