@@ -42,6 +42,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("privacy/", include("privacy.urls")),
     path("complaints/", include("complaints.urls")),
+    path("feedback/", include("feedback.urls")),
     path("notifications/", include("notifications.urls")),
     path("dashboard/", include("dashboard.urls")),
     # Before the admin's own: the same address (widgets reverse admin:autocomplete), its reads logged. Asked

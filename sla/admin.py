@@ -37,6 +37,7 @@ class WorkCalendarAdmin(NoBidiControlsAdminMixin, admin.ModelAdmin):
 @admin.register(SlaPolicy)
 class SlaPolicyAdmin(admin.ModelAdmin):
     list_display = [
+        "subject_type",
         "severity",
         "is_urgent",
         "acknowledge_within",
@@ -48,7 +49,8 @@ class SlaPolicyAdmin(admin.ModelAdmin):
         "warning_percent",
         "calendar",
     ]
-    list_select_related = ["calendar"]
+    list_select_related = ["calendar", "subject_type"]
+    list_filter = ["subject_type"]
     list_editable = [
         "acknowledge_within",
         "acknowledge_unit",

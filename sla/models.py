@@ -134,8 +134,22 @@ class TargetUnit(models.TextChoices):
 
 
 class SlaPolicy(models.Model):
-    """The targets for one severity, urgent or not, on a business calendar; one table for every subject."""
+    """The targets for one severity, urgent or not, on a business calendar.
 
+    A policy with no kind of subject is the default table: it serves every subject that has no policy of its
+    own for that severity and urgency (complaints use it). A domain whose targets differ (feedback: a handling
+    plan within 24 hours when urgent) keeps rows for its own kind of subject.
+    """
+
+    subject_type = models.ForeignKey(
+        ContentType,
+        verbose_name=_("for"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Empty: the default targets, for every kind of record without targets of its own."),
+    )
     severity = models.CharField(_("severity"), max_length=20, choices=Severity.choices)
     is_urgent = models.BooleanField(_("urgent"))
     acknowledge_within = models.DurationField(_("acknowledge within"))
@@ -169,9 +183,13 @@ class SlaPolicy(models.Model):
     class Meta:
         verbose_name = _("SLA policy")
         verbose_name_plural = _("SLA policies")
-        ordering = ["severity", "is_urgent"]
+        ordering = ["subject_type", "severity", "is_urgent"]
         constraints = [
-            models.UniqueConstraint(fields=["severity", "is_urgent"], name="sla_policy_one_per_kind"),
+            models.UniqueConstraint(
+                fields=["subject_type", "severity", "is_urgent"],
+                name="sla_policy_one_per_kind",
+                nulls_distinct=False,
+            ),
             models.CheckConstraint(
                 condition=Q(warning_percent__gte=1, warning_percent__lte=99), name="sla_warning_percent"
             ),

@@ -46,10 +46,18 @@ class SlaPolicyMissing(NotFound):
     """No SLA policy covers the subject's severity and urgency (the admin deleted one)."""
 
 
-def policy_for(*, severity: str, is_urgent: bool) -> SlaPolicy:
-    policy = (
-        SlaPolicy.objects.select_related("calendar").filter(severity=severity, is_urgent=is_urgent).first()
-    )
+def policy_for(*, severity: str, is_urgent: bool, subject_type: ContentType | None = None) -> SlaPolicy:
+    """Return the subject kind's own policy for the severity and urgency, else the default table's."""
+    candidates = SlaPolicy.objects.select_related("calendar").filter(severity=severity, is_urgent=is_urgent)
+    if subject_type is None:
+        policy = candidates.filter(subject_type__isnull=True).first()
+    else:
+        # Its own first: NULLS LAST puts the default row after it.
+        policy = (
+            candidates.filter(models.Q(subject_type=subject_type) | models.Q(subject_type__isnull=True))
+            .order_by(models.F("subject_type").asc(nulls_last=True))
+            .first()
+        )
     if policy is None:
         raise SlaPolicyMissing(f"No SLA policy for severity {severity!r}, urgent={is_urgent}.")
     return policy
@@ -76,9 +84,9 @@ def clocks_sync(
     new changes nothing.
     """
     now = now or timezone.now()
-    policy = policy_for(severity=facts.severity, is_urgent=facts.is_urgent)
-    calendar = policy.calendar.as_business_calendar()
     subject_type = ContentType.objects.get_for_model(subject)
+    policy = policy_for(severity=facts.severity, is_urgent=facts.is_urgent, subject_type=subject_type)
+    calendar = policy.calendar.as_business_calendar()
     existing = {
         clock.target: clock
         for clock in Clock.objects.select_for_update().filter(

@@ -99,10 +99,10 @@ class AppealAdmin(admin.ModelAdmin):
 
 @admin.register(ImprovementAction)
 class ImprovementActionAdmin(NoBidiControlsAdminMixin, admin.ModelAdmin):
-    list_display = ["title", "complaint", "owner", "department", "due_date", "state"]
+    list_display = ["title", "complaint", "feedback_item", "owner", "department", "due_date", "state"]
     list_filter = ["state", "department"]
-    list_select_related = ["complaint", "owner", "department"]
-    readonly_fields = ["complaint", "state", "done_at", "created_by", "created_at"]
+    list_select_related = ["complaint", "feedback_item", "owner", "department"]
+    readonly_fields = ["complaint", "feedback_item", "state", "done_at", "created_by", "created_at"]
 
 
 @admin.register(CannedResponse)

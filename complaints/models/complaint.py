@@ -28,6 +28,7 @@ class Channel(models.TextChoices):
     WALK_IN = "walk_in", _("Walk-in counter")
     WECHAT = "wechat", _("WeChat")
     LETTER = "letter", _("Letter")
+    FEEDBACK = "feedback", _("Converted from feedback")
 
 
 # Channels where the complainant files in person online; staff log the others on their behalf.

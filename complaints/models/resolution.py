@@ -213,8 +213,22 @@ class ImprovementAction(models.Model):
         OPEN = "open", _("Open")
         DONE = "done", _("Done")
 
+    # One list of improvement actions for the institution: each follows a complaint or a feedback item.
     complaint = models.ForeignKey(
-        Complaint, verbose_name=_("complaint"), on_delete=models.PROTECT, related_name="improvement_actions"
+        Complaint,
+        verbose_name=_("complaint"),
+        on_delete=models.PROTECT,
+        related_name="improvement_actions",
+        null=True,
+        blank=True,
+    )
+    feedback_item = models.ForeignKey(
+        "feedback.FeedbackItem",
+        verbose_name=_("feedback item"),
+        on_delete=models.PROTECT,
+        related_name="improvement_actions",
+        null=True,
+        blank=True,
     )
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
@@ -251,6 +265,11 @@ class ImprovementAction(models.Model):
                 condition=(Q(state="done") & Q(done_at__isnull=False))
                 | (Q(state="open") & Q(done_at__isnull=True)),
                 name="improvement_done_at_when_done",
+            ),
+            models.CheckConstraint(
+                condition=Q(complaint__isnull=False, feedback_item__isnull=True)
+                | Q(complaint__isnull=True, feedback_item__isnull=False),
+                name="improvement_follows_one_record",
             ),
         ]
 

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import views
+
+app_name = "feedback"
+
+urlpatterns = [
+    path("", views.feedback_list, name="list"),
+    path("new/", views.feedback_new, name="new"),
+    path("follow/<str:reference>/<str:key>/", views.feedback_follow, name="follow"),
+    path("<str:reference>/", views.feedback_detail, name="detail"),
+    path("<str:reference>/rate/", views.feedback_rate_view, name="rate"),
+]
