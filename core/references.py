@@ -29,14 +29,22 @@ def reference_format(*, prefix: str, year: int, number: int) -> str:
 
 
 def reference_allocate(*, prefix: str, year: int | None = None) -> str:
-    """Take the next reference number of the prefix's year, inside the caller's transaction.
+    """Take the next reference number of the prefix's year (see ``reference_allocate_block``)."""
+    return reference_allocate_block(prefix=prefix, year=year, count=1)[0]
 
-    The counter row is inserted or incremented in one statement and stays locked until the caller's
-    transaction ends: concurrent callers wait their turn, and one that rolls back gives its number back.
-    Every filing of the prefix waits while the lock is held, so call this as late in the transaction as
-    possible, after any slow work (files, remote calls). Requires an open transaction and a prefix of two to
-    eight capital letters; raises RuntimeError or ValueError otherwise.
+
+def reference_allocate_block(*, prefix: str, count: int, year: int | None = None) -> list[str]:
+    """Take the next ``count`` reference numbers of the prefix's year, inside the caller's transaction.
+
+    An import of many records takes them all in one statement. The counter row is inserted or incremented in
+    one statement and stays locked until the caller's transaction ends: concurrent callers wait their turn,
+    and one that rolls back gives its numbers back. Every filing of the prefix waits while the lock is held,
+    so call this as late in the transaction as possible, after any slow work (files, remote calls). Requires
+    an open transaction and a prefix of two to eight capital letters; raises RuntimeError or ValueError
+    otherwise.
     """
+    if count < 1:
+        raise ValueError(f"Allocate at least one reference, not {count}.")
     if not _PREFIX.match(prefix):
         raise ValueError(f"A reference prefix is two to eight capital letters, not {prefix!r}.")
     if not connection.in_atomic_block:
@@ -46,13 +54,16 @@ def reference_allocate(*, prefix: str, year: int | None = None) -> str:
     with connection.cursor() as cursor:
         cursor.execute(
             # The table name comes from the model, never from input.
-            f"INSERT INTO {table} (prefix, year, last_number) VALUES (%s, %s, 1) "  # noqa: S608
+            f"INSERT INTO {table} (prefix, year, last_number) VALUES (%s, %s, %s) "  # noqa: S608
             "ON CONFLICT (prefix, year) DO UPDATE SET last_number = "
-            f"{table}.last_number + 1 RETURNING last_number",
-            [prefix, year],
+            f"{table}.last_number + EXCLUDED.last_number RETURNING last_number",
+            [prefix, year, count],
         )
-        (number,) = cursor.fetchone()
-    return reference_format(prefix=prefix, year=year, number=number)
+        (last,) = cursor.fetchone()
+    return [
+        reference_format(prefix=prefix, year=year, number=number)
+        for number in range(last - count + 1, last + 1)
+    ]
 
 
 class ReferenceSortKey(Func):

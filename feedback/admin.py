@@ -26,7 +26,7 @@ from privacy.admin import PersonalDataAdminMixin
 from sla.models import RUNNING, Clock
 from sla.selectors import clocks_for_subject
 
-from . import services
+from . import entry, services
 from .clocks import TARGET_LABELS
 from .errors import FeedbackError
 from .models import MAX_TEXT_LENGTH, FeedbackCategory, FeedbackItem, PaperBatch, RepresentativeMeeting, State
@@ -341,6 +341,10 @@ class FeedbackItemAdmin(FeedbackStaffAdminMixin, PersonalDataAdminMixin, admin.M
             .order_by("-is_urgent", "-created_at", "-pk")
         )
 
+    def lookup_allowed(self, lookup, value, request=None):
+        # An import's page links to its batch's items.
+        return lookup == "batch__id__exact" or super().lookup_allowed(lookup, value, request)
+
     def get_search_results(self, request, queryset, search_term):
         term = search_term.strip()
         if not term:
@@ -392,7 +396,30 @@ class FeedbackItemAdmin(FeedbackStaffAdminMixin, PersonalDataAdminMixin, admin.M
             self.admin_site.admin_view(self.move_view),
             name="feedback_feedbackitem_move",
         )
-        return [move, *super().get_urls()]
+        view = self.admin_site.admin_view
+        screens = [
+            path(
+                "entry/",
+                view(lambda request: entry.entry_view(self, request)),
+                name="feedback_feedbackitem_entry",
+            ),
+            path(
+                "import/",
+                view(lambda request: entry.import_view(self, request)),
+                name="feedback_feedbackitem_import",
+            ),
+            path(
+                "import/<int:pk>/",
+                view(lambda request, pk: entry.import_job_view(self, request, pk)),
+                name="feedback_feedbackitem_import_job",
+            ),
+            path(
+                "import/<int:pk>/status.json",
+                view(lambda request, pk: entry.import_status_view(self, request, pk)),
+                name="feedback_feedbackitem_import_status",
+            ),
+        ]
+        return [*screens, move, *super().get_urls()]
 
     def _move_form(self, name: str, item: FeedbackItem, data=None):
         form_class = WORKSPACE_MOVES[name][0]

@@ -340,3 +340,68 @@ class FeedbackEvent(TimelineEvent):
         constraints = [
             models.CheckConstraint(condition=Q(kind__in=EventKind.values), name="feedback_event_kind_known"),
         ]
+
+
+def _import_storage():
+    from complaints.models import evidence_storage  # private files: no public URL
+
+    return evidence_storage()
+
+
+class ImportJob(models.Model):
+    """An upload of a scanned batch of paper forms: checked whole, then imported whole or not at all."""
+
+    class State(models.TextChoices):
+        CHECKING = "checking", _("Checking")
+        REFUSED = "refused", _("Refused: errors in rows")
+        READY = "ready", _("Checked: ready to import")
+        IMPORTING = "importing", _("Importing")
+        DONE = "done", _("Imported")
+        FAILED = "failed", _("Failed")
+
+    file = models.FileField(_("file"), storage=_import_storage, max_length=255)
+    file_name = models.CharField(_("file name"), max_length=255)
+    file_kind = models.CharField(_("file kind"), max_length=10)
+    term = models.ForeignKey(
+        "courses.Term",
+        verbose_name=_("term"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    school_class = models.ForeignKey(
+        "courses.SchoolClass",
+        verbose_name=_("class"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.CHECKING)
+    total_rows = models.PositiveIntegerField(_("rows"), default=0)
+    # The first errors found, one per row and field: {"row": 7, "field": "course", "message": "…"}.
+    errors = models.JSONField(_("errors"), default=list, blank=True)
+    error_count = models.PositiveIntegerField(_("errors found"), default=0)
+    preview = models.JSONField(_("preview"), default=list, blank=True)
+    batch = models.OneToOneField(
+        PaperBatch,
+        verbose_name=_("paper batch"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("import of paper forms")
+        verbose_name_plural = _("imports of paper forms")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.file_name

@@ -127,6 +127,63 @@ def clocks_sync(
     return clocks
 
 
+@transaction.atomic
+def clocks_start_bulk(*, subjects: list[models.Model], facts: list[ClockFacts]) -> list[Clock]:
+    """Start the clocks of many new subjects of one kind at once (an import), in one INSERT.
+
+    Requires subjects that have no clocks yet, each with its facts (nothing met, paused or finished). The
+    due times are worked out once per policy and start time, so subjects given together share the work.
+    Raises SlaPolicyMissing when no policy covers one.
+    """
+    if not subjects:
+        return []
+    subject_type = ContentType.objects.get_for_model(subjects[0])
+    policies: dict[tuple[str, bool], SlaPolicy] = {}
+    timings: dict[tuple, list[tuple[str, datetime.timedelta, datetime.datetime, datetime.datetime]]] = {}
+    clocks = []
+    for subject, subject_facts in zip(subjects, facts, strict=True):
+        key = (subject_facts.severity, subject_facts.is_urgent)
+        if key not in policies:
+            policies[key] = policy_for(severity=key[0], is_urgent=key[1], subject_type=subject_type)
+        policy = policies[key]
+        timing_key = (key, subject_facts.started_at)
+        if timing_key not in timings:
+            calendar = policy.calendar.as_business_calendar()
+            rows = []
+            for target in Target:
+                duration = policy.target_duration(target)
+                span = _business_span(
+                    subject_facts.started_at, duration, policy.target_unit(target), calendar
+                )
+                rows.append(
+                    (
+                        target,
+                        duration,
+                        add_business_time(subject_facts.started_at, span, calendar),
+                        add_business_time(
+                            subject_facts.started_at, span * policy.warning_percent / 100, calendar
+                        ),
+                    )
+                )
+            timings[timing_key] = rows
+        for target, duration, due_at, warn_at in timings[timing_key]:
+            clocks.append(
+                Clock(
+                    subject_type=subject_type,
+                    subject_id=subject.pk,
+                    target=target,
+                    started_at=subject_facts.started_at,
+                    duration=duration,
+                    warning_percent=policy.warning_percent,
+                    calendar_id=policy.calendar_id,
+                    breach_reaches_leadership=subject_facts.breach_reaches_leadership,
+                    due_at=due_at,
+                    warn_at=warn_at,
+                )
+            )
+    return Clock.objects.bulk_create(clocks)
+
+
 # One statement: lock the running clocks past their warning or due time, and the breached ones whose subject
 # became grave after the breach (skipping rows another sweep holds), mark each once, and insert their
 # escalations (the unique constraint drops any that exist). Every threshold is handled in the same pass so a
