@@ -32,6 +32,7 @@ api_v1 = [
     path("me/access-log/", MyAccessLogAPI.as_view(), name="my-access-log"),
     path("reports/summary/", ReportSummaryAPI.as_view(), name="reports-summary"),
     path("", include("complaints.api.urls")),
+    path("", include("feedback.api_urls")),
 ]
 
 handler404 = "core.views.page_not_found"

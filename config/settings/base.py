@@ -342,6 +342,9 @@ SPECTACULAR_SETTINGS = {
         "AppealDecisionEnum": "complaints.models.Appeal.Decision",
         "ImprovementActionStateEnum": "complaints.models.ImprovementAction.State",
         "AccessLogChannelEnum": "privacy.models.AccessLogEntry.Channel",
+        "FeedbackStateEnum": "feedback.models.State",
+        "FeedbackChannelEnum": "feedback.models.Channel",
+        "FeedbackEventKindEnum": "feedback.models.EventKind",
     },
 }
 
