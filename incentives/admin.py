@@ -2,6 +2,7 @@
 only), the reward rules edited by managers and the leadership group."""
 
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 
 from core.validators import NoBidiControlsAdminMixin
 from privacy.admin import PersonalDataAdminMixin
@@ -33,6 +34,13 @@ class LedgerAdmin(PersonalDataAdminMixin, admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+    def history_view(self, request, object_id, extra_context=None):
+        # Refused before the row is looked up, as the change screen is: a reader without the right is not
+        # told whether the row exists.
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        return super().history_view(request, object_id, extra_context)
 
 
 @admin.register(Award)

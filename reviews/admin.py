@@ -3,6 +3,7 @@ reviews and decisions read here and changed through services (a review is record
 so its complaint figures are computed by the service)."""
 
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -32,6 +33,13 @@ class ManagersOnlyAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+    def history_view(self, request, object_id, extra_context=None):
+        # Refused before the row is looked up, as the change screen is: a reader without the right is not
+        # told whether the row exists.
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        return super().history_view(request, object_id, extra_context)
 
 
 class ReadByManagersAdmin(ManagersOnlyAdmin):
