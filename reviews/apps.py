@@ -9,7 +9,9 @@ class ReviewsConfig(AppConfig):
     def ready(self) -> None:
         from . import (
             notices,
+            opinions,
             permissions,  # noqa: F401  (registers the access rules)
         )
 
         notices.register()  # the reminders that a review is due
+        opinions.register()  # points for the learners whose opinions a review gathered

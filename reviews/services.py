@@ -14,11 +14,14 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from accounts.roles import Role
 from core.errors import Conflict, NotAllowed, RuleViolation
+from incentives.models import Award
+from incentives.services import points_award
 from notifications.services import notification_enqueue
 from privacy import policy
 
 from .models import Review, ReviewDecision, ReviewKind, ReviewReminder, RightsMeasure
 from .notices import REVIEW_DUE_SOON, REVIEW_OVERDUE
+from .opinions import OPINIONS_GIVEN
 from .permissions import may_manage_reviews
 from .selectors import KINDS_WITH_FIGURES, DueReview, review_complaint_figures, review_schedules_due
 
@@ -177,6 +180,19 @@ def review_decision_complete(*, decision: ReviewDecision, actor: User) -> Review
     decision.done_by = actor
     decision.save(update_fields=["state", "done_at", "done_by"])
     return decision
+
+
+@transaction.atomic
+def review_opinions_thank(*, review: Review, learner: User, actor: User) -> Award | None:
+    """Thank a learner whose opinions the review gathered with points, once per review.
+
+    Requires a manager or a member of the leadership group (NotAllowed) and an active learner
+    (RuleViolation, field ``learner``). Returns the award, or None when the learner was thanked before.
+    """
+    _require_manager(actor)
+    if learner is None or not learner.is_active or not learner.has_role(Role.LEARNER):
+        raise RuleViolation(_("Points go to an active learner."), code="not_a_learner", field="learner")
+    return points_award(learner=learner, reason=OPINIONS_GIVEN, source=review, actor=actor)
 
 
 # Who is reminded of each kind of review: the feedback process review is the managers', the quarterly

@@ -257,3 +257,21 @@ def test_the_quarter_before():
         datetime.date(2025, 10, 1),
         datetime.date(2025, 12, 31),
     )
+
+
+def test_a_learner_whose_opinions_were_gathered_is_thanked_with_points_once():
+    from incentives.models import PointsBalance
+    from reviews.services import review_opinions_thank
+
+    review, learner, manager = ReviewFactory(), LearnerFactory(), ManagerFactory()
+
+    first = review_opinions_thank(review=review, learner=learner, actor=manager)
+    again = review_opinions_thank(review=review, learner=learner, actor=manager)
+
+    assert first.points == 10 and first.source == review and again is None
+    assert PointsBalance.objects.get(learner=learner).total == 10
+    with pytest.raises(NotAllowed):
+        review_opinions_thank(review=review, learner=LearnerFactory(), actor=StaffFactory(roles=[Role.AGENT]))
+    with pytest.raises(RuleViolation):
+        review_opinions_thank(review=review, learner=StaffFactory(), actor=manager)
+    assert PointsBalance.objects.count() == 1
