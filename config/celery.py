@@ -23,6 +23,11 @@ app.conf.beat_schedule = {
         "schedule": 60.0,
         "options": {"expires": 55},
     },
+    # Reminds managers and the leadership group of reviews due soon or overdue; once per due date and level.
+    "review-reminders": {
+        "task": "reviews.tasks.review_reminders_task",
+        "schedule": crontab(hour=8, minute=5),
+    },
     "clear-expired-sessions": {
         "task": "accounts.tasks.clear_expired_sessions",
         "schedule": crontab(hour=3, minute=17),

@@ -10,8 +10,10 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from accounts.api import PersonDetailAPI
 from core import health, views
 from dashboard.api import ReportSummaryAPI
+from incentives.api import MyAwardsAPI, MyPointsAPI, MyRewardsAPI
 from privacy.admin import LoggedAutocompleteJsonView
 from privacy.api import MyAccessLogAPI
+from reviews.api import ReviewDecisionCompleteAPI, ReviewDetailAPI, ReviewListAPI
 
 admin.site.site_header = _("Learner-rights platform: staff workspace")
 admin.site.site_title = _("Staff workspace")
@@ -31,6 +33,16 @@ api_v1 = [
     path("people/<int:pk>/", PersonDetailAPI.as_view(), name="people-detail"),
     path("me/access-log/", MyAccessLogAPI.as_view(), name="my-access-log"),
     path("reports/summary/", ReportSummaryAPI.as_view(), name="reports-summary"),
+    path("me/points/", MyPointsAPI.as_view(), name="my-points"),
+    path("me/points/awards/", MyAwardsAPI.as_view(), name="my-awards"),
+    path("me/rewards/", MyRewardsAPI.as_view(), name="my-rewards"),
+    path("reviews/", ReviewListAPI.as_view(), name="review-list"),
+    path("reviews/<int:pk>/", ReviewDetailAPI.as_view(), name="review-detail"),
+    path(
+        "review-decisions/<int:pk>/complete/",
+        ReviewDecisionCompleteAPI.as_view(),
+        name="review-decision-complete",
+    ),
     path("", include("complaints.api.urls")),
     path("", include("feedback.api_urls")),
 ]
@@ -46,6 +58,8 @@ urlpatterns = [
     path("feedback/", include("feedback.urls")),
     path("notifications/", include("notifications.urls")),
     path("dashboard/", include("dashboard.urls")),
+    path("points/", include("incentives.urls")),
+    path("reviews/", include("reviews.urls")),
     # Before the admin's own: the same address (widgets reverse admin:autocomplete), its reads logged. Asked
     # by POST only: a GET is refused before the admin would send it to log in with its term in the address.
     path(

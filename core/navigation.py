@@ -25,10 +25,12 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem(_("My complaints"), "complaints:list", frozenset({str(Role.LEARNER), str(Role.PARENT)})),
     NavItem(_("File a complaint"), "complaints:new", frozenset({str(Role.LEARNER), str(Role.PARENT)})),
     NavItem(_("My feedback"), "feedback:list", frozenset({str(Role.LEARNER), str(Role.PARENT)})),
+    NavItem(_("My points"), "incentives:my-points", frozenset({str(Role.LEARNER)})),
     NavItem(_("My notices"), "notifications:inbox", None),
     NavItem(_("My data"), "privacy:my-data", None),
     NavItem(_("My account"), "account", None),
     NavItem(_("Dashboard"), "dashboard:page", frozenset({str(Role.MANAGER), str(Role.LEADERSHIP)})),
+    NavItem(_("Reviews"), "reviews:list", frozenset({str(Role.MANAGER), str(Role.LEADERSHIP)})),
     NavItem(_("Staff workspace"), "admin:index", frozenset(str(role) for role in STAFF_ROLES)),
     NavItem(
         _("API documentation"), "api-docs", frozenset(str(role) for role in STAFF_ROLES | {Role.MANAGER})

@@ -24,6 +24,8 @@ from complaints.services import complaint_file
 from complaints.services.guards import event_add
 from core.references import reference_allocate
 from courses.models import Course, Instructor, SchoolClass, Term
+from incentives.reasons import AwardReason
+from incentives.services import points_award
 
 from .clocks import feedback_clocks_sync
 from .errors import FeedbackPermissionDenied, FeedbackRuleViolation
@@ -272,11 +274,15 @@ def feedback_enter(
 def feedback_accept(*, item: FeedbackItem, actor: User) -> FeedbackItem:
     """Accept an item after checking it is genuine and valid (真实性/有效性审核); the reviewer owns it.
 
-    Raises FeedbackPermissionDenied or FeedbackMoveNotAllowed. Causes the move, the learner's notice.
+    Raises FeedbackPermissionDenied or FeedbackMoveNotAllowed. Causes the move, the learner's notice, and
+    points for a named learner (激励机制).
     """
     _require_handler(actor)
     item = feedback_transition(item=item, transition=Transition.ACCEPT, actor=actor, changes={"owner": actor})
     notify_learner(item, NoticeKind.ACCEPTED)
+    if item.learner_id is not None:
+        # Once per item, whatever happens to it later (incentives keep one award per reason and source).
+        points_award(learner=item.learner, reason=AwardReason.FEEDBACK_ACCEPTED, source=item, actor=actor)
     return item
 
 

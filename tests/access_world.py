@@ -34,9 +34,13 @@ from complaints.tests.factories import CategoryFactory
 from conftest import staff_session_verify
 from courses.tests.factories import EnrolmentFactory, InstructorFactory, SchoolClassFactory, TermFactory
 from dashboard.models import ReportRun
+from incentives.models import RewardRule
+from incentives.reasons import AwardReason
+from incentives.services import points_award
 from notifications.models import Notification
 from privacy.models import AccessLogEntry, IdentityDocument
 from privacy.services import access_log_record, erasure_request_create
+from reviews.models import Review, ReviewDecision, ReviewKind, ReviewReminder, ReviewSchedule, RightsMeasure
 from sla.models import Clock, Escalation
 
 # Strings that exist nowhere but in the victim's records.
@@ -158,6 +162,40 @@ def build_world() -> World:
     )
     report.pdf.save("matrix-report.pdf", ContentFile(b"%PDF-1.4 matrix report"), save=True)
     instructor = InstructorFactory(department=department, user=subject_staff)
+    # The victim's points for answering a survey, which reach a reward with a coupon code.
+    reward_rule = RewardRule.objects.create(
+        kind="coupon", every_points=10, value="50.00", description="感谢券", description_en="Thank-you coupon"
+    )
+    award = points_award(learner=victim, reason=AwardReason.SURVEY_ANSWERED, source=complaint)
+    # A review held by the managers, with a decision the agent owns; an evaluation's schedule and reminder.
+    measure = RightsMeasure.objects.create(
+        code="matrix-measure", name="退费规则", name_en="Refund rules", responsible=people["manager"]
+    )
+    schedule = ReviewSchedule.objects.create(
+        kind=ReviewKind.MEASURE,
+        measure=measure,
+        interval_months=12,
+        first_due_on=timezone.localdate(),
+    )
+    review = Review.objects.create(
+        kind=ReviewKind.PROCESS,
+        responsible=people["manager"],
+        held_on=timezone.localdate(),
+        period_start=timezone.localdate() - datetime.timedelta(days=180),
+        period_end=timezone.localdate(),
+        findings="反馈回复偏慢。",
+        created_by=people["manager"],
+    )
+    decision = ReviewDecision.objects.create(
+        review=review,
+        change="缩短反馈回复时限。",
+        owner=agent,
+        due_date=timezone.localdate() + datetime.timedelta(days=30),
+        created_by=people["manager"],
+    )
+    reminder = ReviewReminder.objects.create(
+        schedule=schedule, due_on=schedule.first_due_on, level="due_soon"
+    )
     world.objects = {
         "complaint": complaint,
         "attachment": Attachment.objects.get(complaint=complaint),
@@ -181,6 +219,14 @@ def build_world() -> World:
         "report": report,
         "department": department,
         "category": category,
+        "award": award,
+        "reward": award.rewards.get(),
+        "reward rule": reward_rule,
+        "measure": measure,
+        "schedule": schedule,
+        "review": review,
+        "decision": decision,
+        "reminder": reminder,
     }
     # The log-in protection's records of the victim: a failed log-in (lockout counts, their log) and the
     # recovery codes of a member of staff.

@@ -24,7 +24,9 @@ from django.urls import URLResolver, get_resolver
 from accounts.models import User
 from complaints.api.urls import ACTION_VIEWS
 from complaints.models import Complaint
+from incentives.models import Award, Reward, RewardRule
 from privacy.models import AccessLogEntry, ErasureRequest, IdentityDocument, PolicyConsent
+from reviews.models import Review, ReviewDecision, ReviewReminder, ReviewSchedule, RightsMeasure
 
 from .access_world import (
     DESCRIPTION_MARKER,
@@ -115,6 +117,10 @@ DASHBOARD = expect((ANONYMOUS, 302), (DASHBOARD_READERS, 200), (SIGNED_IN - DASH
 OWN_REPORT = expect(
     (ANONYMOUS, 302), ({"manager"}, 200), ({"leadership"}, 404), (SIGNED_IN - DASHBOARD_READERS, 403)
 )
+# Reviews are the managers' and the leadership group's, like the dashboard.
+REVIEW_PAGE = DASHBOARD
+REVIEW_FORM = expect((ANONYMOUS, 302), (DASHBOARD_READERS, 400), (SIGNED_IN - DASHBOARD_READERS, 403))
+REVIEW_API = expect((ANONYMOUS, 403), (DASHBOARD_READERS, 200), (SIGNED_IN - DASHBOARD_READERS, 403))
 API_OWN = expect((ANONYMOUS, 403), (SIGNED_IN, 200))
 API_CASE = expect((ANONYMOUS, 403), (CASE, 200), (OUTSIDERS, 404))
 API_ACTION = expect((ANONYMOUS, 403), (CASE, REACHED), (OUTSIDERS, 404))
@@ -207,6 +213,25 @@ SITE_ENTRIES = [
             ("<str:kind>/", lambda w: f"/dashboard/reports/{w.objects['report'].pk}/pdf/"),
         )
     ),
+    # A person's own points: the victim's award and coupon code on their page only.
+    page("points/", OWN_PAGE),
+    page("reviews/", REVIEW_PAGE),
+    page("reviews/new/", REVIEW_PAGE),
+    page("reviews/<int:pk>/", REVIEW_PAGE, url=lambda w: f"/reviews/{w.objects['review'].pk}/"),
+    page(
+        "reviews/<int:pk>/decisions/",
+        REVIEW_FORM,
+        method="post",
+        data={},
+        url=lambda w: f"/reviews/{w.objects['review'].pk}/decisions/",
+    ),
+    page(
+        "reviews/decisions/<int:pk>/done/",
+        expect((ANONYMOUS, 302), (DASHBOARD_READERS, 302), (SIGNED_IN - DASHBOARD_READERS, 403)),
+        method="post",
+        data={},
+        url=lambda w: f"/reviews/decisions/{w.objects['decision'].pk}/done/",
+    ),
 ]
 
 API_ENTRIES = [
@@ -221,6 +246,23 @@ API_ENTRIES = [
         "api/v1/reports/summary/",
         expect((ANONYMOUS, 403), (DASHBOARD_READERS, 200), (SIGNED_IN - DASHBOARD_READERS, 403)),
         readers=DASHBOARD_READERS,
+    ),
+    page("api/v1/me/points/", API_OWN),
+    page("api/v1/me/points/awards/", API_OWN),
+    page("api/v1/me/rewards/", API_OWN),
+    page("api/v1/reviews/", REVIEW_API),
+    page("api/v1/reviews/<int:pk>/", REVIEW_API, url=lambda w: f"/api/v1/reviews/{w.objects['review'].pk}/"),
+    # The decision's owner (the agent) and the managers mark it done; no one else is told it exists.
+    page(
+        "api/v1/review-decisions/<int:pk>/complete/",
+        expect(
+            (ANONYMOUS, 403),
+            (DASHBOARD_READERS | {"agent"}, 200),
+            (SIGNED_IN - DASHBOARD_READERS - {"agent"}, 404),
+        ),
+        method="json",
+        data={},
+        url=lambda w: f"/api/v1/review-decisions/{w.objects['decision'].pk}/complete/",
     ),
     page("api/v1/categories/", API_OWN),
     page("api/v1/complaints/", API_OWN, readers=CASE),
@@ -351,6 +393,16 @@ ADMIN_MODEL_READERS: dict[type, dict[str, frozenset]] = {
     PolicyConsent: {"list": LEGAL, "row": LEGAL},
     AccessLogEntry: {"list": LEGAL, "row": LEGAL},
     ErasureRequest: {"list": LEGAL, "row": LEGAL},
+    # The points ledger and the reviews: managers and the leadership group; they add rules, measures and
+    # schedules, while awards, rewards, reviews and reminders are written by services only.
+    Award: {"list": DASHBOARD_READERS, "row": DASHBOARD_READERS},
+    Reward: {"list": DASHBOARD_READERS, "row": DASHBOARD_READERS},
+    RewardRule: {"list": DASHBOARD_READERS, "row": DASHBOARD_READERS, "add": DASHBOARD_READERS},
+    RightsMeasure: {"list": DASHBOARD_READERS, "row": DASHBOARD_READERS, "add": DASHBOARD_READERS},
+    ReviewSchedule: {"list": DASHBOARD_READERS, "row": DASHBOARD_READERS, "add": DASHBOARD_READERS},
+    Review: {"list": DASHBOARD_READERS, "row": DASHBOARD_READERS},
+    ReviewDecision: {"list": DASHBOARD_READERS, "row": DASHBOARD_READERS},
+    ReviewReminder: {"list": DASHBOARD_READERS, "row": DASHBOARD_READERS},
 }
 # Rows whose history screen looks the row up in a queryset no staff role reaches: "does not exist" for all.
 ADMIN_HISTORY_HIDDEN = frozenset({User, IdentityDocument})
@@ -373,6 +425,7 @@ def admin_entries(model: type) -> list[Entry]:
     list_readers = rights.get("list", frozenset())
     row_readers = rights.get("row", frozenset())
     hidden = rights.get("hidden", frozenset())
+    adders = rights.get("add", frozenset())
     refused = STAFF - row_readers - hidden
 
     def row_url(suffix):
@@ -385,7 +438,7 @@ def admin_entries(model: type) -> list[Entry]:
         page(
             base, expect((NOT_STAFF, 302), (list_readers, 200), (STAFF - list_readers, 403)), readers=readers
         ),
-        page(f"{base}add/", expect((NOT_STAFF, 302), (STAFF, 403))),
+        page(f"{base}add/", expect((NOT_STAFF, 302), (adders, 200), (STAFF - adders, 403))),
         page(f"{base}<path:object_id>/change/", row, readers=readers, url=row_url("change/")),
         page(
             f"{base}<path:object_id>/history/",

@@ -36,9 +36,12 @@ def test_no_template_links_to_a_cdn():
 
 
 # The layers below the domains (DESIGN §5a) and the domain they must not reach into; sla measures any
-# subject's clocks through its registry (sla.subjects).
-LOWER_LAYERS = ("core", "notifications", "privacy", "sla")
+# subject's clocks through its registry (sla.subjects); incentives awards points for any record a domain names
+# (incentives.services.points_award).
+LOWER_LAYERS = ("core", "notifications", "privacy", "sla", "incentives")
 DOMAIN = "complaints"
+# The domains and the readers across them: the points ledger knows none of them, and they call it.
+DOMAIN_LAYERS = ("complaints", "feedback", "surveys", "counseling", "courses", "dashboard", "reviews")
 
 
 def _imported_modules(path: Path) -> list[tuple[int, str]]:
@@ -59,6 +62,16 @@ def test_the_lower_layers_import_nothing_from_complaints():
         for path in sorted((ROOT / layer).rglob("*.py"))
         for line, module in _imported_modules(path)
         if module == DOMAIN or module.startswith(f"{DOMAIN}.")
+    ]
+    assert offending == []
+
+
+def test_the_points_ledger_imports_no_domain():
+    offending = [
+        f"{path.relative_to(ROOT)}:{line} imports {module}"
+        for path in sorted((ROOT / "incentives").rglob("*.py"))
+        for line, module in _imported_modules(path)
+        if module.split(".")[0] in DOMAIN_LAYERS
     ]
     assert offending == []
 

@@ -9,8 +9,10 @@ from accounts.roles import Role
 from complaints.models import Complaint, ComplaintEvent
 from complaints.states import State
 from courses.models import Course, Enrolment, Instructor
+from incentives.models import Award, Reward
 from privacy.models import PolicyConsent
 from privacy.selectors import policy_version_current
+from reviews.models import Review, ReviewDecision
 
 pytestmark = pytest.mark.django_db
 
@@ -38,6 +40,10 @@ def snapshot() -> dict:
         "groups": sorted(Group.objects.values_list("name", flat=True)),
         "complaints": sorted(Complaint.objects.values_list("reference", "state", "title", "owner__email")),
         "events": ComplaintEvent.objects.count(),
+        "reviews": sorted(Review.objects.values_list("kind", "held_on", "findings")),
+        "review_decisions": sorted(ReviewDecision.objects.values_list("change", "state")),
+        "awards": sorted(Award.objects.values_list("learner__email", "reason", "points")),
+        "rewards": sorted(Reward.objects.values_list("learner__email", "reference", "code")),
         "policy_consents": sorted(
             PolicyConsent.objects.values_list("user__email", "policy_version__version", "accepted_at")
         ),
@@ -134,3 +140,13 @@ def test_demo_staff_pass_the_second_factor_with_the_demo_key_printed_for_them(ca
 
     assert verified.status_code == 302
     assert client.get("/admin/").status_code == 200
+
+
+def test_the_demo_has_reviews_with_decisions_and_a_learner_with_a_reward(capsys):
+    call_command("seed_demo")
+
+    assert set(Review.objects.values_list("kind", flat=True)) == {"process", "complaints"}
+    assert ReviewDecision.objects.filter(state="open").exists()
+    assert ReviewDecision.objects.filter(state="done").exists()
+    assert Review.objects.get(kind="complaints").figures["filed"] >= 1
+    assert Reward.objects.filter(learner__email="learner@demo.edu.cn").count() == 1

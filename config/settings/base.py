@@ -58,8 +58,10 @@ INSTALLED_APPS = [
     "counseling",
     "privacy",
     "notifications",
+    "incentives",
     "sla",
     "dashboard",
+    "reviews",
 ]
 
 MIDDLEWARE = [

@@ -412,3 +412,20 @@ def test_the_course_of_another_department_sets_the_department(learner):
         text="x",
     ).item
     assert item.department == course.department
+
+
+def test_accepted_feedback_earns_the_learner_points_once(agent, learner, subject):
+    from incentives.models import Award
+
+    item = services.feedback_give(actor=learner, subject=subject, text="建议").item
+    services.feedback_accept(item=item, actor=agent)
+    anonymous = services.feedback_give(actor=learner, subject=subject, text="匿名", is_anonymous=True).item
+    services.feedback_accept(item=anonymous, actor=agent)
+
+    awards = Award.objects.filter(learner=learner)
+    assert list(awards.values_list("reason", flat=True)) == ["feedback_accepted"]
+    # a second award for the same item is refused by the ledger itself
+    from incentives.services import points_award
+
+    assert points_award(learner=learner, reason="feedback_accepted", source=item) is None
+    assert awards.count() == 1

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import views
+
+app_name = "reviews"
+
+urlpatterns = [
+    path("", views.review_list, name="list"),
+    path("new/", views.review_new, name="new"),
+    path("<int:pk>/", views.review_detail, name="detail"),
+    path("<int:pk>/decisions/", views.review_decision_new, name="decision-new"),
+    path("decisions/<int:pk>/done/", views.review_decision_done, name="decision-done"),
+]
