@@ -341,6 +341,12 @@ class FeedbackItemAdmin(FeedbackStaffAdminMixin, PersonalDataAdminMixin, admin.M
             .order_by("-is_urgent", "-created_at", "-pk")
         )
 
+    def history_view(self, request, object_id, extra_context=None):
+        # Refused before the row is looked up, as the change screen is: outside staff learn nothing.
+        if not is_feedback_staff(request.user):
+            raise PermissionDenied
+        return super().history_view(request, object_id, extra_context)
+
     def lookup_allowed(self, lookup, value, request=None):
         # An import's page links to its batch's items.
         return lookup == "batch__id__exact" or super().lookup_allowed(lookup, value, request)

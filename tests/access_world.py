@@ -79,6 +79,12 @@ class World:
         return self.objects["complaint"]
 
 
+def _paper_batch(person):
+    from feedback.models import PaperBatch
+
+    return PaperBatch.objects.create(kind=PaperBatch.Kind.KEYED, created_by=person)
+
+
 def build_world() -> World:
     world = World()
     department = DepartmentFactory()
@@ -196,7 +202,31 @@ def build_world() -> World:
     reminder = ReviewReminder.objects.create(
         schedule=schedule, due_on=schedule.first_due_on, level="due_soon"
     )
+    # The victim's feedback, a meeting they represented their class at, and a staff member's import.
+    from feedback.models import FeedbackCategory, ImportJob
+    from feedback.services import Subject, feedback_give, meeting_record
+
+    feedback = feedback_give(
+        actor=victim,
+        subject=Subject(
+            category=FeedbackCategory.objects.get(code="course_content"), course=enrolment.course
+        ),
+        text=f"{DESCRIPTION_MARKER} 希望增加答疑",
+    ).item
+    meeting = meeting_record(
+        actor=agent, held_on=timezone.localdate(), classes=[], representatives=[victim], minutes="班会"
+    )
+    import_job = ImportJob.objects.create(
+        file=ContentFile(b"\xe7\xb1\xbb\xe5\x88\xab,\xe5\x86\x85\xe5\xae\xb9\n", name="imports/matrix"),
+        file_name="matrix.csv",
+        file_kind="csv",
+        created_by=people["supervisor"],
+    )
     world.objects = {
+        "feedback": feedback,
+        "meeting": meeting,
+        "import": import_job,
+        "paper batch": _paper_batch(people["supervisor"]),
         "complaint": complaint,
         "attachment": Attachment.objects.get(complaint=complaint),
         "enrolment": enrolment,

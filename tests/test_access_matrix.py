@@ -24,6 +24,8 @@ from django.urls import URLResolver, get_resolver
 from accounts.models import User
 from complaints.api.urls import ACTION_VIEWS
 from complaints.models import Complaint
+from feedback.api import ACTION_VIEWS as FEEDBACK_ACTION_VIEWS
+from feedback.models import FeedbackCategory, FeedbackItem, PaperBatch, RepresentativeMeeting
 from incentives.models import Award, Reward, RewardRule
 from privacy.models import AccessLogEntry, ErasureRequest, IdentityDocument, PolicyConsent
 from reviews.models import Review, ReviewDecision, ReviewReminder, ReviewSchedule, RightsMeasure
@@ -234,6 +236,108 @@ SITE_ENTRIES = [
     ),
 ]
 
+# Feedback: the learner and their guardian follow it; the learner-services team (every agent, supervisor,
+# manager and leader) reads every item, and all but managers move items; legal counsel and the safety
+# officer have no part in it. Learners and parents give feedback; staff key in paper forms.
+GIVERS = LEARNERS
+FEEDBACK_STAFF = frozenset(
+    {"agent of another department", "agent", "supervisor", "manager", "leadership"}
+) | {"subject staff member"}
+FEEDBACK_OUTSIDE_STAFF = STAFF - FEEDBACK_STAFF
+FEEDBACK_READERS = frozenset({"guardian"}) | FEEDBACK_STAFF
+FEEDBACK_PARTIES = frozenset({"learner", "guardian"})
+FEEDBACK_OUTSIDERS = frozenset({"other learner", "co-learner"}) | FEEDBACK_OUTSIDE_STAFF
+
+
+FEEDBACK_ACTIONS = tuple(FEEDBACK_ACTION_VIEWS)
+
+
+def feedback_url(suffix: str = "", *, prefix: str = "/feedback/") -> Callable[[World], str]:
+    return lambda w: f"{prefix}{w.objects['feedback'].reference}/{suffix}"
+
+
+FEEDBACK_ENTRIES = [
+    page("feedback/", expect((ANONYMOUS, 302), (GIVERS, 200), (STAFF, 403)), readers=frozenset({"guardian"})),
+    page(
+        "feedback/new/",
+        expect((ANONYMOUS, 302), (GIVERS, 200), (STAFF, 403)),
+        readers=frozenset({"guardian"}),
+    ),
+    page(
+        "feedback/follow/<str:reference>/<str:key>/",
+        expect((EVERYONE, 404)),
+        url=feedback_url("not-the-key/", prefix="/feedback/follow/"),
+    ),
+    page(
+        "feedback/<str:reference>/",
+        expect((ANONYMOUS, 302), (FEEDBACK_PARTIES | FEEDBACK_STAFF, 200), (FEEDBACK_OUTSIDERS, 404)),
+        readers=FEEDBACK_READERS,
+        url=feedback_url(),
+    ),
+    page(
+        "feedback/<str:reference>/rate/",
+        expect((ANONYMOUS, 302), (FEEDBACK_PARTIES | FEEDBACK_STAFF, 400), (FEEDBACK_OUTSIDERS, 404)),
+        readers=FEEDBACK_READERS,
+        method="post",
+        data={},
+        url=feedback_url("rate/"),
+    ),
+    page("api/v1/feedback/categories/", API_OWN),
+    page("api/v1/feedback/", API_OWN, readers=FEEDBACK_READERS),
+    page(
+        "api/v1/feedback/<str:reference>/",
+        expect((ANONYMOUS, 403), (FEEDBACK_PARTIES | FEEDBACK_STAFF, 200), (FEEDBACK_OUTSIDERS, 404)),
+        readers=FEEDBACK_READERS,
+        url=feedback_url(prefix="/api/v1/feedback/"),
+    ),
+    *(
+        page(
+            f"api/v1/feedback/<str:reference>/{action}/",
+            expect((ANONYMOUS, 403), (FEEDBACK_PARTIES | FEEDBACK_STAFF, REACHED), (FEEDBACK_OUTSIDERS, 404)),
+            readers=FEEDBACK_READERS,
+            method="json",
+            data={},
+            url=feedback_url(f"{action}/", prefix="/api/v1/feedback/"),
+        )
+        for action in FEEDBACK_ACTIONS
+    ),
+    page(
+        "admin/feedback/feedbackitem/entry/",
+        expect((NOT_STAFF, 302), (FEEDBACK_STAFF, 200), (FEEDBACK_OUTSIDE_STAFF, 403)),
+    ),
+    page(
+        "admin/feedback/feedbackitem/import/",
+        expect((NOT_STAFF, 302), (FEEDBACK_STAFF, 200), (FEEDBACK_OUTSIDE_STAFF, 403)),
+    ),
+    *(
+        page(
+            f"admin/feedback/feedbackitem/import/<int:pk>/{suffix}",
+            # An import is its uploader's (the supervisor's); the rest of the team is told it does not exist.
+            expect(
+                (NOT_STAFF, 302),
+                ({"supervisor"}, 200),
+                (FEEDBACK_STAFF - {"supervisor"}, 404),
+                (FEEDBACK_OUTSIDE_STAFF, 403),
+            ),
+            url=lambda w, s=suffix: f"/admin/feedback/feedbackitem/import/{w.objects['import'].pk}/{s}",
+        )
+        for suffix in ("", "status.json")
+    ),
+    page(
+        "admin/feedback/feedbackitem/<path:object_id>/move/<slug:name>/",
+        # Handlers accept it (then rolled back); managers read but do not move; outside staff do not reach it.
+        expect(
+            (NOT_STAFF, 302),
+            (FEEDBACK_STAFF - {"manager"}, 302),
+            ({"manager"}, 403),
+            (FEEDBACK_OUTSIDE_STAFF, 404),
+        ),
+        method="post",
+        data={},
+        url=lambda w: f"/admin/feedback/feedbackitem/{w.objects['feedback'].pk}/move/accept/",
+    ),
+]
+
 API_ENTRIES = [
     # A person's record is for the staff who may read it by the access policy; no role here may.
     page(
@@ -403,6 +507,11 @@ ADMIN_MODEL_READERS: dict[type, dict[str, frozenset]] = {
     Review: {"list": DASHBOARD_READERS, "row": DASHBOARD_READERS},
     ReviewDecision: {"list": DASHBOARD_READERS, "row": DASHBOARD_READERS},
     ReviewReminder: {"list": DASHBOARD_READERS, "row": DASHBOARD_READERS},
+    # Feedback: the learner-services team reads; those who enter feedback add categories and meetings.
+    FeedbackItem: {"list": FEEDBACK_STAFF, "row": FEEDBACK_STAFF},
+    FeedbackCategory: {"list": FEEDBACK_STAFF, "row": FEEDBACK_STAFF, "add": FEEDBACK_STAFF},
+    PaperBatch: {"list": FEEDBACK_STAFF, "row": FEEDBACK_STAFF},
+    RepresentativeMeeting: {"list": FEEDBACK_STAFF, "row": FEEDBACK_STAFF, "add": FEEDBACK_STAFF},
 }
 # Rows whose history screen looks the row up in a queryset no staff role reaches: "does not exist" for all.
 ADMIN_HISTORY_HIDDEN = frozenset({User, IdentityDocument})
@@ -458,6 +567,7 @@ def admin_entries(model: type) -> list[Entry]:
 
 ENTRIES = [
     *SITE_ENTRIES,
+    *FEEDBACK_ENTRIES,
     *API_ENTRIES,
     *ADMIN_ENTRIES,
     *(entry for model in admin.site._registry for entry in admin_entries(model)),
