@@ -32,6 +32,7 @@ api_v1 = [
     path("me/access-log/", MyAccessLogAPI.as_view(), name="my-access-log"),
     path("reports/summary/", ReportSummaryAPI.as_view(), name="reports-summary"),
     path("", include("complaints.api.urls")),
+    path("surveys/", include("surveys.api_urls")),
 ]
 
 handler404 = "core.views.page_not_found"
@@ -43,6 +44,7 @@ urlpatterns = [
     path("privacy/", include("privacy.urls")),
     path("complaints/", include("complaints.urls")),
     path("notifications/", include("notifications.urls")),
+    path("surveys/", include("surveys.urls")),
     path("dashboard/", include("dashboard.urls")),
     # Before the admin's own: the same address (widgets reverse admin:autocomplete), its reads logged. Asked
     # by POST only: a GET is refused before the admin would send it to log in with its term in the address.

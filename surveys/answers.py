@@ -72,7 +72,9 @@ def _clean_one(question: Question, value) -> AnswerValue:
     if question.kind == Question.Kind.MULTIPLE:
         values = value if isinstance(value, list) else [value]
         numbers = [_as_int(item) for item in values]
-        if any(n is None or not 0 <= n < len(question.choices) for n in numbers) or len(set(numbers)) != len(numbers):
+        if any(n is None or not 0 <= n < len(question.choices) for n in numbers) or len(set(numbers)) != len(
+            numbers
+        ):
             raise ValueError(_("Choose among the options offered, each once."))
         return numbers
     if not isinstance(value, str):

@@ -100,7 +100,9 @@ class Survey(models.Model):
         _("smallest group shown"),
         default=5,
         validators=[MinValueValidator(MIN_GROUP_FLOOR), MaxValueValidator(1000)],
-        help_text=_("Results of a course, instructor or class are shown only when at least this many answered."),
+        help_text=_(
+            "Results of a course, instructor or class are shown only when at least this many answered."
+        ),
     )
 
     class Meta:
@@ -108,9 +110,15 @@ class Survey(models.Model):
         verbose_name_plural = _("surveys")
         ordering = ["-opens_on", "-id"]
         constraints = [
-            models.CheckConstraint(condition=Q(min_group_size__gte=MIN_GROUP_FLOOR), name="survey_min_group_3"),
-            models.CheckConstraint(condition=Q(closes_on__gte=models.F("opens_on")), name="survey_closes_after_opening"),
-            models.CheckConstraint(condition=Q(state__in=["draft", "open", "closed"]), name="survey_state_known"),
+            models.CheckConstraint(
+                condition=Q(min_group_size__gte=MIN_GROUP_FLOOR), name="survey_min_group_3"
+            ),
+            models.CheckConstraint(
+                condition=Q(closes_on__gte=models.F("opens_on")), name="survey_closes_after_opening"
+            ),
+            models.CheckConstraint(
+                condition=Q(state__in=["draft", "open", "closed"]), name="survey_state_known"
+            ),
         ]
         indexes = [models.Index(fields=["state", "opens_on"], name="survey_state_opens_idx")]
 
@@ -121,16 +129,25 @@ class Survey(models.Model):
 class Invitation(models.Model):
     """Who was asked about which course, and whether they answered: never what they answered."""
 
-    survey = models.ForeignKey(Survey, verbose_name=_("survey"), on_delete=models.CASCADE, related_name="invitations")
+    survey = models.ForeignKey(
+        Survey, verbose_name=_("survey"), on_delete=models.CASCADE, related_name="invitations"
+    )
     learner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("learner"),
         on_delete=models.CASCADE,
         related_name="survey_invitations",
     )
-    course = models.ForeignKey("courses.Course", verbose_name=_("course"), on_delete=models.PROTECT, related_name="+")
+    course = models.ForeignKey(
+        "courses.Course", verbose_name=_("course"), on_delete=models.PROTECT, related_name="+"
+    )
     school_class = models.ForeignKey(
-        "courses.SchoolClass", verbose_name=_("class"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "courses.SchoolClass",
+        verbose_name=_("class"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     invited_on = models.DateField(_("invited on"))
     responded_on = models.DateField(_("answered on"), null=True, blank=True)
@@ -140,7 +157,9 @@ class Invitation(models.Model):
         verbose_name_plural = _("survey invitations")
         ordering = ["survey", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["survey", "learner", "course"], name="invitation_once_per_course"),
+            models.UniqueConstraint(
+                fields=["survey", "learner", "course"], name="invitation_once_per_course"
+            ),
         ]
         indexes = [
             models.Index(fields=["learner", "survey"], name="invitation_learner_idx"),
@@ -149,12 +168,12 @@ class Invitation(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.survey_id} → {self.learner_id} ({self.course_id})"
+
     @property
     def has_responded(self) -> bool:
         return self.responded_on is not None
-
-    def __str__(self) -> str:
-        return f"{self.survey_id} → {self.learner_id} ({self.course_id})"
 
 
 class Reminder(models.Model):
@@ -171,6 +190,9 @@ class Reminder(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["invitation", "kind"], name="reminder_once_per_kind")]
 
+    def __str__(self) -> str:
+        return f"{self.invitation_id} {self.kind}"
+
 
 class Response(models.Model):
     """One anonymous set of answers about one course: no person, no time finer than the day, a random key."""
@@ -178,11 +200,16 @@ class Response(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     survey = models.ForeignKey(Survey, on_delete=models.PROTECT, related_name="responses")
     course = models.ForeignKey("courses.Course", on_delete=models.PROTECT, related_name="+")
-    school_class = models.ForeignKey("courses.SchoolClass", on_delete=models.PROTECT, null=True, related_name="+")
+    school_class = models.ForeignKey(
+        "courses.SchoolClass", on_delete=models.PROTECT, null=True, related_name="+"
+    )
     submitted_on = models.DateField()
 
     class Meta:
         indexes = [models.Index(fields=["survey", "course", "school_class"], name="response_group_idx")]
+
+    def __str__(self) -> str:
+        return str(self.pk)
 
 
 class Answer(models.Model):
@@ -199,8 +226,12 @@ class Answer(models.Model):
     survey = models.ForeignKey(Survey, on_delete=models.PROTECT, related_name="+")
     question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers")
     course = models.ForeignKey("courses.Course", on_delete=models.PROTECT, related_name="+")
-    instructor = models.ForeignKey("courses.Instructor", on_delete=models.PROTECT, null=True, related_name="+")
-    school_class = models.ForeignKey("courses.SchoolClass", on_delete=models.PROTECT, null=True, related_name="+")
+    instructor = models.ForeignKey(
+        "courses.Instructor", on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    school_class = models.ForeignKey(
+        "courses.SchoolClass", on_delete=models.PROTECT, null=True, related_name="+"
+    )
     score = models.PositiveSmallIntegerField(
         null=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
     )
@@ -227,9 +258,7 @@ class Answer(models.Model):
                 condition=Q(score__isnull=False),
                 name="answer_scores_idx",
             ),
-            models.Index(
-                fields=["survey", "course"], condition=~Q(review=""), name="answer_free_text_idx"
-            ),
+            models.Index(fields=["survey", "course"], condition=~Q(review=""), name="answer_free_text_idx"),
         ]
 
     def __str__(self) -> str:

@@ -41,10 +41,10 @@ SURVEY_NOTICE_KINDS = (
         NoticeTexts(
             subject=_("Survey open: %(title)s"),
             body=_(
-                "The survey \"%(title)s\" is open. Your answers are anonymous: who answered is kept apart "
+                'The survey "%(title)s" is open. Your answers are anonymous: who answered is kept apart '
                 "from what was answered, and no teacher sees who wrote what."
             ),
-            sms=pgettext_lazy("sms", "Survey \"%(title)s\" is open. Your answers are anonymous."),
+            sms=pgettext_lazy("sms", 'Survey "%(title)s" is open. Your answers are anonymous.'),
             title=_("Survey open: %(title)s"),
         ),
     ),
@@ -52,8 +52,8 @@ SURVEY_NOTICE_KINDS = (
         SURVEY_REMINDER_TWO_DAYS,
         NoticeTexts(
             subject=_("Two days left: %(title)s"),
-            body=_("The survey \"%(title)s\" closes in two days. Your answers are anonymous."),
-            sms=pgettext_lazy("sms", "Survey \"%(title)s\" closes in two days."),
+            body=_('The survey "%(title)s" closes in two days. Your answers are anonymous.'),
+            sms=pgettext_lazy("sms", 'Survey "%(title)s" closes in two days.'),
             title=_("Two days left: %(title)s"),
         ),
     ),
@@ -61,8 +61,8 @@ SURVEY_NOTICE_KINDS = (
         SURVEY_REMINDER_LAST_DAY,
         NoticeTexts(
             subject=_("Last day: %(title)s"),
-            body=_("Today is the last day to answer the survey \"%(title)s\". Your answers are anonymous."),
-            sms=pgettext_lazy("sms", "Today is the last day of survey \"%(title)s\"."),
+            body=_('Today is the last day to answer the survey "%(title)s". Your answers are anonymous.'),
+            sms=pgettext_lazy("sms", 'Today is the last day of survey "%(title)s".'),
             title=_("Last day: %(title)s"),
         ),
     ),

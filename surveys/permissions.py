@@ -26,7 +26,9 @@ def instructor_reach(user: User) -> tuple[tuple[int, ...], tuple[int, ...]]:
 
     def read():
         instructors = tuple(Instructor.objects.filter(user=user).values_list("pk", flat=True))
-        courses = tuple(Course.objects.filter(instructors__in=instructors).values_list("pk", flat=True).distinct())
+        courses = tuple(
+            Course.objects.filter(instructors__in=instructors).values_list("pk", flat=True).distinct()
+        )
         return instructors, courses
 
     return policy.remember(user, "surveys:instructor", read)
@@ -44,7 +46,9 @@ def surveys_visible_by_relation(user: User) -> Q:
     _instructors, courses = instructor_reach(user)
     condition = Q(pk__in=Invitation.objects.filter(learner=user).values("survey_id"))
     if courses:
-        condition |= Q(pk__in=Survey.courses.through.objects.filter(course_id__in=courses).values("survey_id"))
+        condition |= Q(
+            pk__in=Survey.courses.through.objects.filter(course_id__in=courses).values("survey_id")
+        )
     return condition
 
 

@@ -26,7 +26,7 @@ GROUP_COLUMNS = {
 
 @dataclass(frozen=True)
 class ResultRow:
-    """One group's figures; ``suppressed`` groups (fewer respondents than the survey's threshold) carry none."""
+    """One group's figures; a ``suppressed`` group (fewer respondents than the threshold) carries none."""
 
     survey_id: int
     course_id: int

@@ -68,14 +68,18 @@ def survey_open(*, survey: Survey, actor: User | None, today: datetime.date | No
     locked.state = Survey.State.OPEN
     locked.save(update_fields=["state"])
     enrolments = (
-        Enrolment.objects.filter(term_id=locked.term_id, course__in=locked.courses.all(), learner__is_active=True)
+        Enrolment.objects.filter(
+            term_id=locked.term_id, course__in=locked.courses.all(), learner__is_active=True
+        )
         .order_by("learner_id", "course_id", "-start_date")
         .distinct("learner_id", "course_id")
         .values_list("learner_id", "course_id", "school_class_id")
     )
     Invitation.objects.bulk_create(
         [
-            Invitation(survey=locked, learner_id=learner, course_id=course, school_class_id=klass, invited_on=today)
+            Invitation(
+                survey=locked, learner_id=learner, course_id=course, school_class_id=klass, invited_on=today
+            )
             for learner, course, klass in enrolments
         ],
         ignore_conflicts=True,
@@ -125,7 +129,11 @@ def course_instructors(course_id: int) -> list[Instructor]:
 
 @transaction.atomic
 def response_submit(
-    *, invitation: Invitation, answers: Mapping[str, AnswerValue], actor: User, today: datetime.date | None = None
+    *,
+    invitation: Invitation,
+    answers: Mapping[str, AnswerValue],
+    actor: User,
+    today: datetime.date | None = None,
 ) -> Invitation:
     """Store the learner's answers about the invitation's course, unnamed, and mark the invitation answered.
 
@@ -203,7 +211,10 @@ def reminder_kind_due(*, survey: Survey, today: datetime.date) -> str | None:
     return None
 
 
-REMINDER_NOTICE = {Reminder.Kind.TWO_DAYS: SURVEY_REMINDER_TWO_DAYS, Reminder.Kind.LAST_DAY: SURVEY_REMINDER_LAST_DAY}
+REMINDER_NOTICE = {
+    Reminder.Kind.TWO_DAYS: SURVEY_REMINDER_TWO_DAYS,
+    Reminder.Kind.LAST_DAY: SURVEY_REMINDER_LAST_DAY,
+}
 
 # One statement per survey: a reminder row for each unanswered invitation that has none of this kind yet;
 # the unique (invitation, kind) makes a second sweep, or one running beside it, write nothing.
@@ -226,10 +237,14 @@ def survey_reminders_send(*, survey: Survey, today: datetime.date) -> int:
     with connection.cursor() as cursor:
         cursor.execute(_REMIND_SQL, {"kind": kind, "today": today, "survey": survey.pk})
         invitation_ids = [row[0] for row in cursor.fetchall()]
-    learners = Invitation.objects.filter(pk__in=invitation_ids).values_list("learner_id", flat=True).distinct()
+    learners = (
+        Invitation.objects.filter(pk__in=invitation_ids).values_list("learner_id", flat=True).distinct()
+    )
     notifications_enqueue_bulk(
         notices=[
-            NoticeRequest(recipient_id=learner, kind=REMINDER_NOTICE[kind], context={"reference": survey.reference})
+            NoticeRequest(
+                recipient_id=learner, kind=REMINDER_NOTICE[kind], context={"reference": survey.reference}
+            )
             for learner in learners
         ]
     )
@@ -240,7 +255,9 @@ def surveys_sweep(*, today: datetime.date | None = None) -> dict[str, int]:
     """Open the drafts whose day has come, remind, and close those past their last day. Safe to run twice."""
     today = today or timezone.localdate()
     opened = reminded = closed = 0
-    due: QuerySet[Survey] = Survey.objects.filter(state=Survey.State.DRAFT, opens_on__lte=today, closes_on__gte=today)
+    due: QuerySet[Survey] = Survey.objects.filter(
+        state=Survey.State.DRAFT, opens_on__lte=today, closes_on__gte=today
+    )
     for survey in due:
         try:
             survey_open(survey=survey, actor=None, today=today)

@@ -17,7 +17,11 @@ def answer_all(world, count, **kwargs):
     for learner in world["learners"][:count]:
         invitation = Invitation.objects.get(survey=world["survey"], learner=learner, course=world["course"])
         slots = answer_slots(survey=world["survey"], course_id=invitation.course_id)
-        response_submit(invitation=invitation, answers=answers_clean(slots=slots, raw=full_answers(world, **kwargs)), actor=learner)
+        response_submit(
+            invitation=invitation,
+            answers=answers_clean(slots=slots, raw=full_answers(world, **kwargs)),
+            actor=learner,
+        )
 
 
 @pytest.mark.parametrize("by", ["course", "instructor", "school_class"])
@@ -33,7 +37,9 @@ def test_five_responses_are_shown_with_their_mean_per_course_and_per_instructor(
     answer_all(opened, 5, score=3)
 
     (course,) = survey_results(surveys=[opened["survey"].pk], by="course")
-    by_teacher = {row.instructor_id: row for row in survey_results(surveys=[opened["survey"].pk], by="instructor")}
+    by_teacher = {
+        row.instructor_id: row for row in survey_results(surveys=[opened["survey"].pk], by="instructor")
+    }
 
     assert not course.suppressed and course.responses == 5
     # likert 3 and two per-teacher answers (3 and 5) per response: (3 + 3 + 5) / 3

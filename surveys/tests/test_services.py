@@ -127,10 +127,15 @@ def test_reminders_go_once_each_to_those_who_have_not_answered_even_if_the_sweep
     surveys_sweep(today=survey.closes_on)
     surveys_sweep(today=survey.closes_on)
 
-    for kind, notice in ((Reminder.Kind.TWO_DAYS, SURVEY_REMINDER_TWO_DAYS), (Reminder.Kind.LAST_DAY, SURVEY_REMINDER_LAST_DAY)):
+    for kind, notice in (
+        (Reminder.Kind.TWO_DAYS, SURVEY_REMINDER_TWO_DAYS),
+        (Reminder.Kind.LAST_DAY, SURVEY_REMINDER_LAST_DAY),
+    ):
         reminded = list(Reminder.objects.filter(kind=kind).values_list("invitation__learner_id", flat=True))
         assert sorted(reminded) == sorted(waiting)
-        told = Notification.objects.filter(kind=notice, channel="in_app").values_list("recipient_id", flat=True)
+        told = Notification.objects.filter(kind=notice, channel="in_app").values_list(
+            "recipient_id", flat=True
+        )
         assert sorted(told) == sorted(waiting)
 
 
@@ -148,7 +153,8 @@ def test_the_sweep_opens_a_survey_on_its_day_and_closes_it_after_its_last(world)
 def _columns(table: str) -> dict[str, str]:
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT column_name, data_type, column_default FROM information_schema.columns WHERE table_name = %s",
+            "SELECT column_name, data_type, column_default FROM information_schema.columns "
+            "WHERE table_name = %s",
             [table],
         )
         return {name: (kind, default) for name, kind, default in cursor.fetchall()}
@@ -160,7 +166,7 @@ def test_a_dump_of_the_response_tables_cannot_link_an_answer_to_a_person(table):
 
     assert columns["id"][0] == "uuid"
     assert not any("user" in name or "learner" in name or "invitation" in name for name in columns)
-    assert not any(kind.startswith("timestamp") or kind.startswith("time") for kind, _ in columns.values())
+    assert not any(kind.startswith(("timestamp", "time")) for kind, _ in columns.values())
     assert not any("nextval" in str(default) for _, default in columns.values())  # no serial order
 
 
