@@ -113,7 +113,9 @@ class SurveyAdmin(NoBidiControlsAdminMixin, SurveyStaffAdmin):
     def results(self, survey: Survey) -> str:
         if survey.pk is None:
             return "-"
-        rows = {by: survey_results(surveys=[survey.pk], by=by) for by in ("course", "instructor", "school_class")}
+        rows = {
+            by: survey_results(surveys=[survey.pk], by=by) for by in ("course", "instructor", "school_class")
+        }
         return render_to_string("admin/surveys/results.html", {"by": rows, "survey": survey})
 
     def save_model(self, request, obj: Survey, form, change) -> None:
