@@ -118,9 +118,11 @@ class SurveyResultsAPI(APIView):
             "An instructor sees only their own courses, and per instructor only themselves."
         ),
         parameters=[ResultQuery],
-        responses={200: ResultSerializer(many=True), 404: ERRORS[404]},
+        responses={200: ResultSerializer(many=True), 403: ErrorSerializer, 404: ERRORS[404]},
     )
     def get(self, request: Request, pk: int) -> Response:
+        if not may_manage_surveys(request.user) and not instructor_reach(request.user)[1]:
+            raise PermissionDenied
         survey = survey_get_for_user(user=request.user, pk=pk)
         query = ResultQuery(data=request.query_params)
         query.is_valid(raise_exception=True)

@@ -25,6 +25,7 @@ from accounts.models import User
 from complaints.api.urls import ACTION_VIEWS
 from complaints.models import Complaint
 from privacy.models import AccessLogEntry, ErasureRequest, IdentityDocument, PolicyConsent
+from surveys.models import Answer, Questionnaire, Survey
 
 from .access_world import (
     DESCRIPTION_MARKER,
@@ -52,6 +53,8 @@ SIGNED_IN = LEARNERS | STAFF
 CASE = PARTIES | CASE_STAFF
 OUTSIDERS = OTHER_LEARNER | OUTSIDE_STAFF
 DASHBOARD_READERS = frozenset({"manager", "leadership"})
+# The staff who run surveys: managers and agents (every agent here, the subject staff member is one too).
+SURVEY_STAFF = frozenset({"manager", "agent", "agent of another department", "subject staff member"})
 EVERYONE = frozenset(ROLES)
 assert frozenset(ROLES) == NOT_STAFF | STAFF
 
@@ -193,6 +196,13 @@ SITE_ENTRIES = [
         readers=CASE,
         url=lambda w: f"/complaints/{w.complaint.reference}/attachments/{w.objects['attachment'].pk}/",
     ),
+    page("surveys/", OWN_PAGE),
+    # A survey invitation is the invited learner's own: anyone else is told it does not exist.
+    page(
+        "surveys/<int:pk>/",
+        expect((ANONYMOUS, 302), ({"learner"}, 200), (SIGNED_IN - {"learner"}, 404)),
+        url=lambda w: f"/surveys/{w.objects['survey invitation'].pk}/",
+    ),
     page("notifications/", OWN_PAGE),
     page("notifications/read/", OWN_FORM_REDIRECTS, method="post", data={}),
     page("notifications/preferences/", OWN_PAGE),
@@ -223,6 +233,27 @@ API_ENTRIES = [
         readers=DASHBOARD_READERS,
     ),
     page("api/v1/categories/", API_OWN),
+    page("api/v1/surveys/invitations/", API_OWN),
+    page(
+        "api/v1/surveys/invitations/<int:pk>/",
+        expect((ANONYMOUS, 403), ({"learner"}, 200), (SIGNED_IN - {"learner"}, 404)),
+        url=lambda w: f"/api/v1/surveys/invitations/{w.objects['survey invitation'].pk}/",
+    ),
+    page(
+        "api/v1/surveys/invitations/<int:pk>/answer/",
+        expect((ANONYMOUS, 403), ({"learner"}, 400), (SIGNED_IN - {"learner"}, 404)),
+        method="json",
+        data={},
+        url=lambda w: f"/api/v1/surveys/invitations/{w.objects['survey invitation'].pk}/answer/",
+    ),
+    *(
+        page(
+            f"api/v1/surveys/<int:pk>/{part}/",
+            expect((ANONYMOUS, 403), (SURVEY_STAFF, 200), (SIGNED_IN - SURVEY_STAFF, 403)),
+            url=lambda w, part=part: f"/api/v1/surveys/{w.objects['survey'].pk}/{part}/",
+        )
+        for part in ("rates", "results")
+    ),
     page("api/v1/complaints/", API_OWN, readers=CASE),
     page(
         "api/v1/complaints/<str:reference>/",
@@ -351,6 +382,9 @@ ADMIN_MODEL_READERS: dict[type, dict[str, frozenset]] = {
     PolicyConsent: {"list": LEGAL, "row": LEGAL},
     AccessLogEntry: {"list": LEGAL, "row": LEGAL},
     ErasureRequest: {"list": LEGAL, "row": LEGAL},
+    Questionnaire: {"list": SURVEY_STAFF, "row": SURVEY_STAFF, "add": SURVEY_STAFF},
+    Survey: {"list": SURVEY_STAFF, "row": SURVEY_STAFF, "add": SURVEY_STAFF},
+    Answer: {"list": SURVEY_STAFF, "row": SURVEY_STAFF},
 }
 # Rows whose history screen looks the row up in a queryset no staff role reaches: "does not exist" for all.
 ADMIN_HISTORY_HIDDEN = frozenset({User, IdentityDocument})
@@ -374,6 +408,7 @@ def admin_entries(model: type) -> list[Entry]:
     row_readers = rights.get("row", frozenset())
     hidden = rights.get("hidden", frozenset())
     refused = STAFF - row_readers - hidden
+    adders = rights.get("add", frozenset())
 
     def row_url(suffix):
         return lambda w: f"/{base}{admin_object(w, model).pk}/{suffix}"
@@ -385,7 +420,7 @@ def admin_entries(model: type) -> list[Entry]:
         page(
             base, expect((NOT_STAFF, 302), (list_readers, 200), (STAFF - list_readers, 403)), readers=readers
         ),
-        page(f"{base}add/", expect((NOT_STAFF, 302), (STAFF, 403))),
+        page(f"{base}add/", expect((NOT_STAFF, 302), (adders, 200), (STAFF - adders, 403))),
         page(f"{base}<path:object_id>/change/", row, readers=readers, url=row_url("change/")),
         page(
             f"{base}<path:object_id>/history/",

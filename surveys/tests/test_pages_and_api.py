@@ -137,5 +137,5 @@ def test_an_instructor_reads_only_their_own_results(opened):
     rows = signed_in(first.user).get(f"/api/v1/surveys/{opened['survey'].pk}/results/?by=instructor").json()
     assert [row["instructor_id"] for row in rows] == [first.pk]
     assert (
-        signed_in(LearnerFactory()).get(f"/api/v1/surveys/{opened['survey'].pk}/results/").status_code == 404
+        signed_in(LearnerFactory()).get(f"/api/v1/surveys/{opened['survey'].pk}/results/").status_code == 403
     )
