@@ -263,3 +263,34 @@ class Answer(models.Model):
 
     def __str__(self) -> str:
         return self.text[:60] if self.text else str(self.score or "")
+
+
+class ResultTally(models.Model):
+    """Running sums of the scores per survey, course, instructor (NULL: the questions about the course) and
+    class, kept by ``response_submit`` in the answer's transaction, so results read a few hundred rows instead
+    of every answer. ``responses`` counts the responses that reached the row; the rows without an instructor
+    count every response of their course and class. No person, no time: only sums."""
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="+")
+    course = models.ForeignKey("courses.Course", on_delete=models.PROTECT, related_name="+")
+    instructor = models.ForeignKey(
+        "courses.Instructor", on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    school_class = models.ForeignKey(
+        "courses.SchoolClass", on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    responses = models.PositiveIntegerField(default=0)
+    score_sum = models.PositiveBigIntegerField(default=0)
+    score_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["survey", "course", "instructor", "school_class"],
+                name="result_tally_one_per_group",
+                nulls_distinct=False,
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.survey_id}/{self.course_id}/{self.instructor_id}/{self.school_class_id}"

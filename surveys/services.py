@@ -180,10 +180,47 @@ def response_submit(
             row.review = Answer.Review.PENDING
         rows.append(row)
     Answer.objects.bulk_create(rows)
+    _tally_add(survey=survey, course_id=locked.course_id, school_class_id=locked.school_class_id, rows=rows)
     locked.responded_on = today
     locked.save(update_fields=["responded_on"])
     _after_response(invitation=locked)
     return locked
+
+
+_TALLY_SQL = """
+INSERT INTO surveys_resulttally (survey_id, course_id, instructor_id, school_class_id, responses, score_sum,
+    score_count)
+SELECT %(survey)s, %(course)s, tally.instructor_id, %(class)s, 1, tally.score_sum, tally.score_count
+FROM unnest(%(instructors)s::bigint[], %(sums)s::bigint[], %(counts)s::int[])
+    AS tally(instructor_id, score_sum, score_count)
+ON CONFLICT (survey_id, course_id, instructor_id, school_class_id) DO UPDATE SET
+    responses = surveys_resulttally.responses + 1,
+    score_sum = surveys_resulttally.score_sum + EXCLUDED.score_sum,
+    score_count = surveys_resulttally.score_count + EXCLUDED.score_count
+"""
+
+
+def _tally_add(*, survey: Survey, course_id: int, school_class_id: int | None, rows: list[Answer]) -> None:
+    """Add one response's scores to its groups' running sums (one statement; the row lock orders writers)."""
+    sums: dict[int | None, list[int]] = {None: [0, 0]}
+    for row in rows:
+        if row.score is not None:
+            group = sums.setdefault(row.instructor_id, [0, 0])
+            group[0] += row.score
+            group[1] += 1
+    groups = sorted(sums, key=lambda instructor: instructor or 0)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _TALLY_SQL,
+            {
+                "survey": survey.pk,
+                "course": course_id,
+                "class": school_class_id,
+                "instructors": groups,
+                "sums": [sums[group][0] for group in groups],
+                "counts": [sums[group][1] for group in groups],
+            },
+        )
 
 
 def _after_response(*, invitation: Invitation) -> None:
