@@ -27,8 +27,8 @@ INSERT INTO surveys_response (id, survey_id, course_id, school_class_id, submitt
 SELECT gen_random_uuid(), %(survey)s, (%(courses)s)[1 + n %% 200], (%(classes)s)[1 + n %% 50], current_date
 FROM generate_series(0, %(responses)s - 1) AS n;
 
-INSERT INTO surveys_answer (id, response_id, survey_id, question_id, course_id, instructor_id, school_class_id,
-    score, choices, text, review)
+INSERT INTO surveys_answer (id, response_id, survey_id, question_id, course_id, instructor_id,
+    school_class_id, score, choices, text, review)
 SELECT gen_random_uuid(), r.id, r.survey_id, q.id, r.course_id,
     CASE WHEN q.per_instructor THEN teacher.instructor_id END, r.school_class_id,
     1 + floor(random() * 5)::int, '{}', '', ''
@@ -46,7 +46,8 @@ ANALYZE surveys_response; ANALYZE surveys_answer;
 TALLY_SQL = """
 INSERT INTO surveys_resulttally (survey_id, course_id, instructor_id, school_class_id, responses, score_sum,
     score_count)
-SELECT survey_id, course_id, instructor_id, school_class_id, count(DISTINCT response_id), sum(score), count(score)
+SELECT survey_id, course_id, instructor_id, school_class_id, count(DISTINCT response_id), sum(score),
+    count(score)
 FROM surveys_answer GROUP BY survey_id, course_id, instructor_id, school_class_id;
 ANALYZE surveys_resulttally;
 """
@@ -134,7 +135,8 @@ def ensure_answers():
         )
         cursor.execute(TALLY_SQL)
     say(
-        f"  built in {time.monotonic() - started:.0f} s: {Answer.objects.filter(survey=survey).count():,} answers"
+        f"  built in {time.monotonic() - started:.0f} s: "
+        f"{Answer.objects.filter(survey=survey).count():,} answers"
     )
     return survey
 
