@@ -28,6 +28,13 @@ app.conf.beat_schedule = {
         "task": "reviews.tasks.review_reminders_task",
         "schedule": crontab(hour=8, minute=5),
     },
+    # Opens term surveys on their day, reminds those who have not answered (two days before closing and on
+    # the last day, once each), closes finished ones. Hourly: a reminder waits an hour at most.
+    "surveys-sweep": {
+        "task": "surveys.tasks.surveys_sweep_task",
+        "schedule": crontab(minute=5),
+        "options": {"expires": 3000},
+    },
     "clear-expired-sessions": {
         "task": "accounts.tasks.clear_expired_sessions",
         "schedule": crontab(hour=3, minute=17),

@@ -45,6 +45,7 @@ api_v1 = [
     ),
     path("", include("complaints.api.urls")),
     path("", include("feedback.api_urls")),
+    path("surveys/", include("surveys.api_urls")),
 ]
 
 handler404 = "core.views.page_not_found"
@@ -57,6 +58,7 @@ urlpatterns = [
     path("complaints/", include("complaints.urls")),
     path("feedback/", include("feedback.urls")),
     path("notifications/", include("notifications.urls")),
+    path("surveys/", include("surveys.urls")),
     path("dashboard/", include("dashboard.urls")),
     path("points/", include("incentives.urls")),
     path("reviews/", include("reviews.urls")),

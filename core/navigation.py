@@ -26,6 +26,7 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem(_("File a complaint"), "complaints:new", frozenset({str(Role.LEARNER), str(Role.PARENT)})),
     NavItem(_("My feedback"), "feedback:list", frozenset({str(Role.LEARNER), str(Role.PARENT)})),
     NavItem(_("My points"), "incentives:my-points", frozenset({str(Role.LEARNER)})),
+    NavItem(_("My surveys"), "surveys:list", frozenset({str(Role.LEARNER)})),
     NavItem(_("My notices"), "notifications:inbox", None),
     NavItem(_("My data"), "privacy:my-data", None),
     NavItem(_("My account"), "account", None),

@@ -100,7 +100,8 @@ class FeedbackListAPI(PersonalDataListMixin, generics.ListCreateAPIView):
         tags=TAGS,
         summary=_("Give feedback"),
         description=_(
-            "Learners for themselves, parents for their child; anonymous feedback returns its follow key once."
+            "Learners for themselves, parents for their child; anonymous feedback returns its "
+            "follow key once."
         ),
         request=io.FeedbackGiveInput,
         responses={201: io.FeedbackGivenSerializer, **ERRORS},
@@ -138,9 +139,10 @@ class FeedbackDetailAPI(APIView):
         return _answer(request, reference)
 
 
-def _action(
-    name, summary, service, *, request_serializer=None, description=_("Answers the item as it now stands.")
-):
+ANSWERED = _("Answers the item as it now stands.")
+
+
+def _action(name, summary, service, *, request_serializer=None, description=ANSWERED):
     """Build one action endpoint: validate the input, call the service with it, answer the item."""
 
     class ActionAPI(ReadsBodyMixin, APIView):

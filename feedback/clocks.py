@@ -206,7 +206,8 @@ SLA_NOTICE_KINDS = (
         NoticeTexts(
             subject=_("Feedback %(reference)s: the %(target)s is due at %(due)s"),
             body=_(
-                "The %(target)s of feedback item %(reference)s is due at %(due)s. You are its owner, or the next "
+                "The %(target)s of feedback item %(reference)s is due at %(due)s. You are its "
+                "owner, or the next "
                 "person responsible while it has none."
             ),
             sms=pgettext_lazy("sms", "Feedback %(reference)s: the %(target)s is due at %(due)s."),
@@ -218,7 +219,8 @@ SLA_NOTICE_KINDS = (
         NoticeTexts(
             subject=_("Overdue: the %(target)s of feedback %(reference)s"),
             body=_(
-                "The %(target)s of feedback item %(reference)s was due at %(due)s and is overdue. You are told as "
+                "The %(target)s of feedback item %(reference)s was due at %(due)s and is overdue. "
+                "You are told as "
                 "the supervisor responsible for it."
             ),
             sms=pgettext_lazy("sms", "Overdue: the %(target)s of feedback %(reference)s was due at %(due)s."),
@@ -230,7 +232,8 @@ SLA_NOTICE_KINDS = (
         NoticeTexts(
             subject=_("Urgent feedback overdue: the %(target)s of %(reference)s"),
             body=_(
-                "The %(target)s of urgent feedback item %(reference)s was due at %(due)s and is overdue. You are "
+                "The %(target)s of urgent feedback item %(reference)s was due at %(due)s and is "
+                "overdue. You are "
                 "told as a member of the leadership group."
             ),
             sms=pgettext_lazy(

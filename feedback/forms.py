@@ -49,7 +49,8 @@ class FeedbackGiveForm(forms.Form):
         label=_("Give it anonymously"),
         required=False,
         help_text=_(
-            "Your name is not kept with it. You follow it through a private link shown once, and get no notices."
+            "Your name is not kept with it. You follow it through a private link shown once, and "
+            "get no notices."
         ),
     )
 

@@ -1,4 +1,5 @@
-"""The import of a scanned batch of paper forms (CSV or XLSX): checked whole, then written whole or not at all.
+"""The import of a scanned batch of paper forms (CSV or XLSX): checked whole, then written whole or not at
+all.
 
 The file is read row by row (``csv`` on a text stream, openpyxl in read-only mode), so memory stays flat
 whatever its length. The check reads every row and keeps the first errors (per row and column); only a
@@ -293,7 +294,8 @@ def import_progress(job: ImportJob) -> int:
 
 
 def import_check(*, job: ImportJob) -> ImportJob:
-    """Read every row and keep the first errors; the job becomes ready (no error) or refused. Writes no item."""
+    """Read every row and keep the first errors; the job becomes ready (no error) or refused. Writes no
+    item."""
     lookups = Lookups()
     total, error_count, kept, preview = 0, 0, [], []
     try:

@@ -321,7 +321,8 @@ class EventKind(models.TextChoices):
 
 
 class FeedbackEvent(TimelineEvent):
-    """One entry in a feedback item's timeline; rows are never changed or deleted (a database trigger refuses)."""
+    """One entry in a feedback item's timeline; rows are never changed or deleted (a database trigger
+    refuses)."""
 
     item = models.ForeignKey(
         FeedbackItem, verbose_name=_("feedback item"), on_delete=models.PROTECT, related_name="events"

@@ -44,7 +44,8 @@ NOTICE_KINDS = (
         NoticeKind.RECEIVED,
         _("Your feedback %(reference)s has been received"),
         _(
-            "Your feedback was entered by our staff as %(reference)s. You can follow how it is handled online."
+            "Your feedback was entered by our staff as %(reference)s. You can follow how it is "
+            "handled online."
         ),
         pgettext_lazy("sms", "Your feedback %(reference)s has been received."),
         _("Feedback %(reference)s received"),
@@ -67,7 +68,8 @@ NOTICE_KINDS = (
         NoticeKind.CONVERTED,
         _("Your feedback %(reference)s is now handled as a complaint"),
         _(
-            "Your feedback %(reference)s is about a matter that needs investigation, so it is now handled as a "
+            "Your feedback %(reference)s is about a matter that needs investigation, so it is now "
+            "handled as a "
             "complaint under the complaint procedure. Its page links to the complaint."
         ),
         pgettext_lazy("sms", "Your feedback %(reference)s is now handled as a complaint."),
@@ -77,7 +79,8 @@ NOTICE_KINDS = (
         NoticeKind.PLANNED,
         _("A handling plan for your feedback %(reference)s"),
         _(
-            "A handling plan for your feedback %(reference)s was made: its page shows the actions and the due date."
+            "A handling plan for your feedback %(reference)s was made: its page shows the actions "
+            "and the due date."
         ),
         pgettext_lazy("sms", "A handling plan for your feedback %(reference)s was made."),
         _("Handling plan for feedback %(reference)s"),
@@ -86,7 +89,8 @@ NOTICE_KINDS = (
         NoticeKind.RESULT,
         _("The result of your feedback %(reference)s"),
         _(
-            "Your feedback %(reference)s has been handled. Read the result on its page, and tell us how well it "
+            "Your feedback %(reference)s has been handled. Read the result on its page, and tell "
+            "us how well it "
             "was handled (1 to 5)."
         ),
         pgettext_lazy(
@@ -98,7 +102,8 @@ NOTICE_KINDS = (
         NoticeKind.MEETING_RESULT,
         _("Result of a point from the representative meeting: %(reference)s"),
         _(
-            "The point your class raised at the representative meeting, feedback %(reference)s, has a result. "
+            "The point your class raised at the representative meeting, feedback %(reference)s, "
+            "has a result. "
             "Please report it back to your class."
         ),
         pgettext_lazy("sms", "The meeting point %(reference)s has a result; please report it to your class."),

@@ -288,7 +288,8 @@ def feedback_accept(*, item: FeedbackItem, actor: User) -> FeedbackItem:
 
 @transaction.atomic
 def feedback_reject(*, item: FeedbackItem, actor: User, reason: str) -> FeedbackItem:
-    """Reject an item with the reason the learner is shown. Raises as ``feedback_accept``, or for no reason."""
+    """Reject an item with the reason the learner is shown. Raises as ``feedback_accept``, or for no
+    reason."""
     _require_handler(actor)
     reason = _require_text(reason, field="reason")
     item = feedback_transition(

@@ -42,6 +42,10 @@ from privacy.models import AccessLogEntry, IdentityDocument
 from privacy.services import access_log_record, erasure_request_create
 from reviews.models import Review, ReviewDecision, ReviewKind, ReviewReminder, ReviewSchedule, RightsMeasure
 from sla.models import Clock, Escalation
+from surveys.answers import answer_slots
+from surveys.models import Answer, Invitation
+from surveys.services import response_submit, survey_open
+from surveys.tests.factories import QuestionFactory, SurveyFactory
 
 # Strings that exist nowhere but in the victim's records.
 TITLE_MARKER = "MATRIX-TITLE-7Q4ZK"
@@ -222,6 +226,13 @@ def build_world() -> World:
         file_kind="csv",
         created_by=people["supervisor"],
     )
+    # A term survey of the victim's course, answered by the victim (free text awaiting review).
+    survey = SurveyFactory(term=enrolment.term, courses=[enrolment.course])
+    free_text = QuestionFactory(questionnaire=survey.questionnaire, free_text=True)
+    survey = survey_open(survey=survey, actor=people["manager"])
+    invitation = Invitation.objects.get(survey=survey, learner=victim)
+    slots = answer_slots(survey=survey, course_id=invitation.course_id)
+    invitation = response_submit(invitation=invitation, answers={slots[0].key: "课程安排合理"}, actor=victim)
     world.objects = {
         "feedback": feedback,
         "meeting": meeting,
@@ -257,6 +268,11 @@ def build_world() -> World:
         "review": review,
         "decision": decision,
         "reminder": reminder,
+        "survey": survey,
+        "questionnaire": survey.questionnaire,
+        "question": free_text,
+        "survey invitation": invitation,
+        "survey answer": Answer.objects.get(survey=survey),
     }
     # The log-in protection's records of the victim: a failed log-in (lockout counts, their log) and the
     # recovery codes of a member of staff.

@@ -29,6 +29,7 @@ from feedback.models import FeedbackCategory, FeedbackItem, PaperBatch, Represen
 from incentives.models import Award, Reward, RewardRule
 from privacy.models import AccessLogEntry, ErasureRequest, IdentityDocument, PolicyConsent
 from reviews.models import Review, ReviewDecision, ReviewReminder, ReviewSchedule, RightsMeasure
+from surveys.models import Answer, Questionnaire, Survey
 
 from .access_world import (
     DESCRIPTION_MARKER,
@@ -56,6 +57,8 @@ SIGNED_IN = LEARNERS | STAFF
 CASE = PARTIES | CASE_STAFF
 OUTSIDERS = OTHER_LEARNER | OUTSIDE_STAFF
 DASHBOARD_READERS = frozenset({"manager", "leadership"})
+# The staff who run surveys: managers and agents (every agent here, the subject staff member is one too).
+SURVEY_STAFF = frozenset({"manager", "agent", "agent of another department", "subject staff member"})
 EVERYONE = frozenset(ROLES)
 assert frozenset(ROLES) == NOT_STAFF | STAFF
 
@@ -200,6 +203,13 @@ SITE_ENTRIES = [
         CASE_PAGE,
         readers=CASE,
         url=lambda w: f"/complaints/{w.complaint.reference}/attachments/{w.objects['attachment'].pk}/",
+    ),
+    page("surveys/", OWN_PAGE),
+    # A survey invitation is the invited learner's own: anyone else is told it does not exist.
+    page(
+        "surveys/<int:pk>/",
+        expect((ANONYMOUS, 302), ({"learner"}, 200), (SIGNED_IN - {"learner"}, 404)),
+        url=lambda w: f"/surveys/{w.objects['survey invitation'].pk}/",
     ),
     page("notifications/", OWN_PAGE),
     page("notifications/read/", OWN_FORM_REDIRECTS, method="post", data={}),
@@ -369,6 +379,27 @@ API_ENTRIES = [
         url=lambda w: f"/api/v1/review-decisions/{w.objects['decision'].pk}/complete/",
     ),
     page("api/v1/categories/", API_OWN),
+    page("api/v1/surveys/invitations/", API_OWN),
+    page(
+        "api/v1/surveys/invitations/<int:pk>/",
+        expect((ANONYMOUS, 403), ({"learner"}, 200), (SIGNED_IN - {"learner"}, 404)),
+        url=lambda w: f"/api/v1/surveys/invitations/{w.objects['survey invitation'].pk}/",
+    ),
+    page(
+        "api/v1/surveys/invitations/<int:pk>/answer/",
+        expect((ANONYMOUS, 403), ({"learner"}, 400), (SIGNED_IN - {"learner"}, 404)),
+        method="json",
+        data={},
+        url=lambda w: f"/api/v1/surveys/invitations/{w.objects['survey invitation'].pk}/answer/",
+    ),
+    *(
+        page(
+            f"api/v1/surveys/<int:pk>/{part}/",
+            expect((ANONYMOUS, 403), (SURVEY_STAFF, 200), (SIGNED_IN - SURVEY_STAFF, 403)),
+            url=lambda w, part=part: f"/api/v1/surveys/{w.objects['survey'].pk}/{part}/",
+        )
+        for part in ("rates", "results")
+    ),
     page("api/v1/complaints/", API_OWN, readers=CASE),
     page(
         "api/v1/complaints/<str:reference>/",
@@ -512,6 +543,9 @@ ADMIN_MODEL_READERS: dict[type, dict[str, frozenset]] = {
     FeedbackCategory: {"list": FEEDBACK_STAFF, "row": FEEDBACK_STAFF, "add": FEEDBACK_STAFF},
     PaperBatch: {"list": FEEDBACK_STAFF, "row": FEEDBACK_STAFF},
     RepresentativeMeeting: {"list": FEEDBACK_STAFF, "row": FEEDBACK_STAFF, "add": FEEDBACK_STAFF},
+    Questionnaire: {"list": SURVEY_STAFF, "row": SURVEY_STAFF, "add": SURVEY_STAFF},
+    Survey: {"list": SURVEY_STAFF, "row": SURVEY_STAFF, "add": SURVEY_STAFF},
+    Answer: {"list": SURVEY_STAFF, "row": SURVEY_STAFF},
 }
 # Rows whose history screen looks the row up in a queryset no staff role reaches: "does not exist" for all.
 ADMIN_HISTORY_HIDDEN = frozenset({User, IdentityDocument})

@@ -23,7 +23,17 @@ from .test_bad_input_forms import bad_values
 pytestmark = pytest.mark.django_db
 
 
-PROJECT_APPS = {"accounts", "complaints", "courses", "privacy", "notifications", "sla", "dashboard", "core"}
+PROJECT_APPS = {
+    "accounts",
+    "complaints",
+    "courses",
+    "privacy",
+    "notifications",
+    "sla",
+    "dashboard",
+    "core",
+    "surveys",
+}
 # Titles, and the names of departments, categories, calendars and instructors, shown in lists and choices.
 NAMES_SHOWN_IN_LISTS = {"title", "name", "name_en"}
 
@@ -55,6 +65,7 @@ WRITTEN_BY_THE_SITE = {
     "notifications.Notification": "written by the services' notices",
     "sla.Escalation": "written by the SLA sweep",
     "sla.Clock": "kept by the SLA service",
+    "surveys.Answer": "written by the learners' answers, unnamed",
 }
 
 

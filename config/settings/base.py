@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "accounts",
     "courses",
     "complaints",
+    "surveys",
     "feedback",
     "counseling",
     "privacy",

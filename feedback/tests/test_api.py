@@ -1,4 +1,5 @@
-"""The feedback API: learners give, follow and rate; staff work items; refusals are JSON and change nothing."""
+"""The feedback API: learners give, follow and rate; staff work items; refusals are JSON and change
+nothing."""
 
 import datetime
 
@@ -145,7 +146,8 @@ def test_the_list_costs_the_same_queries_for_one_item_or_many(learner, subject, 
     client = _client(learner)
     services.feedback_give(actor=learner, subject=subject, text="一")
     client.get("/api/v1/feedback/")  # warm the session and the policy caches
-    # the session, the user, the current privacy policy, their roles, their reach, the page with its categories
+    # the session, the user, the current privacy policy, their roles, their reach, the page with its
+    # categories
     with django_assert_num_queries(6) as one:
         client.get("/api/v1/feedback/")
     for number in range(10):

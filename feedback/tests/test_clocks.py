@@ -1,4 +1,5 @@
-"""The 24-hour clock of urgent feedback on the shared SLA engine: warned at 75 %, escalated once, told once."""
+"""The 24-hour clock of urgent feedback on the shared SLA engine: warned at 75 %, escalated once, told
+once."""
 
 import datetime
 
