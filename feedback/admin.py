@@ -25,6 +25,8 @@ from core.validators import NoBidiControlsAdminMixin, validate_no_bidi_controls
 from privacy.admin import PersonalDataAdminMixin
 from sla.models import RUNNING, Clock
 from sla.selectors import clocks_for_subject
+from surveys.admin import FreeTextAnswerAdmin as SurveyFreeTextAnswerAdmin
+from surveys.models import Answer as SurveyAnswer
 
 from . import entry, services
 from .clocks import TARGET_LABELS
@@ -569,3 +571,42 @@ class RepresentativeMeetingAdmin(FeedbackStaffAdminMixin, admin.ModelAdmin):
         if not change:
             obj.recorded_by = request.user
         super().save_model(request, obj, form, change)
+
+
+class SurveyAnswerRaiseForm(admin.helpers.ActionForm):
+    category = forms.ModelChoiceField(
+        label=gettext_lazy("Feedback category"),
+        queryset=FeedbackCategory.objects.filter(is_active=True),
+        required=False,
+    )
+
+
+class FreeTextAnswerAdmin(SurveyFreeTextAnswerAdmin):
+    """The survey's review of free-text answers, with one more move: raise an answer as a feedback item."""
+
+    action_form = SurveyAnswerRaiseForm
+    actions = [*SurveyFreeTextAnswerAdmin.actions, "raise_as_feedback"]
+
+    @admin.action(description=gettext_lazy("Raise as feedback items (anonymous, channel: term survey)"))
+    def raise_as_feedback(self, request, queryset) -> None:
+        category = FeedbackCategory.objects.filter(pk=request.POST.get("category") or None).first()
+        if category is None:
+            self.message_user(request, _("Choose the feedback category first."), messages.ERROR)
+            return
+        try:
+            made = services.feedback_from_survey_answers(
+                answers=queryset, actor=request.user, category=category
+            )
+        except FeedbackError as error:
+            self.message_user(request, str(error.message), messages.ERROR)
+            return
+        self.message_user(
+            request,
+            _("%(count)d feedback item(s) raised: %(references)s")
+            % {"count": len(made), "references": ", ".join(item.reference for item in made) or "—"},
+            messages.SUCCESS,
+        )
+
+
+admin.site.unregister(SurveyAnswer)
+admin.site.register(SurveyAnswer, FreeTextAnswerAdmin)

@@ -21,7 +21,9 @@ def form_add_service_error(form: forms.Form, error) -> None:
 
 class FeedbackGiveForm(forms.Form):
     learner = forms.ModelChoiceField(label=_("On behalf of"), queryset=User.objects.none())
-    category = forms.ModelChoiceField(label=_("What is it about?"), queryset=FeedbackCategory.objects.none())
+    category = forms.ModelChoiceField(
+        label=_("What is your feedback about?"), queryset=FeedbackCategory.objects.none()
+    )
     course = forms.ModelChoiceField(
         label=_("Course"),
         queryset=Course.objects.none(),

@@ -214,6 +214,8 @@ class FeedbackItem(models.Model):
         blank=True,
         related_name="items",
     )
+    # The term survey's free-text answer it was raised from (answers name no one, so neither does this).
+    survey_answer = models.UUIDField(_("survey answer"), null=True, blank=True, unique=True, editable=False)
 
     state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.RECEIVED)
     owner = models.ForeignKey(

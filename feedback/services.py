@@ -271,6 +271,32 @@ def feedback_enter(
 
 
 @transaction.atomic
+def feedback_from_survey_answers(*, answers, actor: User, category: FeedbackCategory) -> list[FeedbackItem]:
+    """Raise reviewed free-text answers of a term survey as feedback items (channel "term survey").
+
+    Each item is anonymous, as the answer is, and names the answer's course, teacher, class and the survey's
+    term; an answer raised before is skipped. Requires staff who enter feedback. Raises as ``feedback_enter``.
+    Returns the items made.
+    """
+    made = []
+    for answer in answers:
+        if not answer.text or FeedbackItem.objects.filter(survey_answer=answer.pk).exists():
+            continue
+        item = feedback_enter(
+            actor=actor,
+            channel=Channel.SURVEY,
+            subject=Subject(category=category, course=answer.course, instructor=answer.instructor),
+            text=answer.text,
+            term=answer.survey.term,
+            school_class=answer.school_class,
+        )
+        FeedbackItem.objects.filter(pk=item.pk).update(survey_answer=answer.pk)
+        item.survey_answer = answer.pk
+        made.append(item)
+    return made
+
+
+@transaction.atomic
 def feedback_accept(*, item: FeedbackItem, actor: User) -> FeedbackItem:
     """Accept an item after checking it is genuine and valid (真实性/有效性审核); the reviewer owns it.
 

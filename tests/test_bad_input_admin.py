@@ -33,6 +33,7 @@ PROJECT_APPS = {
     "dashboard",
     "core",
     "surveys",
+    "feedback",
 }
 # Titles, and the names of departments, categories, calendars and instructors, shown in lists and choices.
 NAMES_SHOWN_IN_LISTS = {"title", "name", "name_en"}
@@ -66,6 +67,8 @@ WRITTEN_BY_THE_SITE = {
     "sla.Escalation": "written by the SLA sweep",
     "sla.Clock": "kept by the SLA service",
     "surveys.Answer": "written by the learners' answers, unnamed",
+    "feedback.FeedbackItem": "given online, or entered on the paper-form and import screens",
+    "feedback.PaperBatch": "opened by the paper-form and import screens",
 }
 
 

@@ -5,6 +5,7 @@ from accounts.tests.factories import DepartmentFactory, LearnerFactory, StaffFac
 from courses.tests.factories import CourseFactory, InstructorFactory
 from feedback.models import FeedbackCategory
 from feedback.services import Subject
+from surveys.tests.conftest import manager, opened, world  # noqa: F401  (a term survey, for its channel)
 
 
 @pytest.fixture
