@@ -10,6 +10,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from accounts.api import PersonDetailAPI
 from core import health, views
 from dashboard.api import ReportSummaryAPI
+from feedback.analysis.api import FeedbackAnalysisAPI
 from privacy.admin import LoggedAutocompleteJsonView
 from privacy.api import MyAccessLogAPI
 
@@ -31,6 +32,7 @@ api_v1 = [
     path("people/<int:pk>/", PersonDetailAPI.as_view(), name="people-detail"),
     path("me/access-log/", MyAccessLogAPI.as_view(), name="my-access-log"),
     path("reports/summary/", ReportSummaryAPI.as_view(), name="reports-summary"),
+    path("feedback/analysis/", FeedbackAnalysisAPI.as_view(), name="feedback-analysis"),
     path("", include("complaints.api.urls")),
 ]
 
