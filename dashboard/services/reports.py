@@ -325,6 +325,7 @@ def report_pdf(figures: DashboardFigures, *, title: str) -> bytes:
             story.append(Paragraph(str(notes[section]), body))
         story.append(Spacer(1, 4 * mm))
         story.extend(charts.get(section, []))
+    story.extend(_feedback_section(figures, font, heading, body))
     story.append(Paragraph(_("Hot spots"), heading))
     for caption, rows in (
         (_("Courses"), figures.hot_spots["courses"]),
@@ -333,7 +334,6 @@ def report_pdf(figures: DashboardFigures, *, title: str) -> bytes:
     ):
         story.append(Paragraph(caption, body))
         story.append(_hot_spot_table(rows, font))
-    story.extend(_feedback_section(figures, font, heading, body))
     buffer = io.BytesIO()
     document = _ReportDocument(buffer, pagesize=A4, title=title, leftMargin=18 * mm, rightMargin=18 * mm)
     document.multiBuild(story)

@@ -406,6 +406,10 @@ def test_the_period_report_carries_the_feedback_section(story):
     from dashboard.selectors import Period as DashboardPeriod
     from dashboard.selectors import Scope, dashboard_figures
     from dashboard.services.reports import report_pdf
+    from dashboard.tests.test_report import pdf_text
 
     pdf = report_pdf(dashboard_figures(Scope(period=DashboardPeriod(MARCH.first, MARCH.last))), title="t")
-    assert pdf.startswith(b"%PDF")
+    text = pdf_text(pdf)
+    for caption in ("满意度变化", "主要问题", "整改措施的效果", "评分最低的教师"):
+        assert caption in text
+    assert "处理的平均评分 3.0 4.0" in text
