@@ -35,6 +35,16 @@ app.conf.beat_schedule = {
         "schedule": crontab(minute=5),
         "options": {"expires": 3000},
     },
+    # The feedback analysis's stored daily facts: the recent days often, the last year nightly.
+    "feedback-facts-refresh": {
+        "task": "feedback.tasks.feedback_facts_refresh_task",
+        "schedule": crontab(minute="*/15"),
+        "options": {"expires": 600},
+    },
+    "feedback-facts-refresh-year": {
+        "task": "feedback.tasks.feedback_facts_refresh_year_task",
+        "schedule": crontab(hour=3, minute=41),
+    },
     "clear-expired-sessions": {
         "task": "accounts.tasks.clear_expired_sessions",
         "schedule": crontab(hour=3, minute=17),

@@ -11,6 +11,7 @@ from accounts.api import PersonDetailAPI
 from core import health, views
 from dashboard.api import ReportSummaryAPI
 from incentives.api import MyAwardsAPI, MyPointsAPI, MyRewardsAPI
+from feedback.analysis.api import FeedbackAnalysisAPI
 from privacy.admin import LoggedAutocompleteJsonView
 from privacy.api import MyAccessLogAPI
 from reviews.api import ReviewDecisionCompleteAPI, ReviewDetailAPI, ReviewListAPI
@@ -43,6 +44,7 @@ api_v1 = [
         ReviewDecisionCompleteAPI.as_view(),
         name="review-decision-complete",
     ),
+    path("feedback/analysis/", FeedbackAnalysisAPI.as_view(), name="feedback-analysis"),
     path("", include("complaints.api.urls")),
     path("", include("feedback.api_urls")),
     path("surveys/", include("surveys.api_urls")),

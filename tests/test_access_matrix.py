@@ -215,6 +215,9 @@ SITE_ENTRIES = [
     page("notifications/read/", OWN_FORM_REDIRECTS, method="post", data={}),
     page("notifications/preferences/", OWN_PAGE),
     page("dashboard/", DASHBOARD, readers=DASHBOARD_READERS),
+    # The feedback analysis has the dashboard's readers; it shows figures, never a person's records.
+    page("feedback/analysis/", DASHBOARD, readers=DASHBOARD_READERS),
+    page("feedback/analysis.csv", DASHBOARD, readers=DASHBOARD_READERS),
     page("dashboard/complaints.csv", DASHBOARD, readers=DASHBOARD_READERS),
     page("dashboard/reports/", DASHBOARD),
     *(
@@ -377,6 +380,11 @@ API_ENTRIES = [
         method="json",
         data={},
         url=lambda w: f"/api/v1/review-decisions/{w.objects['decision'].pk}/complete/",
+    ),
+    page(
+        "api/v1/feedback/analysis/",
+        expect((ANONYMOUS, 403), (DASHBOARD_READERS, 200), (SIGNED_IN - DASHBOARD_READERS, 403)),
+        readers=DASHBOARD_READERS,
     ),
     page("api/v1/categories/", API_OWN),
     page("api/v1/surveys/invitations/", API_OWN),

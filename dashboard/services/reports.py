@@ -25,6 +25,7 @@ from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, 
 from reportlab.platypus.tableofcontents import TableOfContents
 
 from accounts.models import User
+from feedback.analysis.report import feedback_report_tables
 
 from ..exports import complaint_rows_csv, figure_rows, figures_csv
 from ..models import ReportRun
@@ -324,6 +325,7 @@ def report_pdf(figures: DashboardFigures, *, title: str) -> bytes:
             story.append(Paragraph(str(notes[section]), body))
         story.append(Spacer(1, 4 * mm))
         story.extend(charts.get(section, []))
+    story.extend(_feedback_section(figures, font, heading, body))
     story.append(Paragraph(_("Hot spots"), heading))
     for caption, rows in (
         (_("Courses"), figures.hot_spots["courses"]),
@@ -336,6 +338,23 @@ def report_pdf(figures: DashboardFigures, *, title: str) -> bytes:
     document = _ReportDocument(buffer, pagesize=A4, title=title, leftMargin=18 * mm, rightMargin=18 * mm)
     document.multiBuild(story)
     return buffer.getvalue()
+
+
+def _feedback_section(figures: DashboardFigures, font: str, heading, body) -> list:
+    """The feedback analysis of the same period (its own figures, whatever the complaints' filters)."""
+    from feedback.analysis.selectors import Period as FeedbackPeriod
+
+    period = figures.scope.period
+    story: list = [Paragraph(_("Feedback"), heading)]
+    for table in feedback_report_tables(FeedbackPeriod(period.first, period.last)):
+        story.append(Paragraph(table.caption, body))
+        rows = [[str(cell) for cell in row] for row in table.rows]
+        rows = rows or [[_("None"), *([""] * (len(table.header) - 1))]]
+        others = len(table.header) - 1
+        widths = [70 * mm, *([90 * mm / others] * others)]
+        story.append(_styled_table([table.header, *rows], widths, font))
+        story.append(Spacer(1, 3 * mm))
+    return story
 
 
 def report_generate(*, run: ReportRun, progress: Progress | None = None) -> ReportRun:
