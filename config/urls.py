@@ -10,8 +10,8 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from accounts.api import PersonDetailAPI
 from core import health, views
 from dashboard.api import ReportSummaryAPI
-from incentives.api import MyAwardsAPI, MyPointsAPI, MyRewardsAPI
 from feedback.analysis.api import FeedbackAnalysisAPI
+from incentives.api import MyAwardsAPI, MyPointsAPI, MyRewardsAPI
 from privacy.admin import LoggedAutocompleteJsonView
 from privacy.api import MyAccessLogAPI
 from reviews.api import ReviewDecisionCompleteAPI, ReviewDetailAPI, ReviewListAPI
