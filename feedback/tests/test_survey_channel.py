@@ -7,8 +7,9 @@ from django.test import Client
 from accounts.roles import Role
 from accounts.tests.factories import UserFactory
 from feedback.models import Channel, FeedbackCategory, FeedbackItem
+from surveys.answers import answer_slots, answers_clean
 from surveys.models import Answer, Invitation
-from surveys.services import answer_slots, answers_clean, response_submit
+from surveys.services import response_submit
 from surveys.tests.conftest import full_answers
 
 pytestmark = pytest.mark.django_db
