@@ -32,6 +32,7 @@ class Rollback(Exception):
 def _prepare():
     from django.core.management import call_command
 
+    call_command("ensure_database", verbosity=0)  # created on first use
     call_command("migrate", verbosity=0)
     from accounts.models import Department, User
     from accounts.roles import Role

@@ -127,61 +127,67 @@ def clocks_sync(
     return clocks
 
 
+# The clocks of many new subjects that share their targets' times, in one statement: each subject id
+# crossed with the three targets.
+_START_BULK_SQL = """
+INSERT INTO sla_clock (subject_type_id, subject_id, target, started_at, duration, warning_percent,
+    calendar_id, breach_reaches_leadership, warn_at, due_at, paused_for)
+SELECT %(subject_type)s, subject.id, target.name, %(started_at)s, target.duration, %(warning_percent)s,
+    %(calendar)s, %(leadership)s, target.warn_at, target.due_at, interval '0'
+FROM unnest(%(subjects)s::bigint[]) AS subject(id)
+CROSS JOIN unnest(%(targets)s::text[], %(durations)s::interval[], %(warns)s::timestamptz[],
+    %(dues)s::timestamptz[]) AS target(name, duration, warn_at, due_at)
+"""
+
+
 @transaction.atomic
-def clocks_start_bulk(*, subjects: list[models.Model], facts: list[ClockFacts]) -> list[Clock]:
-    """Start the clocks of many new subjects of one kind at once (an import), in one INSERT.
+def clocks_start_bulk(*, subjects: list[models.Model], facts: list[ClockFacts]) -> int:
+    """Start the clocks of many new subjects of one kind at once (an import); return how many were written.
 
     Requires subjects that have no clocks yet, each with its facts (nothing met, paused or finished). The
-    due times are worked out once per policy and start time, so subjects given together share the work.
-    Raises SlaPolicyMissing when no policy covers one.
+    due times are worked out once per policy and start time, and the subjects that share them are written in
+    one statement. Raises SlaPolicyMissing when no policy covers one.
     """
     if not subjects:
-        return []
+        return 0
     subject_type = ContentType.objects.get_for_model(subjects[0])
     policies: dict[tuple[str, bool], SlaPolicy] = {}
-    timings: dict[tuple, list[tuple[str, datetime.timedelta, datetime.datetime, datetime.datetime]]] = {}
-    clocks = []
+    groups: dict[tuple, list[int]] = defaultdict(list)
     for subject, subject_facts in zip(subjects, facts, strict=True):
         key = (subject_facts.severity, subject_facts.is_urgent)
         if key not in policies:
             policies[key] = policy_for(severity=key[0], is_urgent=key[1], subject_type=subject_type)
-        policy = policies[key]
-        timing_key = (key, subject_facts.started_at)
-        if timing_key not in timings:
+        groups[(key, subject_facts.started_at, subject_facts.breach_reaches_leadership)].append(subject.pk)
+    written = 0
+    with connection.cursor() as cursor:
+        for (key, started_at, leadership), subject_ids in groups.items():
+            policy = policies[key]
             calendar = policy.calendar.as_business_calendar()
-            rows = []
+            targets, durations, warns, dues = [], [], [], []
             for target in Target:
                 duration = policy.target_duration(target)
-                span = _business_span(
-                    subject_facts.started_at, duration, policy.target_unit(target), calendar
-                )
-                rows.append(
-                    (
-                        target,
-                        duration,
-                        add_business_time(subject_facts.started_at, span, calendar),
-                        add_business_time(
-                            subject_facts.started_at, span * policy.warning_percent / 100, calendar
-                        ),
-                    )
-                )
-            timings[timing_key] = rows
-        for target, duration, due_at, warn_at in timings[timing_key]:
-            clocks.append(
-                Clock(
-                    subject_type=subject_type,
-                    subject_id=subject.pk,
-                    target=target,
-                    started_at=subject_facts.started_at,
-                    duration=duration,
-                    warning_percent=policy.warning_percent,
-                    calendar_id=policy.calendar_id,
-                    breach_reaches_leadership=subject_facts.breach_reaches_leadership,
-                    due_at=due_at,
-                    warn_at=warn_at,
-                )
+                span = _business_span(started_at, duration, policy.target_unit(target), calendar)
+                targets.append(str(target))
+                durations.append(duration)
+                dues.append(add_business_time(started_at, span, calendar))
+                warns.append(add_business_time(started_at, span * policy.warning_percent / 100, calendar))
+            cursor.execute(
+                _START_BULK_SQL,
+                {
+                    "subject_type": subject_type.pk,
+                    "started_at": started_at,
+                    "warning_percent": policy.warning_percent,
+                    "calendar": policy.calendar_id,
+                    "leadership": leadership,
+                    "subjects": subject_ids,
+                    "targets": targets,
+                    "durations": durations,
+                    "warns": warns,
+                    "dues": dues,
+                },
             )
-    return Clock.objects.bulk_create(clocks)
+            written += cursor.rowcount
+    return written
 
 
 # One statement: lock the running clocks past their warning or due time, and the breached ones whose subject
