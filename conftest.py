@@ -27,6 +27,7 @@ MIGRATION_SEEDS = (
     ("complaints.migrations.0003_seed_departments_and_categories", "seed"),
     ("sla.migrations.0002_default_policies", "seed"),
     ("sla.migrations.0004_target_units", "count_resolution_in_working_days"),
+    ("feedback.migrations.0002_defaults", "seed"),
 )
 
 

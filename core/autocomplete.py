@@ -9,7 +9,7 @@ term typed, a name, an e-mail address or a mobile number, stays out of every add
 """
 
 from django import forms
-from django.contrib.admin.widgets import AutocompleteSelect
+from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.core.exceptions import ValidationError
 
 
@@ -27,7 +27,10 @@ class AutocompleteSelectOfReadableIds(AutocompleteSelect):
         return attrs
 
     def optgroups(self, name, value, attr=None):
-        key = self.field.remote_field.model._meta.get_field(self.field.remote_field.field_name)
+        remote = self.field.remote_field
+        # A foreign key names the field it points at; a many-to-many points at the other model's key.
+        name = getattr(remote, "field_name", None) or remote.model._meta.pk.name
+        key = remote.model._meta.get_field(name)
         readable = []
         for each in value:
             try:
@@ -36,6 +39,10 @@ class AutocompleteSelectOfReadableIds(AutocompleteSelect):
                 continue
             readable.append(each)
         return super().optgroups(name, readable, attr)
+
+
+class AutocompleteSelectMultipleOfReadableIds(AutocompleteSelectOfReadableIds, AutocompleteSelectMultiple):
+    """The same for a many-to-many field: several values, each shown again only if its key can read it."""
 
 
 class ReadableAutocompleteAdminMixin:
@@ -47,3 +54,10 @@ class ReadableAutocompleteAdminMixin:
                 db_field, self.admin_site, using=kwargs.get("using")
             )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = AutocompleteSelectMultipleOfReadableIds(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_manytomany(db_field, request, **kwargs)

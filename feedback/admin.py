@@ -21,6 +21,7 @@ from accounts.roles import Role
 from accounts.selectors import users_with_role
 from complaints.models import Category as ComplaintCategory
 from complaints.models import ImprovementAction
+from core.autocomplete import ReadableAutocompleteAdminMixin
 from core.validators import NoBidiControlsAdminMixin, validate_no_bidi_controls
 from privacy.admin import PersonalDataAdminMixin
 from sla.models import RUNNING, Clock
@@ -552,7 +553,7 @@ class MeetingForm(forms.ModelForm):
 
 
 @admin.register(RepresentativeMeeting)
-class RepresentativeMeetingAdmin(FeedbackStaffAdminMixin, admin.ModelAdmin):
+class RepresentativeMeetingAdmin(FeedbackStaffAdminMixin, ReadableAutocompleteAdminMixin, admin.ModelAdmin):
     form = MeetingForm
     list_display = ["held_on", "term", "recorded_by", "point_count"]
     list_filter = ["term"]
