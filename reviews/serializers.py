@@ -4,13 +4,13 @@ from rest_framework import serializers
 from .models import Review, ReviewDecision
 
 
-class PersonSerializer(serializers.Serializer):
+class ReviewPersonSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField(source="display_name")
 
 
 class ReviewDecisionSerializer(serializers.ModelSerializer):
-    owner = PersonSerializer()
+    owner = ReviewPersonSerializer()
 
     class Meta:
         model = ReviewDecision
@@ -19,8 +19,8 @@ class ReviewDecisionSerializer(serializers.ModelSerializer):
 
 class ReviewSerializer(serializers.ModelSerializer):
     measure = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
-    responsible = PersonSerializer()
-    participants = PersonSerializer(many=True)
+    responsible = ReviewPersonSerializer()
+    participants = ReviewPersonSerializer(many=True)
     decisions = ReviewDecisionSerializer(many=True)
     figures = serializers.DictField(
         help_text=_("A quarterly complaint review's complaint figures as they were when it was recorded.")

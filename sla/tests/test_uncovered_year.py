@@ -84,7 +84,7 @@ def test_healthz_details_the_uncovered_year_without_changing_the_status(client):
 def test_a_working_days_target_of_part_of_a_day_is_refused_at_its_field_and_nothing_changes(client):
     from sla.models import SlaPolicy, TargetUnit
 
-    policy = SlaPolicy.objects.get(severity="general", is_urgent=False)
+    policy = SlaPolicy.objects.get(severity="general", is_urgent=False, subject_type=None)
     assert policy.resolve_unit == TargetUnit.WORKING_DAYS  # today's "7 d" means seven working days
     assert policy.first_response_unit == TargetUnit.BUSINESS_HOURS
     client.force_login(UserFactory(is_staff=True, is_superuser=True))
