@@ -28,12 +28,18 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext_lazy
 
-from accounts.models import User
-from accounts.roles import Role
 from notifications.kinds import NoticeKindSpec, NoticeTexts, notice_kind_register
 from sla.models import Clock, Escalation, Target
 from sla.services import clocks_sync
-from sla.subjects import ClockFacts, ClockSubject, EscalationRow, TargetFacts, clock_subject_register
+from sla.subjects import (
+    ClockFacts,
+    ClockSubject,
+    EscalationRow,
+    TargetFacts,
+    clock_subject_register,
+    leadership_ids,
+    recipients_by_chain,
+)
 
 from .models import Complaint, EventKind, Severity
 from .states import TERMINAL_STATES, State
@@ -84,19 +90,10 @@ def complaint_escalations() -> QuerySet[Escalation]:
     return Escalation.objects.filter(subject_type=ContentType.objects.get_for_model(Complaint))
 
 
-def _leadership() -> list[int]:
-    return list(
-        User.objects.filter(is_active=True, groups__name=Role.LEADERSHIP)
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
-
-
 def complaint_escalation_recipients(level: str, complaint_ids: Sequence[int]) -> dict[int, list[int]]:
     """Name who is told of each complaint's escalation at ``level``: one query, two with the leadership."""
     if level == Level.LEADERSHIP:
-        leaders = _leadership()
-        return dict.fromkeys(complaint_ids, leaders)
+        return dict.fromkeys(complaint_ids, leadership_ids())
     rows = Complaint.objects.filter(pk__in=complaint_ids).values_list(
         "pk",
         "owner_id",
@@ -106,20 +103,13 @@ def complaint_escalation_recipients(level: str, complaint_ids: Sequence[int]) ->
         "category__default_department__supervisor_id",
         "category__default_department__supervisor__is_active",
     )
-    named: dict[int, list[int]] = {}
-    leaders: list[int] | None = None
+    chains = {}
     for pk, owner, owner_active, supervisor, supervisor_active, fallback, fallback_active in rows:
         chain = [(supervisor, supervisor_active), (fallback, fallback_active)]
         if level == Level.WARNING:
             chain.insert(0, (owner, owner_active))
-        person = next((person for person, active in chain if person is not None and active), None)
-        if person is not None:
-            named[pk] = [person]
-            continue
-        if leaders is None:
-            leaders = _leadership()
-        named[pk] = leaders
-    return named
+        chains[pk] = chain
+    return recipients_by_chain(chains)
 
 
 def complaint_notice_context(complaint_ids: Sequence[int]) -> dict[int, dict]:

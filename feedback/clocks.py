@@ -21,12 +21,18 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext_lazy
 
-from accounts.models import User
-from accounts.roles import Role
 from notifications.kinds import NoticeKindSpec, NoticeTexts, notice_kind_register
 from sla.models import Clock, Escalation, Severity, Target
 from sla.services import clocks_sync
-from sla.subjects import ClockFacts, ClockSubject, EscalationRow, TargetFacts, clock_subject_register
+from sla.subjects import (
+    ClockFacts,
+    ClockSubject,
+    EscalationRow,
+    TargetFacts,
+    clock_subject_register,
+    leadership_ids,
+    recipients_by_chain,
+)
 
 from .models import TERMINAL_STATES, EventKind, FeedbackItem
 
@@ -77,35 +83,20 @@ def feedback_escalations() -> QuerySet[Escalation]:
     return Escalation.objects.filter(subject_type=ContentType.objects.get_for_model(FeedbackItem))
 
 
-def _leadership() -> list[int]:
-    return list(
-        User.objects.filter(is_active=True, groups__name=Role.LEADERSHIP)
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
-
-
 def feedback_escalation_recipients(level: str, item_ids: Sequence[int]) -> dict[int, list[int]]:
     """Name who is told of each item's escalation at ``level``: one query, two with the leadership."""
     if level == Level.LEADERSHIP:
-        return dict.fromkeys(item_ids, _leadership())
+        return dict.fromkeys(item_ids, leadership_ids())
     rows = FeedbackItem.objects.filter(pk__in=item_ids).values_list(
         "pk", "owner_id", "owner__is_active", "department__supervisor_id", "department__supervisor__is_active"
     )
-    named: dict[int, list[int]] = {}
-    leaders: list[int] | None = None
-    for pk, owner, owner_active, supervisor, supervisor_active in rows:
-        chain = [(supervisor, supervisor_active)]
-        if level == Level.WARNING:
-            chain.insert(0, (owner, owner_active))
-        person = next((person for person, active in chain if person is not None and active), None)
-        if person is not None:
-            named[pk] = [person]
-            continue
-        if leaders is None:
-            leaders = _leadership()
-        named[pk] = leaders
-    return named
+    return recipients_by_chain(
+        {
+            pk: ([(owner, owner_active)] if level == Level.WARNING else [])
+            + [(supervisor, supervisor_active)]
+            for pk, owner, owner_active, supervisor, supervisor_active in rows
+        }
+    )
 
 
 def feedback_notice_context(item_ids: Sequence[int]) -> dict[int, dict]:

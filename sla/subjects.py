@@ -101,3 +101,33 @@ def clock_subject_for_type(content_type_id: int) -> ClockSubject:
 
 def clock_subjects() -> list[ClockSubject]:
     return list(_SUBJECTS.values())
+
+
+def leadership_ids() -> list[int]:
+    """The active members of the leadership group: the top of every subject's ladder."""
+    from accounts.models import User
+    from accounts.roles import Role
+
+    return list(
+        User.objects.filter(is_active=True, groups__name=Role.LEADERSHIP)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
+def recipients_by_chain(
+    chains: Mapping[int, Sequence[tuple[int | None, bool | None]]],
+) -> dict[int, list[int]]:
+    """Name, per subject, the first active person of its fallback chain ((person, is active) pairs, in
+    order), else every member of the leadership group (read once, and only if some chain finds nobody)."""
+    named: dict[int, list[int]] = {}
+    leaders: list[int] | None = None
+    for subject_id, chain in chains.items():
+        person = next((person for person, active in chain if person is not None and active), None)
+        if person is not None:
+            named[subject_id] = [person]
+            continue
+        if leaders is None:
+            leaders = leadership_ids()
+        named[subject_id] = leaders
+    return named
