@@ -8,6 +8,8 @@ from accounts.models import User
 from accounts.roles import Role
 from accounts.selectors import learner_accounts, learners_of_guardian
 from accounts.validators import normalize_cn_mobile
+from core.forms import EvidenceField
+from core.forms import evidence_field as shared_evidence_field
 from core.validators import validate_no_bidi_controls
 from courses.models import Course
 
@@ -26,27 +28,8 @@ def form_add_service_error(form: forms.Form, error) -> None:
     form.add_error(field if field in form.fields else None, str(error.message))
 
 
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class EvidenceField(forms.FileField):
-    """Any number of files; their types and sizes are checked by content in the service."""
-
-    widget = MultipleFileInput
-
-    def clean(self, data, initial=None):
-        files = data if isinstance(data, list | tuple) else [data]
-        return [super(EvidenceField, self).clean(file, initial) for file in files if file]
-
-
 def evidence_field() -> EvidenceField:
-    return EvidenceField(
-        label=_("Evidence"),
-        required=False,
-        help_text=_("Photos (JPEG, PNG) or PDF documents, up to %(count)d files of 10 MB each.")
-        % {"count": MAX_ATTACHMENTS_PER_COMPLAINT},
-    )
+    return shared_evidence_field(count=MAX_ATTACHMENTS_PER_COMPLAINT)
 
 
 class ComplaintFileForm(forms.Form):

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core.evidence import evidence_response
 from privacy.models import AccessLogEntry
 from privacy.services import access_log_record, access_log_record_list
 from sla.selectors import clocks_for_subject, with_running_clocks
@@ -286,12 +287,4 @@ def attachment_download(request: HttpRequest, reference: str, attachment_id: int
     complaint = complaint_get_for_user(user=request.user, reference=reference)
     attachment = attachment_get_for_user(user=request.user, complaint=complaint, pk=attachment_id)
     _log_staff_read(request, complaint)
-    response = FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type=attachment.content_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return evidence_response(attachment)

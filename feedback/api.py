@@ -5,6 +5,7 @@ serializer, calls its one service and answers the item as it now stands. Refusal
 one exception handler (``core.api``).
 """
 
+from django.http import FileResponse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -15,6 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api import ErrorSerializer, ReadsBodyMixin
+from core.evidence import evidence_response
 from privacy.api import PersonalDataListMixin
 from privacy.models import AccessLogEntry
 from privacy.services import access_log_record
@@ -22,7 +24,7 @@ from privacy.services import access_log_record
 from . import serializers as io
 from . import services
 from .models import FeedbackCategory
-from .selectors import feedback_get_for_user, feedback_list_for_user
+from .selectors import feedback_get_for_user, feedback_list_for_user, feedback_reading
 from .services import Subject
 
 TAGS = ["feedback"]
@@ -101,9 +103,9 @@ class FeedbackListAPI(PersonalDataListMixin, generics.ListCreateAPIView):
         summary=_("Give feedback"),
         description=_(
             "Learners for themselves, parents for their child; anonymous feedback returns its "
-            "follow key once."
+            "follow key once. Send form data to attach evidence; a refused file leaves no item behind."
         ),
-        request=io.FeedbackGiveInput,
+        request={"multipart/form-data": io.FeedbackGiveInput, "application/json": io.FeedbackGiveInput},
         responses={201: io.FeedbackGivenSerializer, **ERRORS},
     )
     def post(self, request: Request, *args, **kwargs) -> Response:
@@ -121,6 +123,7 @@ class FeedbackListAPI(PersonalDataListMixin, generics.ListCreateAPIView):
             is_anonymous=values["is_anonymous"],
             term=values.get("term"),
             school_class=values.get("school_class"),
+            attachments=values["attachments"],
         )
         given.item.follow_key = given.follow_key
         return Response(io.FeedbackGivenSerializer(given.item).data, status=status.HTTP_201_CREATED)
@@ -137,6 +140,35 @@ class FeedbackDetailAPI(APIView):
     )
     def get(self, request: Request, reference: str) -> Response:
         return _answer(request, reference)
+
+
+class FeedbackAttachmentAPI(APIView):
+    """Download one evidence file of an item this user may see; a staff member's download is logged."""
+
+    @extend_schema(
+        tags=TAGS,
+        summary=_("Download a feedback item's evidence file"),
+        parameters=[REFERENCE, OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH)],
+        responses={
+            (200, "application/octet-stream"): OpenApiResponse(
+                OpenApiTypes.BINARY, description=_("The file, as a download, with its detected content type.")
+            ),
+            404: ERRORS[404],
+        },
+    )
+    def get(self, request: Request, reference: str, pk: int) -> FileResponse:
+        item = feedback_get_for_user(user=request.user, reference=reference)
+        attachment = feedback_reading(item=item, user=request.user).attachment(pk)
+        if request.user.is_staff_member and item.learner_id is not None:
+            access_log_record(
+                actor=request.user,
+                subject=item.learner,
+                record=attachment,
+                fields=("file",),
+                channel=AccessLogEntry.Channel.API,
+                screen=f"api:{request.resolver_match.view_name}",
+            )
+        return evidence_response(attachment)
 
 
 ANSWERED = _("Answers the item as it now stands.")

@@ -25,3 +25,13 @@ class FeedbackPermissionDenied(FeedbackError):
 class FeedbackRuleViolation(FeedbackError):
     code = "rule_violation"
     default_message = _("The request breaks a rule.")
+
+
+class FeedbackInvalidEvidence(FeedbackRuleViolation):
+    """A file sent with feedback is of a type, size or number the rules refuse."""
+
+    code = "invalid_evidence"
+    default_message = _("The file cannot be accepted as evidence.")
+
+    def __init__(self, message=None, *, code: str | None = None):
+        super().__init__(message, code=code, field="attachments")

@@ -7,16 +7,21 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from accounts.roles import Role
 from accounts.selectors import learners_of_guardian
+from core.forms import evidence_field
 from core.validators import validate_no_bidi_controls
 from courses.models import Course, Instructor
 
 from .models import MAX_TEXT_LENGTH, FeedbackCategory
-from .services import Subject
+from .services import MAX_ATTACHMENTS_PER_ITEM, Subject
+
+# The services name their arguments; the forms' fields that carry them are named for the reader.
+FORM_FIELD_FOR = {"attachments": "evidence"}
 
 
 def form_add_service_error(form: forms.Form, error) -> None:
-    """Show a service's refusal next to the form's field it names, else above the form."""
-    form.add_error(error.field if error.field in form.fields else None, str(error.message))
+    """Show a service's refusal next to the form's field that carries the argument it names, else on top."""
+    field = FORM_FIELD_FOR.get(error.field or "", error.field)
+    form.add_error(field if field in form.fields else None, str(error.message))
 
 
 class FeedbackGiveForm(forms.Form):
@@ -55,6 +60,7 @@ class FeedbackGiveForm(forms.Form):
             "get no notices."
         ),
     )
+    evidence = evidence_field(count=MAX_ATTACHMENTS_PER_ITEM)
 
     def __init__(self, *args, user: User, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -88,6 +94,7 @@ class FeedbackGiveForm(forms.Form):
             "text": data["text"],
             "is_urgent": data["is_urgent"],
             "is_anonymous": data["is_anonymous"],
+            "attachments": data["evidence"],
         }
 
 

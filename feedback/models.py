@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.evidence import evidence_storage
 from core.models import LocalizedName, TimelineEvent
 from core.references import ReferenceSortKey, reference_pattern
 
@@ -345,10 +346,45 @@ class FeedbackEvent(TimelineEvent):
         ]
 
 
-def _import_storage():
-    from complaints.models import evidence_storage  # private files: no public URL
+class FeedbackAttachment(models.Model):
+    """An evidence file the giver sent with an item, checked by content (``core.evidence``) and stored
+    privately; an anonymous item's files name nobody."""
 
-    return evidence_storage()
+    item = models.ForeignKey(
+        FeedbackItem, verbose_name=_("feedback item"), on_delete=models.PROTECT, related_name="attachments"
+    )
+    file = models.FileField(_("file"), storage=evidence_storage, max_length=255)
+    original_name = models.CharField(_("original file name"), max_length=255)
+    content_type = models.CharField(_("detected content type"), max_length=100)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["uploaded_at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(size__gt=0), name="feedback_attachment_not_empty"),
+            models.CheckConstraint(
+                condition=Q(sha256__regex=r"^[0-9a-f]{64}$"), name="feedback_attachment_sha256_hex"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+def _import_storage():
+    return evidence_storage()  # private files: no public URL
 
 
 class ImportJob(models.Model):

@@ -11,7 +11,7 @@ from complaints.models import ImprovementAction
 from privacy import policy
 from sla.selectors import with_running_clocks
 
-from .models import FeedbackEvent, FeedbackItem
+from .models import FeedbackAttachment, FeedbackEvent, FeedbackItem
 from .permissions import is_feedback_staff
 from .services import follow_key_hash
 
@@ -54,23 +54,37 @@ def feedback_get_by_follow_key(*, reference: str, key: str) -> FeedbackItem:
 
 @dataclass(frozen=True)
 class FeedbackReading:
-    """What one reader sees of one item: its timeline and its improvement actions."""
+    """What one reader sees of one item: its timeline, the giver's evidence and its improvement actions."""
 
     item: FeedbackItem
     events: list[FeedbackEvent]
+    attachments: list[FeedbackAttachment]
     improvement_actions: list[ImprovementAction]
     is_staff_reader: bool
 
+    def attachment(self, pk: int) -> FeedbackAttachment:
+        """One of the files this reader may download; 404 for any other."""
+        for attachment in self.attachments:
+            if attachment.pk == pk:
+                return attachment
+        raise Http404
+
 
 def feedback_reading(*, item: FeedbackItem, user: User | None) -> FeedbackReading:
-    """The item as this reader may see it: staff every event; the learner (or the follow link) public ones."""
+    """The item as this reader may see it: staff every event; the learner (or the follow link) public ones.
+    Everyone who may read the item sees the files its giver sent (staff add none to feedback)."""
     staff = user is not None and user.is_authenticated and is_feedback_staff(user)
     events = FeedbackEvent.objects.filter(item=item).select_related("actor").order_by("created_at", "id")
     if not staff:
         events = events.filter(is_public=True)
     actions = ImprovementAction.objects.filter(feedback_item=item).order_by("due_date", "id")
+    attachments = FeedbackAttachment.objects.filter(item=item).order_by("uploaded_at", "id")
     return FeedbackReading(
-        item=item, events=list(events), improvement_actions=list(actions), is_staff_reader=staff
+        item=item,
+        events=list(events),
+        attachments=list(attachments),
+        improvement_actions=list(actions),
+        is_staff_reader=staff,
     )
 
 

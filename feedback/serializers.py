@@ -1,5 +1,6 @@
 """What the feedback API reads and writes. Inputs validate shape; the services hold every rule."""
 
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -10,7 +11,7 @@ from complaints.models import ImprovementAction
 from core.validators import validate_no_bidi_controls
 from courses.models import Course, Instructor, SchoolClass, Term
 
-from .models import MAX_TEXT_LENGTH, FeedbackCategory, FeedbackEvent, FeedbackItem
+from .models import MAX_TEXT_LENGTH, FeedbackAttachment, FeedbackCategory, FeedbackEvent, FeedbackItem
 from .selectors import feedback_reading
 from .workflow import allowed_transitions
 
@@ -39,6 +40,24 @@ class FeedbackImprovementActionSerializer(serializers.ModelSerializer):
         fields = ["id", "title", "due_date", "state", "done_at"]
 
 
+class FeedbackAttachmentSerializer(serializers.ModelSerializer):
+    """An evidence file's metadata and the address that downloads it (never who sent it)."""
+
+    download_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = FeedbackAttachment
+        fields = ["id", "original_name", "content_type", "size", "sha256", "uploaded_at", "download_url"]
+        read_only_fields = fields
+
+    def get_download_url(self, attachment: FeedbackAttachment) -> str:
+        path = reverse(
+            "feedback-attachment", kwargs={"reference": attachment.item.reference, "pk": attachment.pk}
+        )
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request is not None else path
+
+
 class FeedbackSummarySerializer(serializers.ModelSerializer):
     category = serializers.CharField(source="category.localized_name", read_only=True)
 
@@ -53,6 +72,7 @@ class FeedbackDetailSerializer(serializers.ModelSerializer):
     instructor = serializers.CharField(source="instructor.name", read_only=True, default=None)
     complaint = serializers.CharField(source="complaint.reference", read_only=True, default=None)
     events = serializers.SerializerMethodField()
+    attachments = serializers.SerializerMethodField()
     improvement_actions = serializers.SerializerMethodField()
     available_actions = serializers.SerializerMethodField()
 
@@ -77,6 +97,7 @@ class FeedbackDetailSerializer(serializers.ModelSerializer):
             "complaint",
             "created_at",
             "events",
+            "attachments",
             "improvement_actions",
             "available_actions",
         ]
@@ -90,6 +111,13 @@ class FeedbackDetailSerializer(serializers.ModelSerializer):
     @extend_schema_field(FeedbackEventSerializer(many=True))
     def get_events(self, item):
         return FeedbackEventSerializer(self._reading(item).events, many=True).data
+
+    @extend_schema_field(FeedbackAttachmentSerializer(many=True))
+    def get_attachments(self, item):
+        attachments = self._reading(item).attachments
+        for attachment in attachments:
+            attachment.item = item
+        return FeedbackAttachmentSerializer(attachments, many=True, context=self.context).data
 
     @extend_schema_field(FeedbackImprovementActionSerializer(many=True))
     def get_improvement_actions(self, item):
@@ -124,6 +152,12 @@ class FeedbackGiveInput(serializers.Serializer):
     term = serializers.PrimaryKeyRelatedField(queryset=Term.objects.all(), required=False, allow_null=True)
     school_class = serializers.PrimaryKeyRelatedField(
         queryset=SchoolClass.objects.all(), required=False, allow_null=True
+    )
+    attachments = serializers.ListField(
+        child=serializers.FileField(),
+        required=False,
+        default=list,
+        help_text=_("Up to five JPEG, PNG or PDF files of 10 MB each (send the request as form data)."),
     )
 
 

@@ -7,8 +7,10 @@ number used, no event, no notice.
 import datetime
 import hashlib
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 
+from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -16,24 +18,27 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Department, Guardianship, User
 from accounts.roles import Role
+from complaints.models import Attachment as ComplaintAttachment
 from complaints.models import Category as ComplaintCategory
 from complaints.models import Channel as ComplaintChannel
 from complaints.models import EventKind as ComplaintEventKind
 from complaints.models import ImprovementAction
 from complaints.services import complaint_file
 from complaints.services.guards import event_add
+from core.evidence import CheckedFile, evidence_check, evidence_transaction, evidence_write
 from core.references import reference_allocate
 from courses.models import Course, Instructor, SchoolClass, Term
 from incentives.reasons import AwardReason
 from incentives.services import points_award
 
 from .clocks import feedback_clocks_sync
-from .errors import FeedbackPermissionDenied, FeedbackRuleViolation
+from .errors import FeedbackInvalidEvidence, FeedbackPermissionDenied, FeedbackRuleViolation
 from .models import (
     MAX_TEXT_LENGTH,
     REFERENCE_PREFIX,
     Channel,
     EventKind,
+    FeedbackAttachment,
     FeedbackCategory,
     FeedbackEvent,
     FeedbackItem,
@@ -48,6 +53,7 @@ from .workflow import Transition, feedback_transition
 # The channels staff enter for learners; the online form is the learners' own.
 STAFF_CHANNELS = (Channel.PAPER, Channel.MEETING, Channel.SURVEY)
 ENTRY_ROLES = frozenset({Role.AGENT, Role.SUPERVISOR, Role.MANAGER, Role.LEADERSHIP})
+MAX_ATTACHMENTS_PER_ITEM = 5
 
 
 @dataclass(frozen=True)
@@ -172,7 +178,36 @@ def _create(
     return item
 
 
-@transaction.atomic
+def feedback_evidence_check(files: Sequence[File]) -> list[CheckedFile]:
+    """Check the files sent with an item by content, up to the item's limit; writes nothing."""
+    return evidence_check(
+        files=files,
+        limit=MAX_ATTACHMENTS_PER_ITEM,
+        too_many=gettext("Feedback can have at most %(count)d files.") % {"count": MAX_ATTACHMENTS_PER_ITEM},
+        refusal=FeedbackInvalidEvidence,
+    )
+
+
+def _evidence_record(
+    *, item: FeedbackItem, checked: Sequence[CheckedFile], stored_names: list[str], actor: User | None
+) -> list[FeedbackAttachment]:
+    names = evidence_write(checked=checked, stored_names=stored_names, folder="feedback")
+    return FeedbackAttachment.objects.bulk_create(
+        [
+            FeedbackAttachment(
+                item=item,
+                file=name,
+                original_name=file.original_name,
+                content_type=file.content_type,
+                size=file.size,
+                sha256=file.sha256,
+                uploaded_by=actor,
+            )
+            for file, name in zip(checked, names, strict=True)
+        ]
+    )
+
+
 def feedback_give(
     *,
     actor: User,
@@ -183,13 +218,45 @@ def feedback_give(
     is_urgent: bool = False,
     term: Term | None = None,
     school_class: SchoolClass | None = None,
+    attachments: Sequence[File] = (),
 ) -> GivenFeedback:
-    """Give feedback online: a learner for themselves, or a parent for their ward; named or anonymous.
+    """Give feedback online: a learner for themselves, or a parent for their ward; named or anonymous; with
+    up to five evidence files (JPEG, PNG or PDF, checked by content).
 
-    An anonymous item keeps no person: its giver gets a secret follow key, returned once. Raises
-    FeedbackRuleViolation or FeedbackPermissionDenied, writing nothing. Causes the item, its "received"
-    event and its clocks.
+    An anonymous item keeps no person: its giver gets a secret follow key, returned once, and its files name
+    no uploader. Raises FeedbackRuleViolation, FeedbackInvalidEvidence or FeedbackPermissionDenied, writing
+    nothing (no item, no reference number, no file). Causes the item, its "received" event, its files and its
+    clocks.
     """
+    checked = feedback_evidence_check(attachments)
+    with evidence_transaction() as stored_names:
+        given = _give(
+            actor=actor,
+            subject=subject,
+            text=text,
+            learner=learner,
+            is_anonymous=is_anonymous,
+            is_urgent=is_urgent,
+            term=term,
+            school_class=school_class,
+        )
+        _evidence_record(
+            item=given.item, checked=checked, stored_names=stored_names, actor=None if is_anonymous else actor
+        )
+    return given
+
+
+def _give(
+    *,
+    actor: User,
+    subject: Subject,
+    text: str,
+    learner: User | None,
+    is_anonymous: bool,
+    is_urgent: bool,
+    term: Term | None,
+    school_class: SchoolClass | None,
+) -> GivenFeedback:
     if not actor.is_active or not actor.role_names & {str(Role.LEARNER), str(Role.PARENT)}:
         raise FeedbackPermissionDenied(_("Online feedback is given by learners and parents."))
     learner = learner or actor
@@ -338,8 +405,8 @@ def feedback_convert(
     Requires a named item (a complaint needs a complainant) and staff who may log complaints. Raises
     FeedbackPermissionDenied, FeedbackRuleViolation, FeedbackMoveNotAllowed or the complaint filing's own
     refusals, and then nothing is written. Causes the complaint (channel "converted from feedback", by the
-    actor, with the item's text and subject), an internal event on it naming the item, the item's move to
-    "converted", and the learner's notice.
+    actor, with the item's text, subject and evidence files), an internal event on it naming the item, the
+    item's move to "converted", and the learner's notice.
     """
     _require_handler(actor)
     if item.learner_id is None:
@@ -361,6 +428,32 @@ def feedback_convert(
         subject_department=item.department,
         is_urgent=item.is_urgent,
     )
+    # The giver's evidence goes with it: the complaint's rows name the same stored files, and a public
+    # "evidence added" event shares them with the complainant as their own.
+    carried = ComplaintAttachment.objects.bulk_create(
+        [
+            ComplaintAttachment(
+                complaint=complaint,
+                file=file.file.name,
+                original_name=file.original_name,
+                content_type=file.content_type,
+                size=file.size,
+                sha256=file.sha256,
+                uploaded_by=file.uploaded_by or item.learner,
+                uploaded_at=file.uploaded_at,
+            )
+            for file in item.attachments.all()
+        ]
+    )
+    if carried:
+        event_add(
+            complaint=complaint,
+            kind=ComplaintEventKind.EVIDENCE_ADDED,
+            actor=actor,
+            is_public=True,
+            body=gettext("Evidence sent with feedback %(reference)s.") % {"reference": item.reference},
+            data={"attachments": [attachment.pk for attachment in carried], "feedback": item.reference},
+        )
     event_add(
         complaint=complaint,
         kind=ComplaintEventKind.INTERNAL_NOTE,

@@ -11,6 +11,12 @@ urlpatterns = [
     path("analysis/", analysis_views.analysis_page, name="analysis"),
     path("analysis.csv", analysis_views.analysis_csv, name="analysis-csv"),
     path("follow/<str:reference>/<str:key>/", views.feedback_follow, name="follow"),
+    path(
+        "follow/<str:reference>/<str:key>/attachments/<int:attachment_id>/",
+        views.feedback_follow_attachment,
+        name="follow-attachment",
+    ),
     path("<str:reference>/", views.feedback_detail, name="detail"),
     path("<str:reference>/rate/", views.feedback_rate_view, name="rate"),
+    path("<str:reference>/attachments/<int:attachment_id>/", views.feedback_attachment, name="attachment"),
 ]

@@ -7,13 +7,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.roles import Role
+from core.evidence import evidence_response
 from privacy.models import AccessLogEntry
 from privacy.services import access_log_record
 from sla.selectors import clocks_for_subject
@@ -66,7 +67,7 @@ def feedback_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def feedback_new(request: HttpRequest) -> HttpResponse:
     _require_giver(request)
-    form = FeedbackGiveForm(request.POST or None, user=request.user)
+    form = FeedbackGiveForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             given = feedback_give(actor=request.user, **form.giving_arguments())
@@ -94,7 +95,15 @@ def _progress(item: FeedbackItem) -> list[dict]:
     return [{"label": state.label, "done": index <= reached} for index, state in enumerate(STEPS)]
 
 
-def _page(request: HttpRequest, item: FeedbackItem, *, rating_form=None, rate_url: str, status: int = 200):
+def _page(
+    request: HttpRequest,
+    item: FeedbackItem,
+    *,
+    rating_form=None,
+    rate_url: str,
+    files_url: str,
+    status: int = 200,
+):
     reading = feedback_reading(item=item, user=request.user if request.user.is_authenticated else None)
     may_rate = item.state == State.RESULT_NOTIFIED and rate_url
     context = {
@@ -105,24 +114,53 @@ def _page(request: HttpRequest, item: FeedbackItem, *, rating_form=None, rate_ur
         "progress": _progress(item),
         "rating_form": (rating_form or RatingForm()) if may_rate else None,
         "rate_url": rate_url,
+        "files_url": files_url,
     }
     return render(request, "feedback/detail.html", context, status=status)
+
+
+def _log_staff_read(request: HttpRequest, item: FeedbackItem, record, fields: tuple[str, ...]) -> None:
+    if request.user.is_staff_member and item.learner_id is not None:
+        access_log_record(
+            actor=request.user,
+            subject=item.learner,
+            record=record,
+            fields=fields,
+            channel=AccessLogEntry.Channel.PAGE,
+            screen=request.resolver_match.view_name,
+        )
 
 
 @login_required
 def feedback_detail(request: HttpRequest, reference: str) -> HttpResponse:
     item = feedback_get_for_user(user=request.user, reference=reference)
-    if request.user.is_staff_member and item.learner_id is not None:
-        access_log_record(
-            actor=request.user,
-            subject=item.learner,
-            record=item,
-            fields=PERSONAL_FIELDS,
-            channel=AccessLogEntry.Channel.PAGE,
-            screen=request.resolver_match.view_name,
-        )
+    _log_staff_read(request, item, item, PERSONAL_FIELDS)
     giver = item.learner_id is not None and not request.user.is_staff_member
-    return _page(request, item, rate_url=f"/feedback/{item.reference}/rate/" if giver else "")
+    return _page(
+        request,
+        item,
+        rate_url=f"/feedback/{item.reference}/rate/" if giver else "",
+        files_url=f"/feedback/{item.reference}/attachments/",
+    )
+
+
+@login_required
+@require_GET
+def feedback_attachment(request: HttpRequest, reference: str, attachment_id: int) -> FileResponse:
+    """One evidence file of an item, to a reader of the item; a staff member's download is logged."""
+    item = feedback_get_for_user(user=request.user, reference=reference)
+    attachment = feedback_reading(item=item, user=request.user).attachment(attachment_id)
+    _log_staff_read(request, item, attachment, ("file",))
+    return evidence_response(attachment)
+
+
+@require_GET
+def feedback_follow_attachment(
+    request: HttpRequest, reference: str, key: str, attachment_id: int
+) -> FileResponse:
+    """One evidence file of an anonymous item, through the item's secret link."""
+    item = feedback_get_by_follow_key(reference=reference, key=key)
+    return evidence_response(feedback_reading(item=item, user=None).attachment(attachment_id))
 
 
 @login_required
@@ -143,7 +181,14 @@ def feedback_rate_view(request: HttpRequest, reference: str) -> HttpResponse:
         else:
             messages.success(request, _("Thank you: your rating has been recorded."))
             return redirect("feedback:detail", reference=reference)
-    return _page(request, item, rating_form=form, rate_url=f"/feedback/{reference}/rate/", status=400)
+    return _page(
+        request,
+        item,
+        rating_form=form,
+        rate_url=f"/feedback/{reference}/rate/",
+        files_url=f"/feedback/{reference}/attachments/",
+        status=400,
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -151,6 +196,7 @@ def feedback_follow(request: HttpRequest, reference: str, key: str) -> HttpRespo
     """An anonymous item's page, reached through its secret link (no log-in: there is no person)."""
     item = feedback_get_by_follow_key(reference=reference, key=key)
     rate_url = f"/feedback/follow/{reference}/{key}/"
+    files_url = f"{rate_url}attachments/"
     if request.method == "POST":
         form = RatingForm(request.POST)
         if form.is_valid():
@@ -167,5 +213,5 @@ def feedback_follow(request: HttpRequest, reference: str, key: str) -> HttpRespo
             else:
                 messages.success(request, _("Thank you: your rating has been recorded."))
                 return redirect(rate_url)
-        return _page(request, item, rating_form=form, rate_url=rate_url, status=400)
-    return _page(request, item, rate_url=rate_url)
+        return _page(request, item, rating_form=form, rate_url=rate_url, files_url=files_url, status=400)
+    return _page(request, item, rate_url=rate_url, files_url=files_url)

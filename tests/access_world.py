@@ -216,6 +216,7 @@ def build_world() -> World:
             category=FeedbackCategory.objects.get(code="course_content"), course=enrolment.course
         ),
         text=f"{DESCRIPTION_MARKER} 希望增加答疑",
+        attachments=[SimpleUploadedFile("feedback.png", PNG, content_type="image/png")],
     ).item
     meeting = meeting_record(
         actor=agent, held_on=timezone.localdate(), classes=[], representatives=[victim], minutes="班会"
@@ -235,6 +236,7 @@ def build_world() -> World:
     invitation = response_submit(invitation=invitation, answers={slots[0].key: "课程安排合理"}, actor=victim)
     world.objects = {
         "feedback": feedback,
+        "feedback attachment": feedback.attachments.get(),
         "meeting": meeting,
         "import": import_job,
         "paper batch": _paper_batch(people["supervisor"]),

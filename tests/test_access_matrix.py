@@ -288,6 +288,28 @@ FEEDBACK_ENTRIES = [
         url=feedback_url(),
     ),
     page(
+        "feedback/follow/<str:reference>/<str:key>/attachments/<int:attachment_id>/",
+        expect((EVERYONE, 404)),
+        url=lambda w: (
+            f"/feedback/follow/{w.objects['feedback'].reference}/not-the-key/attachments/"
+            f"{w.objects['feedback attachment'].pk}/"
+        ),
+    ),
+    page(
+        "feedback/<str:reference>/attachments/<int:attachment_id>/",
+        expect((ANONYMOUS, 302), (FEEDBACK_PARTIES | FEEDBACK_STAFF, 200), (FEEDBACK_OUTSIDERS, 404)),
+        readers=FEEDBACK_READERS,
+        url=lambda w: feedback_url(f"attachments/{w.objects['feedback attachment'].pk}/")(w),
+    ),
+    page(
+        "api/v1/feedback/<str:reference>/attachments/<int:pk>/",
+        expect((ANONYMOUS, 403), (FEEDBACK_PARTIES | FEEDBACK_STAFF, 200), (FEEDBACK_OUTSIDERS, 404)),
+        readers=FEEDBACK_READERS,
+        url=lambda w: feedback_url(
+            f"attachments/{w.objects['feedback attachment'].pk}/", prefix="/api/v1/feedback/"
+        )(w),
+    ),
+    page(
         "feedback/<str:reference>/rate/",
         expect((ANONYMOUS, 302), (FEEDBACK_PARTIES | FEEDBACK_STAFF, 400), (FEEDBACK_OUTSIDERS, 404)),
         readers=FEEDBACK_READERS,

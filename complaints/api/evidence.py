@@ -8,6 +8,7 @@ from rest_framework.request import Request
 from rest_framework.views import APIView
 
 from complaints.selectors import attachment_get_for_user, complaint_get_for_user
+from core.evidence import evidence_response
 from privacy.models import AccessLogEntry
 from privacy.services import access_log_record
 
@@ -31,13 +32,7 @@ class AttachmentDownloadAPI(APIView):
     def get(self, request: Request, reference: str, pk: int) -> FileResponse:
         complaint = complaint_get_for_user(user=request.user, reference=reference)
         attachment = attachment_get_for_user(user=request.user, complaint=complaint, pk=pk)
-        response = FileResponse(
-            attachment.file.open("rb"),
-            as_attachment=True,
-            filename=attachment.original_name,
-            content_type=attachment.content_type,
-        )
-        response["X-Content-Type-Options"] = "nosniff"
+        response = evidence_response(attachment)
         if reads_are_logged(request):
             access_log_record(
                 actor=request.user,

@@ -1,13 +1,13 @@
 """The append-only timeline of a complaint, and the evidence files attached to it."""
 
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from complaints.states import State
+from core.evidence import EvidenceStorage, evidence_storage  # noqa: F401  (named by migrations)
 from core.models import TimelineEvent
 
 from .complaint import Complaint
@@ -70,17 +70,6 @@ class ComplaintEvent(TimelineEvent):
 
     def __str__(self) -> str:
         return f"{self.complaint_id} {self.kind} {self.created_at:%Y-%m-%d %H:%M}"
-
-
-class EvidenceStorage(FileSystemStorage):
-    """Private files under MEDIA_ROOT: there is no public URL; an access-checked view must serve them."""
-
-    def url(self, name: str | None) -> str:
-        raise ValueError("Evidence has no public URL; serve it through an access-checked view.")
-
-
-def evidence_storage() -> EvidenceStorage:
-    return EvidenceStorage()
 
 
 class Attachment(models.Model):

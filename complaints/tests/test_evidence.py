@@ -9,6 +9,7 @@ from complaints.errors import ComplaintPermissionDenied, InvalidEvidence, Transi
 from complaints.models import AffectedLearner, Attachment, Complaint, ComplaintEvent
 from complaints.services import complaint_add_evidence, complaint_file
 from complaints.services import evidence as evidence_rules
+from core import evidence as shared_evidence
 from core.models import ReferenceCounter
 
 from .evidence_files import plain_pdf
@@ -96,7 +97,7 @@ def test_a_refused_upload_leaves_nothing_behind(learner, category, media_root, f
 
 
 def test_a_file_over_the_size_limit_is_refused(learner, category, media_root, monkeypatch):
-    monkeypatch.setattr(evidence_rules, "MAX_ATTACHMENT_BYTES", len(PNG) - 1)
+    monkeypatch.setattr(shared_evidence, "MAX_ATTACHMENT_BYTES", len(PNG) - 1)
     counter_before = list(ReferenceCounter.objects.values_list("year", "last_number"))
 
     with pytest.raises(InvalidEvidence) as refused:

@@ -1,0 +1,28 @@
+"""Form pieces every domain's pages share."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class EvidenceField(forms.FileField):
+    """Any number of files; the service checks their types and sizes by content (``core.evidence``)."""
+
+    widget = MultipleFileInput
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else [data]
+        return [super(EvidenceField, self).clean(file, initial) for file in files if file]
+
+
+def evidence_field(*, count: int) -> EvidenceField:
+    """An optional evidence field that says what it takes: up to ``count`` files."""
+    return EvidenceField(
+        label=_("Evidence"),
+        required=False,
+        help_text=_("Photos (JPEG, PNG) or PDF documents, up to %(count)d files of 10 MB each.")
+        % {"count": count},
+    )
