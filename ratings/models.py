@@ -18,6 +18,9 @@ from django.utils.translation import gettext_lazy as _
 
 COMMENT_MAX_LENGTH = 2000
 REPLY_MAX_LENGTH = 2000
+REASON_MAX_LENGTH = 500
+# The unique constraint that keeps one rating per source and subject (the service names it in its refusal).
+ONCE_PER_SOURCE = "rating_once_per_source"
 SCORES = (1, 2, 3, 4, 5)
 
 
@@ -52,7 +55,7 @@ class Rating(models.Model):
     )
     comment = models.TextField(_("comment"), max_length=COMMENT_MAX_LENGTH, blank=True)
     comment_state = models.CharField(
-        _("comment"), max_length=10, choices=CommentState.choices, default=CommentState.NONE
+        _("comment moderation"), max_length=10, choices=CommentState.choices, default=CommentState.NONE
     )
     moderated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -63,7 +66,7 @@ class Rating(models.Model):
         related_name="+",
     )
     moderated_at = models.DateTimeField(_("moderated at"), null=True, blank=True)
-    moderation_reason = models.CharField(_("reason not published"), max_length=500, blank=True)
+    moderation_reason = models.CharField(_("reason not published"), max_length=REASON_MAX_LENGTH, blank=True)
     reply = models.TextField(_("public reply"), max_length=REPLY_MAX_LENGTH, blank=True)
     replied_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -86,7 +89,7 @@ class Rating(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["subject_type", "subject_id", "source_type", "source_id"],
-                name="rating_once_per_source",
+                name=ONCE_PER_SOURCE,
             ),
             models.CheckConstraint(condition=Q(score__gte=1, score__lte=5), name="rating_score_1_to_5"),
             models.CheckConstraint(
@@ -97,6 +100,10 @@ class Rating(models.Model):
             models.CheckConstraint(
                 condition=Q(reply="") | Q(comment_state=CommentState.PUBLISHED),
                 name="rating_reply_to_published_comment",
+            ),
+            models.CheckConstraint(
+                condition=~Q(comment_state=CommentState.REJECTED) | ~Q(moderation_reason=""),
+                name="rating_rejection_has_reason",
             ),
         ]
         indexes = [
@@ -111,7 +118,9 @@ class Rating(models.Model):
                 condition=Q(comment_state=CommentState.PUBLISHED),
             ),
             models.Index(
-                fields=["created_at"], name="rating_moderation_idx", condition=Q(comment_state=CommentState.PENDING)
+                fields=["created_at"],
+                name="rating_moderation_idx",
+                condition=Q(comment_state=CommentState.PENDING),
             ),
         ]
 
@@ -141,8 +150,13 @@ class RatingSummary(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["subject_type", "subject_id"], name="rating_summary_per_subject"),
             models.CheckConstraint(
-                condition=Q(count=models.F("score_1") + models.F("score_2") + models.F("score_3")
-                            + models.F("score_4") + models.F("score_5")),
+                condition=Q(
+                    count=models.F("score_1")
+                    + models.F("score_2")
+                    + models.F("score_3")
+                    + models.F("score_4")
+                    + models.F("score_5")
+                ),
                 name="rating_summary_counts_add_up",
             ),
         ]
