@@ -40,7 +40,8 @@ def _published(row: RatingSummary) -> PublishedSummary:
 
 
 def summaries_published(model: type[models.Model], ids: Iterable[int]) -> dict[int, PublishedSummary]:
-    """The published summaries of these rows of ``model`` (one query); below the minimum a subject has none."""
+    """The published summaries of these rows of ``model``, in one query; below the minimum a subject has
+    none."""
     ids = list(ids)
     if not ids:
         return {}
@@ -53,21 +54,29 @@ def summaries_published(model: type[models.Model], ids: Iterable[int]) -> dict[i
 
 
 def summary_published(subject: models.Model) -> PublishedSummary | None:
+    """The subject's published summary, or None while it counts fewer than the minimum."""
     return summaries_published(type(subject), [subject.pk]).get(subject.pk)
 
 
-def comments_published(subject: models.Model) -> QuerySet[Rating]:
-    """The subject's published comments, newest first, with the replies; never who wrote them."""
+# What a published comment shows: no rater, no source, nothing a reader could follow to them.
+PUBLISHED_COMMENT_FIELDS = ("id", "score", "comment", "reply", "replied_at", "created_at")
+
+
+def comments_published(subject: models.Model) -> QuerySet:
+    """The subject's published comments, newest first, with the replies, as dicts of
+    ``PUBLISHED_COMMENT_FIELDS``: rows, not models, so no page or serializer can reach the rater through
+    them."""
     return (
         Rating.objects.filter(
             subject_type=ContentType.objects.get_for_model(subject),
             subject_id=subject.pk,
             comment_state=CommentState.PUBLISHED,
         )
-        .only("id", "score", "comment", "reply", "replied_at", "created_at")
         .order_by("-created_at", "-id")
+        .values(*PUBLISHED_COMMENT_FIELDS)
     )
 
 
 def ratings_awaiting_moderation() -> QuerySet[Rating]:
+    """The comments that wait for a moderator, oldest first."""
     return Rating.objects.filter(comment_state=CommentState.PENDING).order_by("created_at", "id")

@@ -17,11 +17,17 @@ from accounts.models import User
 from core.validators import validate_no_bidi_controls
 
 from .errors import AlreadyRated, NotRated, RatingInvalid, RatingNotAllowed, RatingStateConflict
-from .models import COMMENT_MAX_LENGTH, REPLY_MAX_LENGTH, CommentState, Rating, RatingSummary
+from .models import (
+    COMMENT_MAX_LENGTH,
+    ONCE_PER_SOURCE,
+    REASON_MAX_LENGTH,
+    REPLY_MAX_LENGTH,
+    CommentState,
+    Rating,
+    RatingSummary,
+)
+from .permissions import may_moderate_ratings
 from .registry import rated_subject_get
-
-MODERATE_PERMISSION = "ratings.moderate_rating"
-REASON_MAX_LENGTH = 500
 
 
 def _clean_text(value: str, *, field: str, max_length: int, required: bool = False) -> str:
@@ -49,9 +55,16 @@ def _clean_score(score) -> int:
     return score
 
 
-def rating_give(*, subject: models.Model, source: models.Model, rater: User | None, score: int,
-                comment: str = "") -> Rating:
-    """Record one rating of ``subject`` that comes from ``source``; a comment waits for moderation."""
+def rating_give(
+    *, subject: models.Model, source: models.Model, rater: User | None, score: int, comment: str = ""
+) -> Rating:
+    """Record one rating of ``subject`` that comes from ``source``; a comment waits for moderation.
+
+    Requires a registered subject (else ``NotRated``); refuses a score outside 1-5 or a comment that is too
+    long or holds NUL or text-direction controls (``RatingInvalid`` with the field), and a second rating of
+    the subject from the same source (``AlreadyRated``), also when two arrive at once. Writes nothing when
+    it refuses.
+    """
     if rated_subject_get(type(subject)) is None:
         raise NotRated()
     score = _clean_score(score)
@@ -70,10 +83,16 @@ def rating_give(*, subject: models.Model, source: models.Model, rater: User | No
         with transaction.atomic():
             rating.save()
     except IntegrityError as error:
-        if "rating_once_per_source" in str(error):
+        # A concurrent giver for the same source waits on the unique index, then fails here.
+        if _constraint_name(error) == ONCE_PER_SOURCE:
             raise AlreadyRated() from None
         raise
     return rating
+
+
+def _constraint_name(error: IntegrityError) -> str | None:
+    diagnostics = getattr(error.__cause__, "diag", None)
+    return getattr(diagnostics, "constraint_name", None)
 
 
 def _lock(rating: Rating) -> Rating:
@@ -81,40 +100,57 @@ def _lock(rating: Rating) -> Rating:
 
 
 @transaction.atomic
-def rating_comment_moderate(*, rating: Rating, by: User, publish: bool, reason: str = "") -> Rating:
-    """Publish a waiting comment, or keep it unpublished with a reason the rater can read."""
-    if not by.has_perm(MODERATE_PERMISSION):
+def rating_comment_moderate(*, rating: Rating, actor: User, publish: bool, reason: str = "") -> Rating:
+    """Publish a waiting comment, or keep it unpublished with a reason the rater can read.
+
+    Requires ``ratings.moderate_rating``; neither the rater nor a person the subject names as a replier may
+    moderate the comment (``RatingNotAllowed``). A rejection needs a reason (``RatingInvalid``); a comment
+    that no longer waits is refused (``RatingStateConflict``). Records who moderated and when.
+    """
+    if not may_moderate_ratings(actor):
         raise RatingNotAllowed()
     if not publish:
         reason = _clean_text(reason, field="reason", max_length=REASON_MAX_LENGTH, required=True)
     rating = _lock(rating)
+    if actor.pk == rating.rater_id or _is_replier(rating=rating, user=actor):
+        # Nobody decides on a comment they wrote or that is about them.
+        raise RatingNotAllowed()
     if rating.comment_state != CommentState.PENDING:
         raise RatingStateConflict(_("This comment is not awaiting moderation."))
     rating.comment_state = CommentState.PUBLISHED if publish else CommentState.REJECTED
     rating.moderation_reason = "" if publish else reason
-    rating.moderated_by = by
+    rating.moderated_by = actor
     rating.moderated_at = timezone.now()
     rating.save(update_fields=["comment_state", "moderation_reason", "moderated_by", "moderated_at"])
     return rating
 
 
-def rating_may_reply(*, rating: Rating, user: User) -> bool:
-    subject = rated_subject_get(rating.subject_type.model_class())
+def _is_replier(*, rating: Rating, user: User) -> bool:
+    subject = rated_subject_get(ContentType.objects.get_for_id(rating.subject_type_id).model_class())
     return subject is not None and user.pk in set(subject.repliers(rating.subject_id))
 
 
+def rating_may_reply(*, rating: Rating, user: User) -> bool:
+    """Whether the user is one the subject names to answer its comments in public."""
+    return user.is_active and _is_replier(rating=rating, user=user)
+
+
 @transaction.atomic
-def rating_reply(*, rating: Rating, by: User, text: str) -> Rating:
-    """The rated person's public answer to a published comment (one answer per comment)."""
+def rating_reply(*, rating: Rating, actor: User, text: str) -> Rating:
+    """Answer a published comment in public, as the rated person (one answer per comment).
+
+    Requires a replier the subject names (``RatingNotAllowed``), a published comment not yet answered
+    (``RatingStateConflict``) and a text within the limit (``RatingInvalid``). Records who answered and when.
+    """
     text = _clean_text(text, field="text", max_length=REPLY_MAX_LENGTH, required=True)
     rating = _lock(rating)
-    if not rating_may_reply(rating=rating, user=by):
+    if not rating_may_reply(rating=rating, user=actor):
         raise RatingNotAllowed()
     if rating.comment_state != CommentState.PUBLISHED:
         raise RatingStateConflict(_("Only a published comment can be answered."))
     if rating.reply:
         raise RatingStateConflict(_("This comment has already been answered."))
-    rating.reply, rating.replied_by, rating.replied_at = text, by, timezone.now()
+    rating.reply, rating.replied_by, rating.replied_at = text, actor, timezone.now()
     rating.save(update_fields=["reply", "replied_by", "replied_at"])
     return rating
 
@@ -150,10 +186,13 @@ def ratings_refresh(*, batch: int | None = None) -> int:
     """Fold waiting ratings into the summaries of the subjects that have at least ``batch`` of them.
 
     A summary moves by several ratings at once, so nobody can tell one rater's score from the change. Safe to
-    run twice or concurrently: each rating is folded once (the UPDATE takes only rows not yet summarised).
+    run twice or concurrently: each rating is folded once (the UPDATE takes only rows not yet summarised),
+    and refreshes take turns, so none folds the one or two ratings left beside rows another has just taken.
     Returns how many summaries moved.
     """
     batch = settings.RATINGS_REFRESH_BATCH if batch is None else batch
     with connection.cursor() as cursor:
+        # Held to the end of the transaction: the statement below then reads what an earlier refresh wrote.
+        cursor.execute("SELECT pg_advisory_xact_lock(hashtext('ratings_refresh'))")
         cursor.execute(_REFRESH_SQL, {"batch": max(batch, 1), "now": timezone.now()})
         return cursor.rowcount
