@@ -45,6 +45,12 @@ app.conf.beat_schedule = {
         "task": "feedback.tasks.feedback_facts_refresh_year_task",
         "schedule": crontab(hour=3, minute=41),
     },
+    # Folds new ratings into the published summaries, several at a time per subject.
+    "ratings-refresh": {
+        "task": "ratings.refresh",
+        "schedule": crontab(minute="*/15"),
+        "options": {"expires": 600},
+    },
     "clear-expired-sessions": {
         "task": "accounts.tasks.clear_expired_sessions",
         "schedule": crontab(hour=3, minute=17),

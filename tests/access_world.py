@@ -9,6 +9,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.contrib.auth.models import Permission
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -32,6 +33,7 @@ from complaints.services.filing import complaint_file
 from complaints.tests.api_helpers import PNG
 from complaints.tests.factories import CategoryFactory
 from conftest import staff_session_verify
+from core.tests.testapp.models import Mentor, MentorSession
 from courses.tests.factories import EnrolmentFactory, InstructorFactory, SchoolClassFactory, TermFactory
 from dashboard.models import ReportRun
 from incentives.models import RewardRule
@@ -40,6 +42,7 @@ from incentives.services import points_award
 from notifications.models import Notification
 from privacy.models import AccessLogEntry, IdentityDocument
 from privacy.services import access_log_record, erasure_request_create
+from ratings.services import rating_give
 from reviews.models import Review, ReviewDecision, ReviewKind, ReviewReminder, ReviewSchedule, RightsMeasure
 from sla.models import Clock, Escalation
 from surveys.answers import answer_slots
@@ -234,6 +237,19 @@ def build_world() -> World:
     invitation = Invitation.objects.get(survey=survey, learner=victim)
     slots = answer_slots(survey=survey, course_id=invitation.course_id)
     invitation = response_submit(invitation=invitation, answers={slots[0].key: "课程安排合理"}, actor=victim)
+    # The victim's rating of a mentor (the tests' own rated subject), its comment awaiting moderation; the
+    # manager moderates, and never learns who wrote it.
+    mentor = Mentor.objects.create(name="王导师", user=subject_staff)
+    rating = rating_give(
+        subject=mentor,
+        source=MentorSession.objects.create(mentor=mentor, learner=victim),
+        rater=victim,
+        score=2,
+        comment="讲解太快",
+    )
+    people["manager"].user_permissions.add(
+        Permission.objects.get(content_type__app_label="ratings", codename="moderate_rating")
+    )
     world.objects = {
         "feedback": feedback,
         "feedback attachment": feedback.attachments.get(),
@@ -275,6 +291,7 @@ def build_world() -> World:
         "question": free_text,
         "survey invitation": invitation,
         "survey answer": Answer.objects.get(survey=survey),
+        "rating": rating,
     }
     # The log-in protection's records of the victim: a failed log-in (lockout counts, their log) and the
     # recovery codes of a member of staff.

@@ -28,6 +28,7 @@ from feedback.api import ACTION_VIEWS as FEEDBACK_ACTION_VIEWS
 from feedback.models import FeedbackCategory, FeedbackItem, PaperBatch, RepresentativeMeeting
 from incentives.models import Award, Reward, RewardRule
 from privacy.models import AccessLogEntry, ErasureRequest, IdentityDocument, PolicyConsent
+from ratings.models import Rating
 from reviews.models import Review, ReviewDecision, ReviewReminder, ReviewSchedule, RightsMeasure
 from surveys.models import Answer, Questionnaire, Survey
 
@@ -59,6 +60,8 @@ OUTSIDERS = OTHER_LEARNER | OUTSIDE_STAFF
 DASHBOARD_READERS = frozenset({"manager", "leadership"})
 # The staff who run surveys: managers and agents (every agent here, the subject staff member is one too).
 SURVEY_STAFF = frozenset({"manager", "agent", "agent of another department", "subject staff member"})
+# The moderators of rating comments: the manager holds ratings.moderate_rating (tests/access_world.py).
+MODERATORS = frozenset({"manager"})
 EVERYONE = frozenset(ROLES)
 assert frozenset(ROLES) == NOT_STAFF | STAFF
 
@@ -542,6 +545,15 @@ ADMIN_ENTRIES = [
         data={"body": "核实"},
         url=lambda w: f"/admin/complaints/complaint/{w.complaint.pk}/workspace/notes/",
     ),
+    # A moderator publishes the victim's waiting comment (then rolled back); other staff are refused before
+    # the comment is looked up.
+    page(
+        "admin/ratings/rating/<path:object_id>/move/<slug:name>/",
+        expect((NOT_STAFF, 302), (MODERATORS, 302), (STAFF - MODERATORS, 403)),
+        method="post",
+        data={},
+        url=lambda w: f"/admin/ratings/rating/{w.objects['rating'].pk}/move/publish/",
+    ),
     page(
         "admin/accounts/user/<id>/password/",
         expect((NOT_STAFF, 302), (STAFF, 403)),
@@ -551,7 +563,8 @@ ADMIN_ENTRIES = [
 
 # The admin's screens for each registered model. The staff's rights per model: who reads its list, who
 # reads one row of the victim's (``None``: no one, 403), and whose rows hide from the row screens (302,
-# the admin's "does not exist" redirect, for a row outside the reader's queryset).
+# the admin's "does not exist" redirect, for a row outside the reader's queryset); ``readers``, when given,
+# who of them may also read the victim's data there (by default all of them).
 LEGAL = frozenset({"legal"})
 ADMIN_MODEL_READERS: dict[type, dict[str, frozenset]] = {
     Complaint: {"list": STAFF, "row": CASE_STAFF, "hidden": OUTSIDE_STAFF},
@@ -576,6 +589,8 @@ ADMIN_MODEL_READERS: dict[type, dict[str, frozenset]] = {
     Questionnaire: {"list": SURVEY_STAFF, "row": SURVEY_STAFF, "add": SURVEY_STAFF},
     Survey: {"list": SURVEY_STAFF, "row": SURVEY_STAFF, "add": SURVEY_STAFF},
     Answer: {"list": SURVEY_STAFF, "row": SURVEY_STAFF},
+    # The moderation queue shows the victim's comment to its moderators, and never the victim's name.
+    Rating: {"list": MODERATORS, "row": MODERATORS, "readers": frozenset()},
 }
 # Rows whose history screen looks the row up in a queryset no staff role reaches: "does not exist" for all.
 ADMIN_HISTORY_HIDDEN = frozenset({User, IdentityDocument})
@@ -606,7 +621,7 @@ def admin_entries(model: type) -> list[Entry]:
 
     row = expect((NOT_STAFF, 302), (row_readers, 200), (hidden, 302), (refused, 403))
     history_hidden = expect((NOT_STAFF, 302), (STAFF, 302))
-    readers = row_readers | list_readers
+    readers = rights.get("readers", row_readers | list_readers)
     return [
         page(
             base, expect((NOT_STAFF, 302), (list_readers, 200), (STAFF - list_readers, 403)), readers=readers

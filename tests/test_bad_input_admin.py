@@ -69,6 +69,7 @@ WRITTEN_BY_THE_SITE = {
     "surveys.Answer": "written by the learners' answers, unnamed",
     "feedback.FeedbackItem": "given online, or entered on the paper-form and import screens",
     "feedback.PaperBatch": "opened by the paper-form and import screens",
+    "ratings.Rating": "given through the domains' services; moderators only publish or reject comments",
 }
 
 

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "sla",
     "dashboard",
     "reviews",
+    "ratings",
 ]
 
 MIDDLEWARE = [
@@ -176,6 +177,11 @@ FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[])
 BLIND_INDEX_KEY = env.str("BLIND_INDEX_KEY", default="")
 # How long an admin search stays readable through the token in its address (privacy/searches.py).
 PRIVACY_SEARCH_TTL_SECONDS = env.int("PRIVACY_SEARCH_TTL_SECONDS", default=600)
+
+# Ratings (counsellors, courses, instructors): a subject's summary is shown to others once it counts this many
+# ratings, and moves only once this many new ones wait, so no single rater's score can be read off a change.
+RATINGS_PUBLISH_MIN = env.int("RATINGS_PUBLISH_MIN", default=5)
+RATINGS_REFRESH_BATCH = env.int("RATINGS_REFRESH_BATCH", default=3)
 
 # --- Content-Security-Policy (django-csp) ----------------------------------------------------------------
 # Every script, style, image and font comes from the site itself: no CDN, no inline script, no inline style

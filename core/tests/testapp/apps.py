@@ -5,3 +5,15 @@ class CoreTestAppConfig(AppConfig):
     name = "core.tests.testapp"
     label = "core_testapp"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from ratings.registry import RatedSubject, rated_subject_register
+
+        from .models import Mentor
+
+        def mentor_repliers(mentor_id: int) -> list[int]:
+            return list(
+                Mentor.objects.filter(pk=mentor_id, user__isnull=False).values_list("user_id", flat=True)
+            )
+
+        rated_subject_register(RatedSubject(model=Mentor, repliers=mentor_repliers))

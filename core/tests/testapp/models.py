@@ -1,5 +1,7 @@
-"""A parcel that is packed, sent and delivered, with its own append-only timeline."""
+"""A parcel that is packed, sent and delivered, with its own append-only timeline; and a mentor that learners
+rate after their sessions, the ratings module's subject in the tests."""
 
+from django.conf import settings
 from django.db import models
 
 from core.models import TimelineEvent
@@ -21,3 +23,25 @@ class Parcel(models.Model):
 
 class ParcelEvent(TimelineEvent):
     parcel = models.ForeignKey(Parcel, on_delete=models.PROTECT, related_name="events")
+
+
+class Mentor(models.Model):
+    """Someone learners rate (a stand-in for a counsellor or an instructor); their account may answer."""
+
+    name = models.CharField(max_length=100)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class MentorSession(models.Model):
+    """A learner's session with a mentor: the source a rating comes from, once."""
+
+    mentor = models.ForeignKey(Mentor, on_delete=models.PROTECT, related_name="sessions")
+    learner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    def __str__(self) -> str:
+        return f"session {self.pk}"
