@@ -7,6 +7,7 @@ import pytest
 from accounts.roles import Role
 from accounts.tests.factories import LearnerFactory, StaffFactory
 from accounts.tests.second_factor import totp_device_for
+from complaints.tests.evidence_files import png_image
 from feedback.models import FeedbackItem, State
 from notifications.models import Notification
 
@@ -24,7 +25,8 @@ from .test_browser_admin_lifecycle import (
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_feedback_from_the_phone_to_the_rating_through_the_admin(browser, live_server):
+def test_feedback_from_the_phone_to_the_rating_through_the_admin(browser, live_server, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
     learner = LearnerFactory(email="xiaoming@example.edu.cn", password=PASSWORD)
     agent = StaffFactory(email="services@example.edu.cn", password=PASSWORD, roles=[Role.AGENT])
     totp_device_for(agent)
@@ -35,9 +37,15 @@ def test_feedback_from_the_phone_to_the_rating_through_the_admin(browser, live_s
     phone.goto("/feedback/new/")
     phone.page.get_by_label("反馈类别").select_option(label="学习资源")
     phone.page.get_by_label("您的建议或意见").fill("希望图书馆增加专业书籍的复本。")
+    phone.page.get_by_label("证据").set_input_files(
+        files=[{"name": "书架.png", "mimeType": "image/png", "buffer": png_image()}]
+    )
     phone.click(phone.page.locator("main").get_by_role("button", name="提交反馈"))
     item = FeedbackItem.objects.get()
     assert (item.learner, item.state) == (learner, State.RECEIVED)
+    photo = item.attachments.get()
+    assert (photo.original_name, photo.content_type) == ("书架.png", "image/png")
+    assert phone.page.get_by_role("link", name="书架.png").is_visible()
     assert phone.page.url == f"{live_server.url}/feedback/{item.reference}/"
     assert item.reference in phone.page.locator("main").inner_text()
     width = phone.page.evaluate("document.documentElement.scrollWidth")
@@ -50,6 +58,7 @@ def test_feedback_from_the_phone_to_the_rating_through_the_admin(browser, live_s
     admin_log_in(staff, agent)
     staff.goto("/admin/feedback/feedbackitem/")
     staff.click(staff.page.get_by_role("link", name=item.reference))
+    assert staff.page.locator(".workspace-evidence").get_by_role("link", name="书架.png").is_visible()
     staff.click(move(staff, "accept").get_by_role("button", name="审核通过并受理"))
     item.refresh_from_db()
     assert (item.state, item.owner) == (State.ACCEPTED, agent)
