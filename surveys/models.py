@@ -301,7 +301,7 @@ class Invitation(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.survey_id} → {self.learner_id} ({self.course_id})"
+        return f"{self.survey_id} → {self.learner_id} ({self.course_id or self.audience})"
 
     @property
     def has_responded(self) -> bool:
