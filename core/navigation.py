@@ -26,7 +26,12 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem(_("File a complaint"), "complaints:new", frozenset({str(Role.LEARNER), str(Role.PARENT)})),
     NavItem(_("My feedback"), "feedback:list", frozenset({str(Role.LEARNER), str(Role.PARENT)})),
     NavItem(_("My points"), "incentives:my-points", frozenset({str(Role.LEARNER)})),
-    NavItem(_("My surveys"), "surveys:list", frozenset({str(Role.LEARNER)})),
+    # Term surveys ask learners; opinion surveys may ask teachers and the team as well.
+    NavItem(
+        _("My surveys"),
+        "surveys:list",
+        frozenset(str(role) for role in {Role.LEARNER, Role.INSTRUCTOR} | STAFF_ROLES),
+    ),
     NavItem(_("My notices"), "notifications:inbox", None),
     NavItem(_("My data"), "privacy:my-data", None),
     NavItem(_("My account"), "account", None),

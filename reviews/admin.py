@@ -4,12 +4,14 @@ so its complaint figures are computed by the service)."""
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from core.errors import DomainError
 from core.validators import NoBidiControlsAdminMixin
 from privacy import policy
+from surveys.selectors import opinion_survey_results
 
 from .models import Review, ReviewDecision, ReviewReminder, ReviewSchedule, RightsMeasure
 from .permissions import may_manage_reviews
@@ -107,12 +109,25 @@ class ReviewAdmin(ReadByManagersAdmin):
         "findings",
         "opinions_summary",
         "opinions_source",
+        "opinions_survey",
+        "opinions_results",
         "figures",
         "created_by",
         "created_at",
     ]
     readonly_fields = fields
     inlines = [DecisionInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("opinions_survey")
+
+    @admin.display(description=_("opinion survey results"))
+    def opinions_results(self, review: Review) -> str:
+        if review.opinions_survey is None:
+            return "-"
+        return render_to_string(
+            "surveys/opinion_results.html", {"results": opinion_survey_results(survey=review.opinions_survey)}
+        )
 
 
 @admin.register(ReviewDecision)

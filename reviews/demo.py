@@ -1,5 +1,6 @@
-"""Demo reviews: a feedback process review with decisions, this quarter's complaint review with its figures,
-a rights measure evaluated every year, and points for the learners whose opinions were gathered.
+"""Demo reviews: a feedback process review with decisions and its opinion survey (surveys.demo), this
+quarter's complaint review with its figures, a rights measure evaluated every year, and points for the
+learners whose opinions were gathered.
 
 Recorded through the real services; runs once (when a review exists it leaves everything as it is).
 """
@@ -9,6 +10,8 @@ import datetime
 from django.utils import timezone
 
 from accounts.models import User
+from surveys.demo import OPINION_TITLE
+from surveys.models import Purpose, Survey
 
 from .models import Review, ReviewKind, ReviewSchedule, RightsMeasure
 from .services import review_create, review_decision_add, review_decision_complete, review_opinions_thank
@@ -45,7 +48,8 @@ def demo_seed(*, password: str) -> None:
         period_end=today - datetime.timedelta(days=21),
         findings="课程类反馈平均 4 个工作日答复，超过 3 个工作日的承诺；线下纸质反馈录入滞后。",
         opinions_summary="学员代表希望反馈处理进度可在线查看；教师希望按课程汇总反馈。",
-        opinions_source="2026 春季学期问卷；学员代表会议纪要",
+        opinions_source="学员代表会议纪要",
+        opinions_survey=Survey.objects.filter(title=OPINION_TITLE, purpose=Purpose.OPINIONS).first(),
         participants=[leader, agent, supervisor],
         actor=manager,
     )
@@ -64,6 +68,8 @@ def demo_seed(*, password: str) -> None:
         actor=manager,
     )
     review_decision_complete(decision=fast, actor=supervisor)
+    # Both were asked by the opinion survey: learner2 answered it and has its points already (the thanks add
+    # nothing); the demo learner, who did not answer, is thanked with the survey's award for their invitation.
     for email in ("learner@demo.edu.cn", "learner2@demo.edu.cn"):
         review_opinions_thank(review=process, learner=_person(email), actor=manager)
 

@@ -1,4 +1,4 @@
-"""The managers' forms: record a review, add a decision."""
+"""The managers' forms: record a review, add a decision, link the opinion survey."""
 
 from django import forms
 from django.utils import timezone
@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.roles import STAFF_ROLES
+from surveys.models import Purpose, Survey
 
 from .models import ReviewKind, RightsMeasure
 from .selectors import quarter_before
@@ -31,6 +32,22 @@ class PersonChoiceField(forms.ModelChoiceField):
 class PeopleChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj: User) -> str:
         return obj.display_name
+
+
+def opinion_surveys():
+    return Survey.objects.filter(purpose=Purpose.OPINIONS).order_by("-opens_on", "-id")
+
+
+def opinions_survey_field() -> forms.ModelChoiceField:
+    return forms.ModelChoiceField(
+        label=_("Opinion survey"),
+        queryset=opinion_surveys(),
+        required=False,
+        help_text=_(
+            "The survey that asked learners, teachers and the team: its response rate and results are "
+            "shown with the review."
+        ),
+    )
 
 
 class ReviewForm(forms.Form):
@@ -64,6 +81,7 @@ class ReviewForm(forms.Form):
         required=False,
         help_text=_("A reference or address of the survey or meeting that gathered them."),
     )
+    opinions_survey = opinions_survey_field()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -84,6 +102,12 @@ class DecisionForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = staff_people()
+
+
+class OpinionsSurveyForm(forms.Form):
+    """Link a recorded review to its opinion survey (empty: unlink it)."""
+
+    opinions_survey = opinions_survey_field()
 
 
 def form_add_service_error(form: forms.Form, error) -> None:

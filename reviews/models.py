@@ -127,6 +127,16 @@ class Review(models.Model):
         blank=True,
         help_text=_("A reference or address of the survey or meeting that gathered them."),
     )
+    opinions_survey = models.ForeignKey(
+        "surveys.Survey",
+        verbose_name=_("opinion survey"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reviews",
+        limit_choices_to={"purpose": "opinions"},
+        help_text=_("The survey that asked learners, teachers and the team before the review."),
+    )
     # The quarter's complaint figures as they were when the review was recorded (quarterly complaint
     # reviews only): computed once by the service, never refreshed.
     figures = models.JSONField(_("complaint figures"), default=dict, blank=True)

@@ -65,7 +65,7 @@ def reviews_for_user(*, user: User, kind: str | None = None) -> QuerySet[Review]
     if kind:
         reviews = reviews.filter(kind=kind)
     return (
-        reviews.select_related("measure", "responsible")
+        reviews.select_related("measure", "responsible", "opinions_survey")
         .prefetch_related(
             Prefetch(
                 "decisions",

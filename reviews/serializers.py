@@ -22,6 +22,12 @@ class ReviewSerializer(serializers.ModelSerializer):
     responsible = ReviewPersonSerializer()
     participants = ReviewPersonSerializer(many=True)
     decisions = ReviewDecisionSerializer(many=True)
+    opinions_survey = serializers.SlugRelatedField(
+        slug_field="reference",
+        read_only=True,
+        allow_null=True,
+        help_text=_("The reference of the opinion survey that asked learners, teachers and the team."),
+    )
     figures = serializers.DictField(
         help_text=_("A quarterly complaint review's complaint figures as they were when it was recorded.")
     )
@@ -40,6 +46,7 @@ class ReviewSerializer(serializers.ModelSerializer):
             "findings",
             "opinions_summary",
             "opinions_source",
+            "opinions_survey",
             "figures",
             "decisions",
             "created_at",

@@ -7,6 +7,7 @@ naming the input field it concerns, and changes nothing.
 import datetime
 from collections.abc import Iterable
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -15,9 +16,11 @@ from accounts.models import User
 from accounts.roles import Role
 from core.errors import Conflict, NotAllowed, RuleViolation
 from incentives.models import Award
+from incentives.reasons import AwardReason
 from incentives.services import points_award
 from notifications.services import notification_enqueue
 from privacy import policy
+from surveys.models import Invitation, Purpose, Survey
 
 from .models import Review, ReviewDecision, ReviewKind, ReviewReminder, RightsMeasure
 from .notices import REVIEW_DUE_SOON, REVIEW_OVERDUE
@@ -52,6 +55,19 @@ def _active_person(person: User | None, *, field: str) -> User:
     return person
 
 
+def _opinion_survey(survey: Survey | None) -> Survey | None:
+    """The survey a review's opinions came from: an opinion survey, or none."""
+    if survey is None:
+        return None
+    if survey.purpose != Purpose.OPINIONS:
+        raise RuleViolation(
+            _("Choose an opinion survey: a term survey asks learners about their courses."),
+            code="not_an_opinion_survey",
+            field="opinions_survey",
+        )
+    return survey
+
+
 @transaction.atomic
 def review_create(
     *,
@@ -66,15 +82,16 @@ def review_create(
     participants: Iterable[User] = (),
     opinions_summary: str = "",
     opinions_source: str = "",
+    opinions_survey: Survey | None = None,
 ) -> Review:
     """Record a review that was held, with its findings and participants.
 
     Requires a manager or a member of the leadership group (NotAllowed otherwise); a known kind; a rights
     measure for an evaluation and none for the other kinds; a period that ends on or after it starts and
-    not after the review; a date not in the future; findings; active people. Raises RuleViolation naming the
-    field otherwise. The person responsible is the measure's for an evaluation unless named, else the actor.
-    Causes, for a quarterly complaint review, the period's complaint figures stored on the review as they
-    are now (they do not change later).
+    not after the review; a date not in the future; findings; active people; an opinion survey, if any, that
+    is one (not a term survey). Raises RuleViolation naming the field otherwise. The person responsible is
+    the measure's for an evaluation unless named, else the actor. Causes, for a quarterly complaint review,
+    the period's complaint figures stored on the review as they are now (they do not change later).
     """
     _require_manager(actor)
     if kind not in ReviewKind.values:
@@ -112,6 +129,7 @@ def review_create(
     findings = _text(findings, field="findings", required=True, maximum=TEXT_MAX)
     opinions_summary = _text(opinions_summary, field="opinions_summary", required=False, maximum=TEXT_MAX)
     opinions_source = _text(opinions_source, field="opinions_source", required=False, maximum=SOURCE_MAX)
+    opinions_survey = _opinion_survey(opinions_survey)
     if responsible is None:
         responsible = measure.responsible if measure is not None else actor
     responsible = _active_person(responsible, field="responsible")
@@ -128,6 +146,7 @@ def review_create(
         findings=findings,
         opinions_summary=opinions_summary,
         opinions_source=opinions_source,
+        opinions_survey=opinions_survey,
         figures=(
             review_complaint_figures(period_start=period_start, period_end=period_end)
             if kind in KINDS_WITH_FIGURES
@@ -183,15 +202,61 @@ def review_decision_complete(*, decision: ReviewDecision, actor: User) -> Review
 
 
 @transaction.atomic
+def review_opinions_survey_set(*, review: Review, survey: Survey | None, actor: User) -> Review:
+    """Link the review to the opinion survey that gathered its opinions, or (``None``) unlink it.
+
+    Requires a manager or a member of the leadership group (NotAllowed); an opinion survey, not a term
+    survey; and that no learner the survey asks was already thanked for this review with points of its own
+    (their points would double: see ``review_opinions_thank``). Raises RuleViolation, field
+    ``opinions_survey``, otherwise; each refusal changes nothing.
+    """
+    _require_manager(actor)
+    survey = _opinion_survey(survey)
+    review = Review.objects.select_for_update().get(pk=review.pk)
+    if survey is not None:
+        thanked = Award.objects.filter(
+            reason=OPINIONS_GIVEN,
+            source_type=ContentType.objects.get_for_model(Review),
+            source_id=review.pk,
+            learner__in=Invitation.objects.filter(survey=survey).values("learner_id"),
+        )
+        if thanked.exists():
+            raise RuleViolation(
+                _(
+                    "This survey asks learners who were already thanked for this review's opinions: "
+                    "their points would double."
+                ),
+                code="opinions_thanked_before",
+                field="opinions_survey",
+            )
+    review.opinions_survey = survey
+    review.save(update_fields=["opinions_survey"])
+    return review
+
+
+@transaction.atomic
 def review_opinions_thank(*, review: Review, learner: User, actor: User) -> Award | None:
     """Thank a learner whose opinions the review gathered with points, once per review.
 
+    A learner asked by the review's opinion survey earns these points through the survey instead: the
+    award is the survey's (reason "survey answered", keyed on their invitation), the one answering gives,
+    so thanks and answer together award once, whichever comes first.
+
     Requires a manager or a member of the leadership group (NotAllowed) and an active learner
-    (RuleViolation, field ``learner``). Returns the award, or None when the learner was thanked before.
+    (RuleViolation, field ``learner``). Returns the award, or None when the learner was thanked (or, through
+    the survey, awarded) before.
     """
     _require_manager(actor)
     if learner is None or not learner.is_active or not learner.has_role(Role.LEARNER):
         raise RuleViolation(_("Points go to an active learner."), code="not_a_learner", field="learner")
+    survey_id = Review.objects.filter(pk=review.pk).values_list("opinions_survey_id", flat=True).first()
+    invitation = (
+        Invitation.objects.filter(survey_id=survey_id, learner=learner).first() if survey_id else None
+    )
+    if invitation is not None:
+        return points_award(
+            learner=learner, reason=AwardReason.SURVEY_ANSWERED, source=invitation, actor=actor
+        )
     return points_award(learner=learner, reason=OPINIONS_GIVEN, source=review, actor=actor)
 
 

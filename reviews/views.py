@@ -1,4 +1,5 @@
-"""The managers' pages: every review with its open decisions, one review, recording reviews and decisions."""
+"""The managers' pages: every review with its open decisions, one review (with its opinion survey's results),
+recording reviews and decisions, linking the opinion survey."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -11,8 +12,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core.errors import DomainError
 from sla.models import Escalation
+from surveys.selectors import opinion_survey_results
+from surveys.services import may_manage_surveys
 
-from .forms import DecisionForm, ReviewForm, form_add_service_error
+from .forms import DecisionForm, OpinionsSurveyForm, ReviewForm, form_add_service_error
 from .permissions import require_review_manager
 from .selectors import (
     decision_get_for_user,
@@ -21,7 +24,12 @@ from .selectors import (
     review_schedules_due,
     reviews_for_user,
 )
-from .services import review_create, review_decision_add, review_decision_complete
+from .services import (
+    review_create,
+    review_decision_add,
+    review_decision_complete,
+    review_opinions_survey_set,
+)
 
 REVIEWS_PAGE_SIZE = 20
 OPEN_DECISIONS_SHOWN = 50
@@ -61,8 +69,16 @@ def review_new(request: HttpRequest) -> HttpResponse:
     return render(request, "reviews/new.html", {"form": form}, status=status)
 
 
-def _detail(request: HttpRequest, pk: int, *, decision_form: DecisionForm | None = None, status: int = 200):
+def _detail(
+    request: HttpRequest,
+    pk: int,
+    *,
+    decision_form: DecisionForm | None = None,
+    survey_form: OpinionsSurveyForm | None = None,
+    status: int = 200,
+):
     review = review_get_for_user(user=request.user, pk=pk)
+    survey = review.opinions_survey
     levels = dict(Escalation.Level.choices)
     escalations = [
         (levels.get(level, level), count) for level, count in review.figures.get("escalations", {}).items()
@@ -74,6 +90,10 @@ def _detail(request: HttpRequest, pk: int, *, decision_form: DecisionForm | None
             "review": review,
             "escalations": escalations,
             "decision_form": decision_form or DecisionForm(),
+            "survey_form": survey_form or OpinionsSurveyForm(initial={"opinions_survey": survey}),
+            # Through the survey's own selector: the same suppression of small groups as everywhere.
+            "opinions": opinion_survey_results(survey=survey) if survey is not None else None,
+            "survey_link": may_manage_surveys(request.user),
             "today": timezone.localdate(),
         },
         status=status,
@@ -102,6 +122,25 @@ def review_decision_new(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("The decision has been added."))
             return redirect("reviews:detail", pk=review.pk)
     return _detail(request, pk, decision_form=form, status=400)
+
+
+@login_required
+@require_POST
+def review_opinions_survey(request: HttpRequest, pk: int) -> HttpResponse:
+    require_review_manager(request.user)
+    review = review_get_for_user(user=request.user, pk=pk)
+    form = OpinionsSurveyForm(request.POST)
+    if form.is_valid():
+        try:
+            review_opinions_survey_set(
+                review=review, survey=form.cleaned_data["opinions_survey"], actor=request.user
+            )
+        except DomainError as error:
+            form_add_service_error(form, error)
+        else:
+            messages.success(request, _("The opinion survey of the review has been saved."))
+            return redirect("reviews:detail", pk=review.pk)
+    return _detail(request, pk, survey_form=form, status=400)
 
 
 @login_required

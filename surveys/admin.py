@@ -1,16 +1,18 @@
 """Staff screens for surveys: the questionnaire builder, the surveys with their response rates and results,
 and the review of free-text answers. Actions call the services; only the staff who run surveys see them."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from core.autocomplete import ReadableAutocompleteAdminMixin
 from core.validators import NoBidiControlsAdminMixin
 
 from .errors import SurveyError
-from .models import Answer, Question, Questionnaire, Survey
-from .selectors import survey_response_rates, survey_results
+from .models import Answer, Purpose, Question, Questionnaire, Survey
+from .selectors import opinion_survey_results, survey_response_rates, survey_results
 from .services import (
     answer_review,
     may_manage_surveys,
@@ -18,6 +20,7 @@ from .services import (
     survey_close,
     survey_open,
     survey_reference_assign,
+    survey_setup_check,
 )
 
 
@@ -70,20 +73,80 @@ class QuestionnaireAdmin(NoBidiControlsAdminMixin, SurveyStaffAdmin):
     inlines = [QuestionInline]
 
 
+class SurveyForm(forms.ModelForm):
+    """The survey's shape checked by the service (``survey_setup_check``): a term survey names a term and
+    courses, an opinion survey the people it asks; each refusal is shown next to its field."""
+
+    class Meta:
+        model = Survey
+        fields = [
+            "title",
+            "purpose",
+            "questionnaire",
+            "term",
+            "courses",
+            "invite_learners",
+            "invite_teachers",
+            "invite_team",
+            "invitees",
+            "opens_on",
+            "closes_on",
+            "is_anonymous",
+            "min_group_size",
+        ]
+
+    SHAPE_FIELDS = (
+        "purpose",
+        "term",
+        "courses",
+        "invite_learners",
+        "invite_teachers",
+        "invite_team",
+        "invitees",
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if any(name in self.errors for name in self.SHAPE_FIELDS):
+            return cleaned
+        instance = self.instance
+
+        def value(name):
+            if name in self.fields:
+                return cleaned.get(name)
+            if name in ("courses", "invitees"):
+                return getattr(instance, name).all() if instance.pk else []
+            return getattr(instance, name)
+
+        try:
+            survey_setup_check(**{name: value(name) for name in self.SHAPE_FIELDS})
+        except SurveyError as error:
+            field = error.field if error.field in self.fields else None
+            self.add_error(field, str(error.message))
+        return cleaned
+
+
 @admin.register(Survey)
-class SurveyAdmin(NoBidiControlsAdminMixin, SurveyStaffAdmin):
-    list_display = ["reference", "title", "term", "opens_on", "closes_on", "state", "is_anonymous"]
-    list_filter = ["state", "term"]
+class SurveyAdmin(NoBidiControlsAdminMixin, ReadableAutocompleteAdminMixin, SurveyStaffAdmin):
+    form = SurveyForm
+    list_display = ["reference", "title", "purpose", "term", "opens_on", "closes_on", "state", "is_anonymous"]
+    list_filter = ["purpose", "state", "term"]
     list_select_related = ["term"]
     search_fields = ["reference", "title"]
     filter_horizontal = ["courses"]
+    autocomplete_fields = ["invitees"]
     actions = ["open_now", "close_now"]
     fields = [
         "reference",
         "title",
+        "purpose",
         "questionnaire",
         "term",
         "courses",
+        "invite_learners",
+        "invite_teachers",
+        "invite_team",
+        "invitees",
         "opens_on",
         "closes_on",
         "is_anonymous",
@@ -97,7 +160,18 @@ class SurveyAdmin(NoBidiControlsAdminMixin, SurveyStaffAdmin):
         fixed = ["reference", "state", "response_rates", "results"]
         if obj is not None and obj.state != Survey.State.DRAFT:
             # Once open, who is asked and what is asked stay as they were.
-            fixed += ["questionnaire", "term", "courses", "opens_on", "is_anonymous"]
+            fixed += [
+                "purpose",
+                "questionnaire",
+                "term",
+                "courses",
+                "invite_learners",
+                "invite_teachers",
+                "invite_team",
+                "invitees",
+                "opens_on",
+                "is_anonymous",
+            ]
         return fixed
 
     @admin.display(description=_("response rates"))
@@ -110,6 +184,10 @@ class SurveyAdmin(NoBidiControlsAdminMixin, SurveyStaffAdmin):
     def results(self, survey: Survey) -> str:
         if survey.pk is None:
             return "-"
+        if survey.purpose == Purpose.OPINIONS:
+            return render_to_string(
+                "surveys/opinion_results.html", {"results": opinion_survey_results(survey=survey)}
+            )
         rows = {
             by: survey_results(surveys=[survey.pk], by=by) for by in ("course", "instructor", "school_class")
         }
@@ -137,7 +215,7 @@ class SurveyAdmin(NoBidiControlsAdminMixin, SurveyStaffAdmin):
         if done:
             self.message_user(request, ngettext(*done_message, done) % {"count": done}, messages.SUCCESS)
 
-    @admin.action(description=_("Open now and invite the enrolled learners"))
+    @admin.action(description=_("Open now and invite the enrolled learners or the people chosen"))
     def open_now(self, request, queryset) -> None:
         self._each(request, queryset, survey_open, ("%(count)d survey opened.", "%(count)d surveys opened."))
 

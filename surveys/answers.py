@@ -1,5 +1,6 @@
 """The answer slots of one invitation (each question; each per-instructor question once per instructor of
-the course) and the checking of raw input against them, shared by the answer page and the API."""
+the course, so not at all in an opinion survey, which is about no course) and the checking of raw input
+against them, shared by the answer page and the API."""
 
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -25,9 +26,11 @@ class AnswerSlot:
         return f"q{self.question.pk}{suffix}"
 
 
-def answer_slots(*, survey: Survey, course_id: int) -> list[AnswerSlot]:
+def answer_slots(*, survey: Survey, course_id: int | None) -> list[AnswerSlot]:
     questions = list(survey.questionnaire.questions.order_by("position", "id"))
-    instructors = list(Instructor.objects.filter(courses=course_id).order_by("name", "id"))
+    instructors = (
+        list(Instructor.objects.filter(courses=course_id).order_by("name", "id")) if course_id else []
+    )
     slots = []
     for question in questions:
         if question.per_instructor:

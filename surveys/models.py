@@ -1,10 +1,17 @@
-"""Questionnaires, term surveys, who was invited and who answered, and what was answered, kept apart.
+"""Questionnaires, surveys, who was invited and who answered, and what was answered, kept apart.
 
-Anonymity by construction: an ``Invitation`` names the learner and says whether (and on which day) they
+A survey has a purpose (``Purpose``): a term survey asks a term's enrolled learners about their courses; an
+opinion survey asks chosen people (learners, teachers, the team, or people picked by name) about no course,
+for instance before a process review. CHECK constraints keep each shape: a term survey has a term and its
+rows a course; an opinion survey has neither. The rows copy their survey's purpose, and a foreign key on
+(survey, purpose) (migration 0005) keeps the copy true, so a row cannot have the other purpose's shape.
+
+Anonymity by construction: an ``Invitation`` names the person and says whether (and on which day) they
 answered; a ``Response`` and its ``Answer`` rows name no one. They carry no user, no time finer than the day
 and a random UUID key, so neither their keys nor their order tie them to an invitation, and the invitation
 does not record its response. Results carry the course, the instructor (for per-teacher questions) and the
-class, for breakdowns that small-group suppression guards (``selectors.survey_results``).
+class, or for an opinion survey the audience group (learners, teachers, team), for breakdowns that
+small-group suppression guards (``selectors.survey_results``, ``selectors.opinion_survey_results``).
 """
 
 import uuid
@@ -18,6 +25,52 @@ from django.utils.translation import gettext_lazy as _
 
 MIN_GROUP_FLOOR = 3
 MAX_TEXT_LENGTH = 2000
+
+
+class Purpose(models.TextChoices):
+    TERM = "term", _("Term survey of courses")
+    OPINIONS = "opinions", _("Opinion survey of chosen people")
+
+
+class Audience(models.TextChoices):
+    """The group an invited person answers in: term surveys ask learners only."""
+
+    LEARNERS = "learner", _("Learners")
+    TEACHERS = "teacher", _("Teachers")
+    TEAM = "team", _("Team")
+
+
+def _shape_by_purpose(*, with_instructor: bool = False) -> Q:
+    """The CHECK of a row that copies its survey's purpose: a term survey's rows name a course and are the
+    learners'; an opinion survey's name no course, class or instructor, and name the audience group."""
+    opinion_row = Q(purpose="opinions", course__isnull=True, school_class__isnull=True)
+    if with_instructor:
+        opinion_row &= Q(instructor__isnull=True)
+    return Q(purpose="term", course__isnull=False, audience="learner") | (
+        opinion_row & Q(audience__in=["learner", "teacher", "team"])
+    )
+
+
+def _purpose_field() -> models.CharField:
+    return models.CharField(
+        _("purpose"),
+        max_length=10,
+        choices=Purpose.choices,
+        default=Purpose.TERM,
+        db_default=Purpose.TERM,
+        editable=False,
+    )
+
+
+def _audience_field() -> models.CharField:
+    return models.CharField(
+        _("audience"),
+        max_length=10,
+        choices=Audience.choices,
+        default=Audience.LEARNERS,
+        db_default=Audience.LEARNERS,
+        editable=False,
+    )
 
 
 class Questionnaire(models.Model):
@@ -83,13 +136,59 @@ class Survey(models.Model):
 
     reference = models.CharField(_("reference"), max_length=30, unique=True, editable=False)
     title = models.CharField(_("title"), max_length=200)
+    purpose = models.CharField(
+        _("purpose"),
+        max_length=10,
+        choices=Purpose.choices,
+        default=Purpose.TERM,
+        help_text=_(
+            "A term survey asks the term's enrolled learners about their courses; an opinion survey asks "
+            "the people chosen below, about no course."
+        ),
+    )
     questionnaire = models.ForeignKey(
         Questionnaire, verbose_name=_("questionnaire"), on_delete=models.PROTECT, related_name="surveys"
     )
     term = models.ForeignKey(
-        "courses.Term", verbose_name=_("term"), on_delete=models.PROTECT, related_name="surveys"
+        "courses.Term",
+        verbose_name=_("term"),
+        on_delete=models.PROTECT,
+        related_name="surveys",
+        null=True,
+        blank=True,
+        help_text=_("Term surveys only."),
     )
-    courses = models.ManyToManyField("courses.Course", verbose_name=_("courses"), related_name="surveys")
+    courses = models.ManyToManyField(
+        "courses.Course",
+        verbose_name=_("courses"),
+        related_name="surveys",
+        blank=True,
+        help_text=_("Term surveys only."),
+    )
+    invite_learners = models.BooleanField(
+        _("ask every learner"), default=False, help_text=_("Opinion surveys only.")
+    )
+    invite_teachers = models.BooleanField(
+        _("ask every teacher"),
+        default=False,
+        help_text=_(
+            "Opinion surveys only: everyone with an active instructor record or the instructor role."
+        ),
+    )
+    invite_team = models.BooleanField(
+        _("ask the whole team"),
+        default=False,
+        help_text=_("Opinion surveys only: every member of staff."),
+    )
+    invitees = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("people asked by name"),
+        related_name="+",
+        blank=True,
+        help_text=_(
+            "Opinion surveys only: learners, teachers or members of staff, besides the groups above."
+        ),
+    )
     opens_on = models.DateField(_("opens on"))
     closes_on = models.DateField(_("closes on"), help_text=_("The last day answers are taken."))
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.DRAFT)
@@ -101,7 +200,8 @@ class Survey(models.Model):
         default=5,
         validators=[MinValueValidator(MIN_GROUP_FLOOR), MaxValueValidator(1000)],
         help_text=_(
-            "Results of a course, instructor or class are shown only when at least this many answered."
+            "Results of a course, instructor, class or group of people are shown only when at least this "
+            "many answered."
         ),
     )
 
@@ -110,6 +210,23 @@ class Survey(models.Model):
         verbose_name_plural = _("surveys")
         ordering = ["-opens_on", "-id"]
         constraints = [
+            models.CheckConstraint(
+                condition=Q(purpose__in=["term", "opinions"]), name="survey_purpose_known"
+            ),
+            # A term survey has a term and asks no group by name; an opinion survey has no term.
+            models.CheckConstraint(
+                condition=Q(
+                    purpose="term",
+                    term__isnull=False,
+                    invite_learners=False,
+                    invite_teachers=False,
+                    invite_team=False,
+                )
+                | Q(purpose="opinions", term__isnull=True),
+                name="survey_term_by_purpose",
+            ),
+            # The key the rows' (survey, purpose) foreign key refers to (migration 0005).
+            models.UniqueConstraint(fields=["id", "purpose"], name="survey_id_purpose"),
             models.CheckConstraint(
                 condition=Q(min_group_size__gte=MIN_GROUP_FLOOR), name="survey_min_group_3"
             ),
@@ -125,21 +242,33 @@ class Survey(models.Model):
     def __str__(self) -> str:
         return f"{self.reference} {self.title}"
 
+    @property
+    def is_opinion_survey(self) -> bool:
+        return self.purpose == Purpose.OPINIONS
+
 
 class Invitation(models.Model):
-    """Who was asked about which course, and whether they answered: never what they answered."""
+    """Who was asked (about which course, for a term survey), and whether they answered: never what they
+    answered. ``learner`` is the person asked: a learner in a term survey, anyone chosen in an opinion one."""
 
     survey = models.ForeignKey(
         Survey, verbose_name=_("survey"), on_delete=models.CASCADE, related_name="invitations"
     )
+    purpose = _purpose_field()
     learner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name=_("learner"),
+        verbose_name=_("person asked"),
         on_delete=models.CASCADE,
         related_name="survey_invitations",
     )
+    audience = _audience_field()
     course = models.ForeignKey(
-        "courses.Course", verbose_name=_("course"), on_delete=models.PROTECT, related_name="+"
+        "courses.Course",
+        verbose_name=_("course"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
     )
     school_class = models.ForeignKey(
         "courses.SchoolClass",
@@ -158,8 +287,11 @@ class Invitation(models.Model):
         ordering = ["survey", "id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["survey", "learner", "course"], name="invitation_once_per_course"
+                fields=["survey", "learner", "course"],
+                name="invitation_once_per_course",
+                nulls_distinct=False,  # an opinion survey (no course) asks each person once
             ),
+            models.CheckConstraint(condition=_shape_by_purpose(), name="invitation_shape_by_purpose"),
         ]
         indexes = [
             models.Index(fields=["learner", "survey"], name="invitation_learner_idx"),
@@ -169,7 +301,7 @@ class Invitation(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.survey_id} → {self.learner_id} ({self.course_id})"
+        return f"{self.survey_id} → {self.learner_id} ({self.course_id or self.audience})"
 
     @property
     def has_responded(self) -> bool:
@@ -195,18 +327,24 @@ class Reminder(models.Model):
 
 
 class Response(models.Model):
-    """One anonymous set of answers about one course: no person, no time finer than the day, a random key."""
+    """One anonymous set of answers about one course (or, in an opinion survey, from one audience group): no
+    person, no time finer than the day, a random key."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     survey = models.ForeignKey(Survey, on_delete=models.PROTECT, related_name="responses")
-    course = models.ForeignKey("courses.Course", on_delete=models.PROTECT, related_name="+")
+    purpose = _purpose_field()
+    course = models.ForeignKey("courses.Course", on_delete=models.PROTECT, null=True, related_name="+")
     school_class = models.ForeignKey(
         "courses.SchoolClass", on_delete=models.PROTECT, null=True, related_name="+"
     )
+    audience = _audience_field()
     submitted_on = models.DateField()
 
     class Meta:
         indexes = [models.Index(fields=["survey", "course", "school_class"], name="response_group_idx")]
+        constraints = [
+            models.CheckConstraint(condition=_shape_by_purpose(), name="response_shape_by_purpose"),
+        ]
 
     def __str__(self) -> str:
         return str(self.pk)
@@ -214,7 +352,8 @@ class Response(models.Model):
 
 class Answer(models.Model):
     """One answer to one question (about one instructor, for per-instructor questions), laid out for grouped
-    reads: the survey, course, instructor and class are copied from the response so one index serves them."""
+    reads: the survey, course, instructor, class and audience are copied from the response so one index
+    serves them."""
 
     class Review(models.TextChoices):
         PENDING = "pending", _("Awaiting review")
@@ -224,14 +363,16 @@ class Answer(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
     survey = models.ForeignKey(Survey, on_delete=models.PROTECT, related_name="+")
+    purpose = _purpose_field()
     question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers")
-    course = models.ForeignKey("courses.Course", on_delete=models.PROTECT, related_name="+")
+    course = models.ForeignKey("courses.Course", on_delete=models.PROTECT, null=True, related_name="+")
     instructor = models.ForeignKey(
         "courses.Instructor", on_delete=models.PROTECT, null=True, related_name="+"
     )
     school_class = models.ForeignKey(
         "courses.SchoolClass", on_delete=models.PROTECT, null=True, related_name="+"
     )
+    audience = _audience_field()
     score = models.PositiveSmallIntegerField(
         null=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
     )
@@ -248,6 +389,9 @@ class Answer(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(review__in=["", "pending", "approved", "hidden"]), name="answer_review_known"
+            ),
+            models.CheckConstraint(
+                condition=_shape_by_purpose(with_instructor=True), name="answer_shape_by_purpose"
             ),
         ]
         indexes = [
@@ -266,10 +410,11 @@ class Answer(models.Model):
 
 
 class ResultTally(models.Model):
-    """Running sums of the scores per survey, course, instructor (NULL: the questions about the course) and
-    class, kept by ``response_submit`` in the answer's transaction, so results read a few hundred rows instead
-    of every answer. ``responses`` counts the responses that reached the row; the rows without an instructor
-    count every response of their course and class. No person, no time: only sums."""
+    """Running sums of a term survey's scores per survey, course, instructor (NULL: the questions about the
+    course) and class, kept by ``response_submit`` in the answer's transaction, so results read a few hundred
+    rows instead of every answer (an opinion survey, about no course, is read from its answers). ``responses``
+    counts the responses that reached the row; the rows without an instructor count every response of their
+    course and class. No person, no time: only sums."""
 
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="+")
     course = models.ForeignKey("courses.Course", on_delete=models.PROTECT, related_name="+")

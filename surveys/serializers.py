@@ -1,16 +1,24 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from .models import Invitation, Question
+from .models import Audience, Invitation, Purpose, Question
 
 
 class InvitationSerializer(serializers.ModelSerializer):
     survey_reference = serializers.CharField(source="survey.reference")
     survey_title = serializers.CharField(source="survey.title")
     survey_state = serializers.CharField(source="survey.state")
+    survey_purpose = serializers.ChoiceField(source="survey.purpose", choices=Purpose.choices)
     opens_on = serializers.DateField(source="survey.opens_on")
     closes_on = serializers.DateField(source="survey.closes_on")
-    course = serializers.CharField(source="course.code")
+    course = serializers.CharField(
+        source="course.code",
+        allow_null=True,
+        help_text=_("The course asked about; none in an opinion survey."),
+    )
+    audience = serializers.ChoiceField(
+        choices=Audience.choices, help_text=_("The group the answers are counted in.")
+    )
     has_responded = serializers.BooleanField()
 
     class Meta:
@@ -20,9 +28,11 @@ class InvitationSerializer(serializers.ModelSerializer):
             "survey_reference",
             "survey_title",
             "survey_state",
+            "survey_purpose",
             "opens_on",
             "closes_on",
             "course",
+            "audience",
             "has_responded",
         ]
 
@@ -66,7 +76,7 @@ class AnswersInput(serializers.Serializer):
 
 
 class RateSerializer(serializers.Serializer):
-    course = serializers.CharField(source="course_code")
+    course = serializers.CharField(source="course_code", allow_null=True)
     school_class = serializers.CharField(source="school_class_name", allow_null=True)
     invited = serializers.IntegerField()
     answered = serializers.IntegerField()

@@ -1,5 +1,6 @@
-"""Every change of a survey: opening (inviting and telling the enrolled learners), closing, anonymity, an
-answer stored apart from its invitation, the review of free text, and the reminder sweep.
+"""Every change of a survey: opening (inviting and telling the enrolled learners of a term survey, or the
+people chosen for an opinion survey), closing, anonymity, an answer stored apart from its invitation, the
+review of free text, and the reminder sweep.
 
 Anonymity: ``response_submit`` writes the invitation's answered day and an unnamed response in one
 transaction, and nothing that ties one to the other (random UUID keys, days not times, no reference either
@@ -11,11 +12,12 @@ import datetime
 from collections.abc import Mapping
 
 from django.db import connection, transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from accounts.roles import Role
+from accounts.roles import STAFF_ROLES, Role
 from core.references import reference_allocate
 from courses.models import Enrolment, Instructor
 from incentives.reasons import AwardReason
@@ -24,7 +26,7 @@ from notifications.services import NoticeRequest, notifications_enqueue_bulk
 
 from .answers import AnswerValue, answer_slots
 from .errors import AlreadyAnswered, AnonymityLocked, SurveyError, SurveyNotAllowed, SurveyNotOpen
-from .models import Answer, Invitation, Question, Reminder, Response, Survey
+from .models import Answer, Audience, Invitation, Purpose, Question, Reminder, Response, Survey
 from .notices import SURVEY_OPENED, SURVEY_REMINDER_LAST_DAY, SURVEY_REMINDER_TWO_DAYS
 
 REFERENCE_PREFIX = "WJ"
@@ -55,23 +57,122 @@ def _lock(survey: Survey) -> Survey:
     return Survey.objects.select_for_update().get(pk=survey.pk)
 
 
-@transaction.atomic
-def survey_open(*, survey: Survey, actor: User | None, today: datetime.date | None = None) -> Survey:
-    """Open a draft survey: invite every learner enrolled in the term in each chosen course, and tell them.
+# Who belongs to each audience group of an opinion survey (active people only): the learners; the teachers,
+# who have an active instructor record or the instructor role; the team, every member of staff.
+AUDIENCE_MEMBERS = {
+    Audience.LEARNERS: Q(groups__name=str(Role.LEARNER)),
+    Audience.TEACHERS: Q(instructor_profile__is_active=True) | Q(groups__name=str(Role.INSTRUCTOR)),
+    Audience.TEAM: Q(groups__name__in=[str(role) for role in STAFF_ROLES]),
+}
+# A person in several groups answers in the first: a teacher who is also on the staff answers as a teacher.
+AUDIENCE_ORDER = (Audience.TEACHERS, Audience.TEAM, Audience.LEARNERS)
 
-    Requires a draft (SurveyNotOpen otherwise) and a managing actor (SurveyNotAllowed). Writes one invitation
-    per (learner, course) enrolled with the survey's term, and one notice per learner, on commit.
+
+def audience_members(audience: str) -> QuerySet[User]:
+    """The active people of one audience group."""
+    return User.objects.filter(AUDIENCE_MEMBERS[Audience(audience)], is_active=True).distinct()
+
+
+def _chosen_groups(survey: Survey) -> list[str]:
+    flags = {
+        Audience.LEARNERS: survey.invite_learners,
+        Audience.TEACHERS: survey.invite_teachers,
+        Audience.TEAM: survey.invite_team,
+    }
+    return [audience for audience in AUDIENCE_ORDER if flags[audience]]
+
+
+def opinion_survey_people(*, survey: Survey) -> dict[int, str]:
+    """Who an opinion survey asks, each with the audience group they answer in: the members of the groups
+    chosen, then the people picked by name (in the first group they belong to). A query per group."""
+    people: dict[int, str] = {}
+    for audience in _chosen_groups(survey):
+        for person in audience_members(audience).values_list("pk", flat=True):
+            people.setdefault(person, audience)
+    picked = set(survey.invitees.filter(is_active=True).values_list("pk", flat=True)) - set(people)
+    for audience in AUDIENCE_ORDER:
+        if not picked:
+            break
+        found = set(audience_members(audience).filter(pk__in=picked).values_list("pk", flat=True))
+        for person in found:
+            people[person] = audience
+        picked -= found
+    return people
+
+
+def survey_setup_check(
+    *,
+    purpose: str,
+    term,
+    courses,
+    invite_learners: bool = False,
+    invite_teachers: bool = False,
+    invite_team: bool = False,
+    invitees=(),
+) -> None:
+    """Check a survey's shape before it is saved or opened; raise SurveyError naming the field otherwise.
+
+    A term survey names a term and at least one course and asks no group or person by name; an opinion
+    survey names no term and no course, and asks at least one group or person, each person picked an active
+    learner, teacher or member of staff.
     """
-    _require_manager(actor)
-    today = today or timezone.localdate()
-    locked = _lock(survey)
-    if locked.state != Survey.State.DRAFT:
-        raise SurveyNotOpen(code="survey_not_draft")
-    locked.state = Survey.State.OPEN
-    locked.save(update_fields=["state"])
+    courses, invitees = list(courses), list(invitees)
+    groups = invite_learners or invite_teachers or invite_team
+    if purpose == Purpose.TERM:
+        if term is None:
+            raise SurveyError(_("A term survey names its term."), code="term_required", field="term")
+        if not courses:
+            raise SurveyError(
+                _("A term survey names the courses it asks about."), code="courses_required", field="courses"
+            )
+        if groups or invitees:
+            raise SurveyError(
+                _("A term survey asks the term's enrolled learners: people are chosen for opinion surveys."),
+                code="people_not_allowed",
+                field="invitees",
+            )
+        return
+    if purpose != Purpose.OPINIONS:
+        raise SurveyError(_("Choose the survey's purpose."), code="unknown_purpose", field="purpose")
+    if term is not None:
+        raise SurveyError(
+            _("An opinion survey is about no term: leave the term empty."),
+            code="term_not_allowed",
+            field="term",
+        )
+    if courses:
+        raise SurveyError(
+            _("An opinion survey is about no course: leave the courses empty."),
+            code="courses_not_allowed",
+            field="courses",
+        )
+    if not groups and not invitees:
+        raise SurveyError(
+            _("Choose whom to ask: every learner, every teacher, the whole team, or people by name."),
+            code="nobody_asked",
+            field="invitees",
+        )
+    if invitees:
+        members = Q()
+        for condition in AUDIENCE_MEMBERS.values():
+            members |= condition
+        eligible = set(
+            User.objects.filter(members, is_active=True, pk__in=[person.pk for person in invitees])
+            .values_list("pk", flat=True)
+            .distinct()
+        )
+        if any(person.pk not in eligible for person in invitees):
+            raise SurveyError(
+                _("Ask only active learners, teachers or members of staff by name."),
+                code="invitee_not_eligible",
+                field="invitees",
+            )
+
+
+def _invite_enrolled(survey: Survey, today: datetime.date) -> None:
     enrolments = (
         Enrolment.objects.filter(
-            term_id=locked.term_id, course__in=locked.courses.all(), learner__is_active=True
+            term_id=survey.term_id, course__in=survey.courses.all(), learner__is_active=True
         )
         .order_by("learner_id", "course_id", "-start_date")
         .distinct("learner_id", "course_id")
@@ -80,12 +181,61 @@ def survey_open(*, survey: Survey, actor: User | None, today: datetime.date | No
     Invitation.objects.bulk_create(
         [
             Invitation(
-                survey=locked, learner_id=learner, course_id=course, school_class_id=klass, invited_on=today
+                survey=survey, learner_id=learner, course_id=course, school_class_id=klass, invited_on=today
             )
             for learner, course, klass in enrolments
         ],
         ignore_conflicts=True,
     )
+
+
+def _invite_chosen(survey: Survey, today: datetime.date) -> None:
+    Invitation.objects.bulk_create(
+        [
+            Invitation(
+                survey=survey,
+                purpose=Purpose.OPINIONS,
+                learner_id=person,
+                audience=audience,
+                course=None,
+                invited_on=today,
+            )
+            for person, audience in sorted(opinion_survey_people(survey=survey).items())
+        ],
+        ignore_conflicts=True,
+    )
+
+
+@transaction.atomic
+def survey_open(*, survey: Survey, actor: User | None, today: datetime.date | None = None) -> Survey:
+    """Open a draft survey, invite its people and tell them.
+
+    A term survey invites every learner enrolled in the term in each chosen course (one invitation per
+    learner and course); an opinion survey invites the people it chooses (``opinion_survey_people``), once
+    each, with their audience group. Requires a draft (SurveyNotOpen otherwise), a managing actor
+    (SurveyNotAllowed) and a survey of its purpose's shape (SurveyError naming the field, see
+    ``survey_setup_check``). Writes the invitations, and one notice per person, on commit.
+    """
+    _require_manager(actor)
+    today = today or timezone.localdate()
+    locked = _lock(survey)
+    if locked.state != Survey.State.DRAFT:
+        raise SurveyNotOpen(code="survey_not_draft")
+    survey_setup_check(
+        purpose=locked.purpose,
+        term=locked.term,
+        courses=locked.courses.all(),
+        invite_learners=locked.invite_learners,
+        invite_teachers=locked.invite_teachers,
+        invite_team=locked.invite_team,
+        invitees=locked.invitees.all(),
+    )
+    locked.state = Survey.State.OPEN
+    locked.save(update_fields=["state"])
+    if locked.purpose == Purpose.OPINIONS:
+        _invite_chosen(locked, today)
+    else:
+        _invite_enrolled(locked, today)
     learners = Invitation.objects.filter(survey=locked).values_list("learner_id", flat=True).distinct()
     notifications_enqueue_bulk(
         notices=[
@@ -137,13 +287,14 @@ def response_submit(
     actor: User,
     today: datetime.date | None = None,
 ) -> Invitation:
-    """Store the learner's answers about the invitation's course, unnamed, and mark the invitation answered.
+    """Store the person's answers (about the invitation's course, in a term survey; in their audience group,
+    in an opinion survey), unnamed, and mark the invitation answered.
 
     ``answers`` maps each slot key (``answers.answer_slots``) to a cleaned value (``answers.answers_clean``
-    checks the input first and names each bad field). Requires the actor to be the invited learner
+    checks the input first and names each bad field). Requires the actor to be the invited person
     (SurveyNotAllowed), an open survey on a day between its opening and closing (SurveyNotOpen), and no
-    earlier answer (AlreadyAnswered); each refusal changes nothing. Free-text answers await review.
-    Then calls ``_after_response`` with the invitation.
+    earlier answer (AlreadyAnswered); each refusal changes nothing. Free-text answers await review. A term
+    survey's scores are added to its running sums. Then calls ``_after_response`` with the invitation.
     """
     today = today or timezone.localdate()
     locked = Invitation.objects.select_for_update().select_related("survey").get(pk=invitation.pk)
@@ -153,9 +304,16 @@ def response_submit(
     if survey.state != Survey.State.OPEN or not survey.opens_on <= today <= survey.closes_on:
         raise SurveyNotOpen
     if locked.responded_on is not None:
+        if survey.purpose == Purpose.OPINIONS:
+            raise AlreadyAnswered(_("You have already answered this survey."))
         raise AlreadyAnswered
     response = Response.objects.create(
-        survey=survey, course_id=locked.course_id, school_class_id=locked.school_class_id, submitted_on=today
+        survey=survey,
+        purpose=survey.purpose,
+        course_id=locked.course_id,
+        school_class_id=locked.school_class_id,
+        audience=locked.audience,
+        submitted_on=today,
     )
     rows = []
     for slot in answer_slots(survey=survey, course_id=locked.course_id):
@@ -166,10 +324,12 @@ def response_submit(
         row = Answer(
             response=response,
             survey=survey,
+            purpose=survey.purpose,
             question=question,
             course_id=locked.course_id,
             instructor=slot.instructor,
             school_class_id=locked.school_class_id,
+            audience=locked.audience,
         )
         if question.kind == Question.Kind.LIKERT:
             row.score = int(value)
@@ -182,7 +342,10 @@ def response_submit(
             row.review = Answer.Review.PENDING
         rows.append(row)
     Answer.objects.bulk_create(rows)
-    _tally_add(survey=survey, course_id=locked.course_id, school_class_id=locked.school_class_id, rows=rows)
+    if survey.purpose == Purpose.TERM:
+        _tally_add(
+            survey=survey, course_id=locked.course_id, school_class_id=locked.school_class_id, rows=rows
+        )
     locked.responded_on = today
     locked.save(update_fields=["responded_on"])
     _after_response(invitation=locked)
@@ -227,7 +390,10 @@ def _tally_add(*, survey: Survey, course_id: int, school_class_id: int | None, r
 
 def _after_response(*, invitation: Invitation) -> None:
     """What follows a stored answer, keyed on the invitation (who answered), never on the response: the
-    learner's points for answering (激励机制), once per invitation."""
+    learner's points for answering (激励机制), once per invitation, in a term survey and an opinion survey
+    alike. Points are the learners': teachers and the team who answer an opinion survey earn none."""
+    if invitation.audience != Audience.LEARNERS:
+        return
     points_award(learner=invitation.learner, reason=AwardReason.SURVEY_ANSWERED, source=invitation)
 
 
@@ -271,7 +437,7 @@ RETURNING invitation_id
 
 @transaction.atomic
 def survey_reminders_send(*, survey: Survey, today: datetime.date) -> int:
-    """Remind, once per invitation and kind, the learners who have not answered; return how many were new."""
+    """Remind, once per invitation and kind, the people who have not answered; return how many were new."""
     kind = reminder_kind_due(survey=survey, today=today)
     if kind is None or survey.state != Survey.State.OPEN:
         return 0

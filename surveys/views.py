@@ -1,4 +1,5 @@
-"""Learners' survey pages: their invitations, and the page that takes one answer per course."""
+"""The survey pages of the people asked: their invitations, and the page that takes one answer per
+invitation (per course, in a term survey)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required

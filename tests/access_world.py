@@ -180,6 +180,10 @@ def build_world() -> World:
         kind="coupon", every_points=10, value="50.00", description="感谢券", description_en="Thank-you coupon"
     )
     award = points_award(learner=victim, reason=AwardReason.SURVEY_ANSWERED, source=complaint)
+    # An opinion survey that asks the victim by name, open; the review below gathered its opinions with it.
+    opinion_survey = SurveyFactory(opinions=True, invitees=[victim])
+    QuestionFactory(questionnaire=opinion_survey.questionnaire)
+    opinion_survey = survey_open(survey=opinion_survey, actor=people["manager"])
     # A review held by the managers, with a decision the agent owns; an evaluation's schedule and reminder.
     measure = RightsMeasure.objects.create(
         code="matrix-measure", name="退费规则", name_en="Refund rules", responsible=people["manager"]
@@ -197,6 +201,7 @@ def build_world() -> World:
         period_start=timezone.localdate() - datetime.timedelta(days=180),
         period_end=timezone.localdate(),
         findings="反馈回复偏慢。",
+        opinions_survey=opinion_survey,
         created_by=people["manager"],
     )
     decision = ReviewDecision.objects.create(
@@ -287,6 +292,7 @@ def build_world() -> World:
         "decision": decision,
         "reminder": reminder,
         "survey": survey,
+        "opinion survey": opinion_survey,
         "questionnaire": survey.questionnaire,
         "question": free_text,
         "survey invitation": invitation,

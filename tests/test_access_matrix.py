@@ -243,6 +243,14 @@ SITE_ENTRIES = [
         data={},
         url=lambda w: f"/reviews/{w.objects['review'].pk}/decisions/",
     ),
+    # Linking the review's opinion survey: the empty form unlinks it (a move that needs no value).
+    page(
+        "reviews/<int:pk>/opinions-survey/",
+        expect((ANONYMOUS, 302), (DASHBOARD_READERS, 302), (SIGNED_IN - DASHBOARD_READERS, 403)),
+        method="post",
+        data={},
+        url=lambda w: f"/reviews/{w.objects['review'].pk}/opinions-survey/",
+    ),
     page(
         "reviews/decisions/<int:pk>/done/",
         expect((ANONYMOUS, 302), (DASHBOARD_READERS, 302), (SIGNED_IN - DASHBOARD_READERS, 403)),

@@ -26,6 +26,8 @@ from complaints.tests.factories import CategoryFactory, ComplaintFactory
 from dashboard.forms import ScopeForm
 from privacy.forms import ErasureRequestForm
 from privacy.models import AccessLogEntry
+from reviews.forms import OpinionsSurveyForm
+from reviews.tests.factories import ReviewFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -138,6 +140,9 @@ FORMS = {
     "workspace improvement action": workspace_form(
         workspace_forms.ImprovementActionForm, "improvement-actions"
     ),
+    "a review's opinion survey": Form(
+        OpinionsSurveyForm, lambda w: f"/reviews/{w['review'].pk}/opinions-survey/", "manager"
+    ),
 }
 
 
@@ -186,7 +191,7 @@ def world_for(form: Form) -> tuple[Client, dict]:
     if form.who != "anonymous":
         client.force_login(people[form.who])
     client.cookies["django_language"] = "en"
-    return client, {"complaint": complaint, "parent": people["parent"]}
+    return client, {"complaint": complaint, "parent": people["parent"], "review": ReviewFactory()}
 
 
 def send(client: Client, form: Form, url: str, world: dict, field: str, value: str):

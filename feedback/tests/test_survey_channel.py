@@ -5,12 +5,13 @@ import pytest
 from django.test import Client
 
 from accounts.roles import Role
-from accounts.tests.factories import UserFactory
+from accounts.tests.factories import LearnerFactory, UserFactory
 from feedback.models import Channel, FeedbackCategory, FeedbackItem
 from surveys.answers import answer_slots, answers_clean
 from surveys.models import Answer, Invitation
-from surveys.services import response_submit
+from surveys.services import response_submit, survey_open
 from surveys.tests.conftest import full_answers
+from surveys.tests.factories import QuestionFactory, SurveyFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -61,3 +62,26 @@ def test_without_a_category_nothing_is_raised(answered):
         "/admin/surveys/answer/", {"action": "raise_as_feedback", "_selected_action": [str(answer.pk)]}
     )
     assert FeedbackItem.objects.count() == 0
+
+
+def test_an_opinion_surveys_free_text_answer_is_raised_about_no_course_and_no_term(manager):
+    learner = LearnerFactory()
+    survey = SurveyFactory(opinions=True, invitees=[learner])
+    question = QuestionFactory(questionnaire=survey.questionnaire, free_text=True)
+    survey = survey_open(survey=survey, actor=manager)
+    invitation = Invitation.objects.get(survey=survey)
+    response_submit(
+        invitation=invitation, answers={f"q{question.pk}": "反馈处理进度希望能在线查看"}, actor=learner
+    )
+    answer = Answer.objects.get(survey=survey)
+    client = Client()
+    client.force_login(UserFactory(roles=[Role.AGENT], is_staff=True))
+    category = FeedbackCategory.objects.get(code="facilities")
+
+    client.post(
+        "/admin/surveys/answer/",
+        {"action": "raise_as_feedback", "_selected_action": [str(answer.pk)], "category": category.pk},
+    )
+
+    item = FeedbackItem.objects.get()
+    assert (item.course, item.term, item.learner, item.survey_answer) == (None, None, None, answer.pk)

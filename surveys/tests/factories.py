@@ -4,7 +4,7 @@ import factory
 from django.utils import timezone
 
 from courses.tests.factories import CourseFactory, TermFactory
-from surveys.models import Question, Questionnaire, Survey
+from surveys.models import Purpose, Question, Questionnaire, Survey
 
 
 class QuestionnaireFactory(factory.django.DjangoModelFactory):
@@ -41,7 +41,22 @@ class SurveyFactory(factory.django.DjangoModelFactory):
     opens_on = factory.LazyFunction(timezone.localdate)
     closes_on = factory.LazyAttribute(lambda survey: survey.opens_on + datetime.timedelta(days=14))
 
+    class Params:
+        # An opinion survey: no term, no course; ``invitees=[...]`` and the invite flags choose its people.
+        opinions = factory.Trait(
+            purpose=Purpose.OPINIONS, term=None, title=factory.Sequence(lambda n: f"意见征集{n}")
+        )
+
     @factory.post_generation
     def courses(self, create, extracted, **kwargs):
-        if create:
-            self.courses.set(extracted if extracted is not None else [CourseFactory()])
+        if not create:
+            return
+        if extracted is not None:
+            self.courses.set(extracted)
+        elif self.purpose == Purpose.TERM:
+            self.courses.set([CourseFactory()])
+
+    @factory.post_generation
+    def invitees(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.invitees.set(extracted)

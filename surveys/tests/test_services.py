@@ -160,14 +160,47 @@ def _columns(table: str) -> dict[str, str]:
         return {name: (kind, default) for name, kind, default in cursor.fetchall()}
 
 
+# Every column of the unnamed tables, so that a new one is looked at here before it is added: the groups a
+# response is counted in (a term survey's course and class, an opinion survey's audience), never a person.
+RESPONSE_COLUMNS = {
+    "surveys_response": {
+        "id",
+        "survey_id",
+        "purpose",
+        "course_id",
+        "school_class_id",
+        "audience",
+        "submitted_on",
+    },
+    "surveys_answer": {
+        "id",
+        "response_id",
+        "survey_id",
+        "purpose",
+        "question_id",
+        "course_id",
+        "instructor_id",
+        "school_class_id",
+        "audience",
+        "score",
+        "choices",
+        "text",
+        "review",
+    },
+}
+
+
 @pytest.mark.parametrize("table", ["surveys_response", "surveys_answer"])
 def test_a_dump_of_the_response_tables_cannot_link_an_answer_to_a_person(table):
     columns = _columns(table)
 
+    assert set(columns) == RESPONSE_COLUMNS[table]
     assert columns["id"][0] == "uuid"
     assert not any("user" in name or "learner" in name or "invitation" in name for name in columns)
     assert not any(kind.startswith(("timestamp", "time")) for kind, _ in columns.values())
     assert not any("nextval" in str(default) for _, default in columns.values())  # no serial order
+    # the purpose and the audience group are the same few words for everyone in the group
+    assert columns["audience"][0] == columns["purpose"][0] == "character varying"
 
 
 def test_the_invitation_records_no_response_and_no_time_of_day():
