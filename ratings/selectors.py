@@ -7,7 +7,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django.db.models import QuerySet
+from django.db.models import DateField, QuerySet
+from django.db.models.functions import TruncMonth
 
 from .models import CommentState, Rating, RatingSummary
 
@@ -58,12 +59,13 @@ def summary_published(subject: models.Model) -> PublishedSummary | None:
     return summaries_published(type(subject), [subject.pk]).get(subject.pk)
 
 
-# What a published comment shows: no rater, no source, nothing a reader could follow to them.
-PUBLISHED_COMMENT_FIELDS = ("id", "score", "comment", "reply", "replied_at", "created_at")
+# What a published comment shows: no rater, no source, and no time finer than the month it was published in
+# (the moment a comment was written could be matched to one session or one lesson, and so to its rater).
+PUBLISHED_COMMENT_FIELDS = ("id", "score", "comment", "reply", "replied_at", "published_in")
 
 
 def comments_published(subject: models.Model) -> QuerySet:
-    """The subject's published comments, newest first, with the replies, as dicts of
+    """The subject's published comments, most recently published first, with the replies, as dicts of
     ``PUBLISHED_COMMENT_FIELDS``: rows, not models, so no page or serializer can reach the rater through
     them."""
     return (
@@ -72,7 +74,8 @@ def comments_published(subject: models.Model) -> QuerySet:
             subject_id=subject.pk,
             comment_state=CommentState.PUBLISHED,
         )
-        .order_by("-created_at", "-id")
+        .annotate(published_in=TruncMonth("moderated_at", output_field=DateField()))
+        .order_by("-moderated_at", "-id")
         .values(*PUBLISHED_COMMENT_FIELDS)
     )
 

@@ -24,7 +24,9 @@ class PublishedCommentSerializer(serializers.Serializer):
     comment = serializers.CharField(read_only=True)
     reply = serializers.CharField(read_only=True)
     replied_at = serializers.DateTimeField(read_only=True, allow_null=True)
-    created_at = serializers.DateTimeField(read_only=True)
+    published_in = serializers.DateField(
+        read_only=True, help_text=_("The first day of the month the comment was published in.")
+    )
 
 
 class RatingGiveSerializer(serializers.Serializer):

@@ -1,6 +1,9 @@
 """Giving a rating, moderating its comment and the rated person's reply: what is refused changes nothing."""
 
+import datetime
+
 import pytest
+from django.utils import timezone
 
 from accounts.tests.factories import LearnerFactory, StaffFactory, UserFactory
 from core.tests.testapp.models import Parcel
@@ -217,9 +220,21 @@ def test_published_comments_are_the_published_ones_only_and_never_name_the_rater
     shown = list(comments_published(mentor))
 
     assert [comment["comment"] for comment in shown] == ["耐心细致"]
-    assert set(shown[0]) == {"id", "score", "comment", "reply", "replied_at", "created_at"}
+    assert set(shown[0]) == {"id", "score", "comment", "reply", "replied_at", "published_in"}
     assert rater.display_name not in repr(shown)
     assert rater.email not in repr(shown)
+
+
+def test_a_published_comment_tells_only_the_month_it_was_published_in(mentor, moderator):
+    written = give(mentor, score=4, comment="讲得清楚")
+    Rating.objects.filter(pk=written.pk).update(created_at=timezone.now() - datetime.timedelta(days=40))
+    rating_comment_moderate(rating=written, actor=moderator, publish=True)
+    published_on = timezone.localdate(Rating.objects.get(pk=written.pk).moderated_at)
+
+    (shown,) = comments_published(mentor)
+
+    assert shown["published_in"] == published_on.replace(day=1)
+    assert "created_at" not in shown and "moderated_at" not in shown
 
 
 # reply
