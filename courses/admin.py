@@ -19,7 +19,7 @@ class InstructorAdmin(NoBidiControlsAdminMixin, ReadableAutocompleteAdminMixin, 
 
 @admin.register(Course)
 class CourseAdmin(NoBidiControlsAdminMixin, admin.ModelAdmin):
-    list_display = ["code", "title", "department", "price", "is_active"]
+    list_display = ["code", "title", "department", "price", "lesson_count", "is_active"]
     list_filter = ["is_active", "department"]
     list_select_related = ["department"]
     search_fields = ["code", "title"]
@@ -28,7 +28,16 @@ class CourseAdmin(NoBidiControlsAdminMixin, admin.ModelAdmin):
 
 @admin.register(Enrolment)
 class EnrolmentAdmin(ReadableAutocompleteAdminMixin, PostedSearchAdminMixin, admin.ModelAdmin):
-    list_display = ["learner", "course", "term", "school_class", "start_date", "valid_until", "amount_paid"]
+    list_display = [
+        "learner",
+        "course",
+        "term",
+        "school_class",
+        "start_date",
+        "valid_until",
+        "amount_paid",
+        "lessons_taken",
+    ]
     list_select_related = ["learner", "course", "term", "school_class"]
     list_filter = ["term"]
     search_fields = ["course__code", "course__title", "learner__display_name"]
