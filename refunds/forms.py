@@ -79,7 +79,9 @@ class PaymentForm(MoveForm):
     amount = forms.DecimalField(
         label=_("Amount paid back (CNY)"), max_digits=12, decimal_places=2, min_value=0
     )
-    paid_on = forms.DateField(label=_("Paid back on"), widget=forms.DateInput(attrs={"type": "date"}))
+    paid_on = forms.DateField(
+        label=_("Paid back on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     payment_reference = forms.CharField(
         label=_("Payment reference"),
         max_length=100,
