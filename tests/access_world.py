@@ -41,7 +41,7 @@ from incentives.reasons import AwardReason
 from incentives.services import points_award
 from notifications.models import Notification
 from privacy.models import AccessLogEntry, IdentityDocument
-from privacy.services import access_log_record, erasure_request_create
+from privacy.services import access_log_record, erasure_request_create, policy_accept
 from ratings.services import rating_give
 from reviews.models import Review, ReviewDecision, ReviewKind, ReviewReminder, ReviewSchedule, RightsMeasure
 from sla.models import Clock, Escalation
@@ -255,7 +255,15 @@ def build_world() -> World:
     people["manager"].user_permissions.add(
         Permission.objects.get(content_type__app_label="ratings", codename="moderate_rating")
     )
+    # The victim's refund request of their enrolment, after accepting the user agreement.
+    from privacy.models import DocumentKind
+    from privacy.selectors import policy_version_current
+    from refunds.services import refund_request_file
+
+    policy_accept(user=victim, policy_version=policy_version_current(kind=DocumentKind.USER_AGREEMENT))
+    refund = refund_request_file(actor=victim, enrolment=enrolment, reason=f"{DESCRIPTION_MARKER} 工作调动")
     world.objects = {
+        "refund": refund,
         "feedback": feedback,
         "feedback attachment": feedback.attachments.get(),
         "meeting": meeting,
