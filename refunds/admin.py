@@ -260,6 +260,7 @@ class RefundRequestAdmin(RefundStaffAdminMixin, PersonalDataAdminMixin, admin.Mo
         ]
         return {
             "refund": refund,
+            "failed_form": failed_form,
             "reading": refund_reading(request=refund, user=request.user),
             "lines": calculation_lines(refund.calculation.get("steps", [])),
             "threshold": services.refund_approval_threshold(),

@@ -46,6 +46,7 @@ class MoveForm(forms.Form):
 
 
 class ApproveForm(MoveForm):
+    prefix = "approve"
     institution_at_fault = forms.BooleanField(
         label=_("The institution is at fault (checked)"),
         required=False,
@@ -58,6 +59,7 @@ class ApproveForm(MoveForm):
 
 
 class RefuseForm(MoveForm):
+    prefix = "refuse"
     rule = forms.ModelChoiceField(label=_("Rule the refusal relies on"), queryset=RefundRule.objects.none())
     reason = _text(_("Reason the learner is shown"))
 
@@ -72,10 +74,12 @@ class RefuseForm(MoveForm):
 
 
 class LeadershipApproveForm(MoveForm):
+    prefix = "leadership_approve"
     note = _text(_("Note (optional)"), required=False)
 
 
 class PaymentForm(MoveForm):
+    prefix = "record_payment"
     amount = forms.DecimalField(
         label=_("Amount paid back (CNY)"), max_digits=12, decimal_places=2, min_value=0
     )
@@ -97,4 +101,5 @@ class PaymentForm(MoveForm):
 
 
 class NoteForm(MoveForm):
+    prefix = "note"
     body = _text(_("Internal note"))
