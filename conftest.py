@@ -32,6 +32,7 @@ MIGRATION_SEEDS = (
     ("refunds.migrations.0002_defaults", "seed"),
     ("qualifications.migrations.0002_reviewers", "let_managers_vet"),
     ("courses.migrations.0004_instructor_qualification_kinds", "seed_kinds"),
+    ("courses.migrations.0007_default_questionnaire", "seed"),
 )
 
 

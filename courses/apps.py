@@ -8,9 +8,16 @@ class CoursesConfig(AppConfig):
 
     def ready(self) -> None:
         from qualifications.registry import QualifiedHolder, qualified_holder_register
+        from ratings.registry import RatedSubject, rated_subject_register
 
-        from .models import Instructor
+        from .models import Course, Instructor
+        from .permissions import course_instructor_user_ids
+        from .suggestions import notices as suggestion_notices
 
         # An instructor must hold a verified, valid teaching certificate to be assigned to a course; one who
         # lapses is flagged on the courses they teach (by the query, at once), so no callback is needed.
         qualified_holder_register(QualifiedHolder(model=Instructor, person_field="user"))
+        # Course evaluations publish their overall rating through the shared ratings module; the instructors
+        # who teach a course answer its published comments.
+        rated_subject_register(RatedSubject(model=Course, repliers=course_instructor_user_ids))
+        suggestion_notices.register()

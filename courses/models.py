@@ -1,4 +1,5 @@
-"""Courses, the instructors who teach them, and learners' enrolments (money in CNY)."""
+"""Courses, the instructors who teach them, and learners' enrolments (money in CNY); the evaluations and
+update suggestions live in their own packages, whose models are imported at the end."""
 
 from decimal import Decimal
 
@@ -56,6 +57,15 @@ class Course(models.Model):
         default=1,
         validators=[MinValueValidator(1)],
         help_text=_("How many lessons the course has: refunds are worked out by lessons taken."),
+    )
+    evaluation_template = models.ForeignKey(
+        "courses.EvaluationTemplate",
+        verbose_name=_("evaluation questionnaire"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="courses",
+        help_text=_("Empty: the default questionnaire."),
     )
     is_active = models.BooleanField(_("active"), default=True)
 
@@ -183,3 +193,20 @@ class Enrolment(models.Model):
                     % {"count": self.course.lesson_count}
                 }
             )
+
+
+# The evaluations' and suggestions' models belong to this app; importing them here registers them with it.
+from .evaluations.models import (  # noqa: E402, F401
+    CourseEvaluation,
+    EvaluationQuestion,
+    EvaluationScore,
+    EvaluationTemplate,
+    EvaluationText,
+)
+from .suggestions.models import (  # noqa: E402, F401
+    CourseVersion,
+    SuggestionAttachment,
+    SuggestionEvent,
+    SuggestionSupport,
+    UpdateSuggestion,
+)

@@ -184,6 +184,9 @@ PRIVACY_SEARCH_TTL_SECONDS = env.int("PRIVACY_SEARCH_TTL_SECONDS", default=600)
 # ratings, and moves only once this many new ones wait, so no single rater's score can be read off a change.
 RATINGS_PUBLISH_MIN = env.int("RATINGS_PUBLISH_MIN", default=5)
 RATINGS_REFRESH_BATCH = env.int("RATINGS_REFRESH_BATCH", default=3)
+# A learner evaluates a course once they have taken at least this share of its lessons (per cent; 100: only
+# a completed course).
+COURSE_EVALUATION_MIN_SHARE = env.int("COURSE_EVALUATION_MIN_SHARE", default=80)
 
 # --- Content-Security-Policy (django-csp) ----------------------------------------------------------------
 # Every script, style, image and font comes from the site itself: no CDN, no inline script, no inline style

@@ -5,7 +5,8 @@ import factory
 from django.utils import timezone
 
 from accounts.tests.factories import DepartmentFactory, LearnerFactory
-from courses.models import Course, Enrolment, Instructor, SchoolClass, Term
+from courses.models import Course, Enrolment, Instructor, SchoolClass, Term, UpdateSuggestion
+from courses.suggestions.models import Kind
 
 
 class InstructorFactory(factory.django.DjangoModelFactory):
@@ -55,3 +56,28 @@ class SchoolClassFactory(factory.django.DjangoModelFactory):
 
     name = factory.Sequence(lambda n: f"班级{n}")
     department = factory.SubFactory(DepartmentFactory)
+
+
+class CompletedEnrolmentFactory(EnrolmentFactory):
+    """An enrolment whose learner has taken every lesson of the course."""
+
+    lessons_taken = factory.LazyAttribute(lambda enrolment: enrolment.course.lesson_count)
+
+
+class UpdateSuggestionFactory(factory.django.DjangoModelFactory):
+    """A suggestion proposed through the service, by a learner of the course (made for it if not given)."""
+
+    class Meta:
+        model = UpdateSuggestion
+
+    course = factory.SubFactory(CourseFactory)
+    kind = Kind.OUTDATED
+    text = "第三章的软件截图还是旧版本。"
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        from courses.suggestions.services import suggestion_propose
+
+        course = kwargs.pop("course")
+        proposer = kwargs.pop("proposer", None) or EnrolmentFactory(course=course).learner
+        return suggestion_propose(course=course, actor=proposer, **kwargs)
