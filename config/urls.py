@@ -67,6 +67,7 @@ urlpatterns = [
     path("reviews/", include("reviews.urls")),
     path("refunds/", include("refunds.urls")),
     path("qualifications/", include("qualifications.urls")),
+    path("courses/", include("courses.urls")),
     # Before the admin's own: the same address (widgets reverse admin:autocomplete), its reads logged. Asked
     # by POST only: a GET is refused before the admin would send it to log in with its term in the address.
     path(

@@ -7,6 +7,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from accounts.models import User
+from courses.evaluations.selectors import enrolments_with_evaluation
 from courses.models import Enrolment
 from privacy import policy
 from sla.selectors import with_running_clocks
@@ -57,9 +58,10 @@ def _own_enrolments(user: User) -> Q:
 
 
 def enrolments_for_refunds(*, user: User) -> QuerySet[Enrolment]:
-    """The enrolments of the user and their wards, newest first, each with its open refund request."""
+    """The enrolments of the user and their wards, newest first, each with its open refund request and
+    whether it has been evaluated."""
     open_request = RefundRequest.objects.filter(enrolment=OuterRef("pk"), state__in=sorted(OPEN_STATES))
-    return (
+    return enrolments_with_evaluation(
         Enrolment.objects.filter(_own_enrolments(user))
         .select_related("course", "learner")
         .annotate(open_refund=Subquery(open_request.values("reference")[:1]))

@@ -13,15 +13,16 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.db import connection
-from django.db.models import DateField, F, Window
+from django.db.models import DateField, Exists, F, OuterRef, Window
 from django.db.models.functions import RowNumber, TruncMonth
 from django.http import Http404
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from ratings.models import Rating
+from ratings.models import CommentState, Rating
 
 from ..models import Course, Enrolment, Instructor, Term
 from .models import (
@@ -271,3 +272,44 @@ def evaluation_texts_awaiting_moderation():
 
 def likert_questions(questions: list[EvaluationQuestion]) -> list[EvaluationQuestion]:
     return [q for q in questions if q.kind == QuestionKind.LIKERT]
+
+
+def course_comments_published(*, course_ids: list[int]):
+    """The published comments on these courses, unanswered first, then most recently published, as rows that
+    name no rater (``id``, ``score``, ``comment``, ``reply``, ``subject_id``)."""
+    return (
+        Rating.objects.filter(
+            subject_type=ContentType.objects.get_for_model(Course),
+            subject_id__in=course_ids,
+            comment_state=CommentState.PUBLISHED,
+        )
+        .order_by("replied_at", "-moderated_at", "-id")
+        .values("id", "score", "comment", "reply", "subject_id")
+    )
+
+
+def course_comment_get(*, course_ids: list[int], pk: int) -> Rating:
+    """A published comment on one of these courses; 404 for any other rating."""
+    try:
+        return Rating.objects.get(
+            pk=pk,
+            subject_type=ContentType.objects.get_for_model(Course),
+            subject_id__in=course_ids,
+            comment_state=CommentState.PUBLISHED,
+        )
+    except Rating.DoesNotExist as missing:
+        raise Http404 from missing
+
+
+def enrolments_with_evaluation(queryset):
+    """Annotate each enrolment with whether it has been evaluated (``evaluated``), in the same query."""
+    return queryset.annotate(evaluated=Exists(CourseEvaluation.objects.filter(enrolment=OuterRef("pk"))))
+
+
+def evaluation_offers(*, enrolments, user: User) -> None:
+    """Set ``evaluation`` on each enrolment (annotated by ``enrolments_with_evaluation``): the eligibility
+    the "my courses" page shows, read without a query."""
+    for enrolment in enrolments:
+        enrolment.evaluation = evaluation_eligibility(
+            enrolment=enrolment, user=user, evaluated=enrolment.evaluated
+        )

@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.evidence import evidence_storage
 from core.models import TimelineEvent
@@ -49,11 +50,11 @@ class Kind(models.TextChoices):
 
 
 class State(models.TextChoices):
-    OPEN = "open", _("Proposed")
-    ACCEPTED = "accepted", _("Accepted")
-    PLANNED = "planned", _("Planned")
-    DECLINED = "declined", _("Declined")
-    DONE = "done", _("Done")
+    OPEN = "open", pgettext_lazy("suggestion", "Proposed")
+    ACCEPTED = "accepted", pgettext_lazy("suggestion", "Accepted")
+    PLANNED = "planned", pgettext_lazy("suggestion", "Planned")
+    DECLINED = "declined", pgettext_lazy("suggestion", "Declined")
+    DONE = "done", pgettext_lazy("suggestion", "Done")
 
 
 TERMINAL_STATES = frozenset({State.DECLINED, State.DONE})
@@ -169,7 +170,7 @@ class SuggestionSupport(models.Model):
 
 
 class EventKind(models.TextChoices):
-    PROPOSED = "proposed", _("Proposed")
+    PROPOSED = "proposed", pgettext_lazy("suggestion", "Proposed")
     STATE_CHANGE = "state_change", _("State change")
 
 

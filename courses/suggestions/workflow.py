@@ -9,8 +9,7 @@ done      open, accepted, planned     -> done        (with the version it landed
 from typing import Any
 
 from django.db import models
-from django.utils.translation import gettext
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext, pgettext_lazy
 
 from accounts.models import User
 from core.workflow import Move, MoveTable, workflow_move
@@ -20,10 +19,10 @@ from .models import TERMINAL_STATES, EventKind, State, SuggestionEvent, UpdateSu
 
 
 class Transition(models.TextChoices):
-    ACCEPT = "accept", _("Accept")
-    PLAN = "plan", _("Plan it")
-    DECLINE = "decline", _("Decline")
-    DONE = "done", _("Mark it done")
+    ACCEPT = "accept", pgettext_lazy("suggestion", "Accept")
+    PLAN = "plan", pgettext_lazy("suggestion", "Plan it")
+    DECLINE = "decline", pgettext_lazy("suggestion", "Decline")
+    DONE = "done", pgettext_lazy("suggestion", "Mark it done")
 
 
 ALLOWED_TRANSITIONS: MoveTable[Transition] = MoveTable(

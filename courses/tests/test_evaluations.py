@@ -83,7 +83,7 @@ def test_a_learner_evaluates_once_past_the_share_of_lessons(settings, taken, all
         assert CourseEvaluation.objects.filter(enrolment=enrolment).count() == 1
     else:
         assert eligibility.code == "not_far_enough"
-        assert f"{taken} of the 36 lessons" in eligibility.reason
+        assert f"您已上 {taken} 课时，共 36 课时：上满 29 课时" in eligibility.reason
         with pytest.raises(NotEligibleToEvaluate) as refused:
             evaluation_submit(
                 enrolment=enrolment, actor=enrolment.learner, score=4, answers=full_answers(course)
