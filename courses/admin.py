@@ -9,7 +9,7 @@ from core.validators import NoBidiControlsAdminMixin
 from privacy.admin import PostedSearchAdminMixin
 from qualifications.selectors import qualified_flag
 
-from .models import Course, Enrolment, Instructor, SchoolClass, Term
+from .models import Course, CourseVersion, Enrolment, Instructor, SchoolClass, Term
 from .services import InstructorNotQualified, course_instructors_check
 
 
@@ -48,6 +48,14 @@ class CourseForm(forms.ModelForm):
         return instructors
 
 
+class CourseVersionInline(admin.TabularInline):
+    """The course's change log: versions with their date and notes (suggestions land in them when done)."""
+
+    model = CourseVersion
+    extra = 0
+    fields = ["number", "released_on", "notes"]
+
+
 @admin.register(Course)
 class CourseAdmin(NoBidiControlsAdminMixin, admin.ModelAdmin):
     form = CourseForm
@@ -56,6 +64,7 @@ class CourseAdmin(NoBidiControlsAdminMixin, admin.ModelAdmin):
     list_select_related = ["department"]
     search_fields = ["code", "title"]
     filter_horizontal = ["instructors"]
+    inlines = [CourseVersionInline]
 
     def get_queryset(self, request):
         # One flag per course in the list's own query: does anyone teach it without a valid qualification?
@@ -102,3 +111,8 @@ class SchoolClassAdmin(NoBidiControlsAdminMixin, admin.ModelAdmin):
     list_select_related = ["department"]
     list_filter = ["department"]
     search_fields = ["name"]
+
+
+# The evaluations' and suggestions' screens register themselves with the site.
+from .evaluations import admin as evaluations_admin  # noqa: E402, F401
+from .suggestions import admin as suggestions_admin  # noqa: E402, F401

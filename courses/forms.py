@@ -146,12 +146,3 @@ class ReplyForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         validators=[validate_no_bidi_controls],
     )
-
-
-class TextRejectForm(forms.Form):
-    reason = forms.CharField(
-        label=_("Reason it is not published"),
-        max_length=500,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        validators=[validate_no_bidi_controls],
-    )
