@@ -359,6 +359,11 @@ SPECTACULAR_SETTINGS = {
         "FeedbackStateEnum": "feedback.models.State",
         "FeedbackChannelEnum": "feedback.models.Channel",
         "FeedbackEventKindEnum": "feedback.models.EventKind",
+        "RefundStateEnum": "refunds.models.State",
+        "SuggestionStateEnum": "courses.suggestions.models.State",
+        "SuggestionKindEnum": "courses.suggestions.models.Kind",
+        "SuggestionEventKindEnum": "courses.suggestions.models.EventKind",
+        "EvaluationQuestionKindEnum": "courses.evaluations.models.QuestionKind",
     },
 }
 
