@@ -32,6 +32,7 @@ from .evaluations.selectors import (
     instructor_for_user,
 )
 from .evaluations.services import evaluation_submit
+from .permissions import may_answer_suggestions
 from .selectors import course_get_public
 from .suggestions import services as suggestion_services
 from .suggestions.selectors import (
@@ -172,7 +173,7 @@ class SuggestionDetailAPI(APIView):
         return _suggestion_answer(request, reference)
 
 
-def _action(name, summary, service, *, request_serializer=None):
+def _action(name, summary, service, *, request_serializer=None, owners_only=True):
     class ActionAPI(ReadsBodyMixin, APIView):
         permission_classes = [IsAuthenticated]
 
@@ -186,6 +187,8 @@ def _action(name, summary, service, *, request_serializer=None):
         )
         def post(self, request: Request, reference: str) -> Response:
             suggestion = suggestion_get(reference=reference, user=request.user)
+            if owners_only and not may_answer_suggestions(request.user, suggestion.course):
+                raise PermissionDenied  # before the body is read: an outsider learns nothing of its rules
             values = {}
             if request_serializer is not None:
                 data = request_serializer(data=request.data)

@@ -283,6 +283,31 @@ def build_world() -> World:
 
     policy_accept(user=victim, policy_version=policy_version_current(kind=DocumentKind.USER_AGREEMENT))
     refund = refund_request_file(actor=victim, enrolment=enrolment, reason=f"{DESCRIPTION_MARKER} 工作调动")
+    # The victim finished a course of the department (the subject staff member teaches it) and evaluated it,
+    # with a free-text answer awaiting moderation; and proposed an update of it, with a photo.
+    from courses.evaluations.services import evaluation_submit
+    from courses.suggestions.services import suggestion_propose
+    from courses.tests.evaluation_helpers import full_answers
+    from courses.tests.factories import CompletedEnrolmentFactory, CourseFactory
+
+    evaluated_course = CourseFactory(department=department, title="矩阵评估课程")
+    evaluated_course.instructors.add(instructor)
+    evaluated = CompletedEnrolmentFactory(learner=victim, course=evaluated_course, term=enrolment.term)
+    evaluation = evaluation_submit(
+        enrolment=evaluated,
+        actor=victim,
+        score=3,
+        comment="案例偏少",
+        answers=full_answers(evaluated_course, score=3, text="希望多一些练习"),
+    )
+    suggestion = suggestion_propose(
+        course=evaluated_course,
+        actor=victim,
+        kind="chapter_error",
+        chapter=2,
+        text="第2章示例代码无法运行。",
+        attachments=[SimpleUploadedFile("screen.png", PNG, content_type="image/png")],
+    )
     world.objects = {
         "refund": refund,
         "feedback": feedback,
@@ -329,6 +354,12 @@ def build_world() -> World:
         "rating": rating,
         "qualification kind": licence,
         "qualification": qualification,
+        # After the victim's first enrolment and course, which the other entries look up by type.
+        "evaluated enrolment": evaluated,
+        "evaluation": evaluation,
+        "evaluation text": evaluation.texts.order_by("id").first(),
+        "suggestion": suggestion,
+        "suggestion attachment": suggestion.attachments.get(),
     }
     # The log-in protection's records of the victim: a failed log-in (lockout counts, their log) and the
     # recovery codes of a member of staff.

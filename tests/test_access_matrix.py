@@ -24,6 +24,9 @@ from django.urls import URLResolver, get_resolver
 from accounts.models import User
 from complaints.api.urls import ACTION_VIEWS
 from complaints.models import Complaint
+from courses.api import ACTION_VIEWS as COURSE_ACTION_VIEWS
+from courses.evaluations.models import EvaluationText
+from courses.suggestions.models import UpdateSuggestion
 from feedback.api import ACTION_VIEWS as FEEDBACK_ACTION_VIEWS
 from feedback.models import FeedbackCategory, FeedbackItem, PaperBatch, RepresentativeMeeting
 from incentives.models import Award, Reward, RewardRule
@@ -501,6 +504,147 @@ REFUND_ENTRIES = [
     ),
 ]
 
+# Course evaluations and update suggestions. The victim finished a course of the department and evaluated it,
+# and proposed an update of it; its owners are the department's staff (the agent, the supervisor and the
+# subject staff member, who also teaches it without an instructor's role). The course's page and a
+# suggestion's are public and never name the victim; evidence reaches the proposer and the owners.
+COURSE_OWNERS = frozenset({"agent", "supervisor", "subject staff member"})
+NOT_COURSE_OWNERS = SIGNED_IN - COURSE_OWNERS
+SUGGESTION_ACTIONS = tuple(COURSE_ACTION_VIEWS)
+
+
+def course_url(suffix: str = "", *, prefix: str = "/courses/") -> Callable[[World], str]:
+    return lambda w: f"{prefix}{w.objects['evaluated enrolment'].course.code}/{suffix}"
+
+
+def suggestion_url(suffix: str = "", *, prefix: str = "/courses/suggestions/") -> Callable[[World], str]:
+    return lambda w: f"{prefix}{w.objects['suggestion'].reference}/{suffix}"
+
+
+LEARNER_ACCOUNTS = frozenset({"learner", "other learner", "co-learner"})
+NO_INSTRUCTOR_HERE = expect((ANONYMOUS, 302), (SIGNED_IN, 403))
+OWN_ENROLMENT = expect(
+    (ANONYMOUS, 302),
+    ({"learner"}, 200),
+    ({"other learner", "co-learner"}, 404),
+    (SIGNED_IN - LEARNER_ACCOUNTS, 403),
+)
+COURSE_ENTRIES = [
+    page("courses/my-evaluations/", NO_INSTRUCTOR_HERE),
+    page(
+        "courses/my-evaluations/comments/<int:rating_id>/reply/",
+        NO_INSTRUCTOR_HERE,
+        method="post",
+        data={},
+        url=lambda w: f"/courses/my-evaluations/comments/{w.objects['evaluation'].rating_id}/reply/",
+    ),
+    # The victim already evaluated it: the page says so.
+    page(
+        "courses/enrolments/<int:enrolment_id>/evaluate/",
+        OWN_ENROLMENT,
+        url=lambda w: f"/courses/enrolments/{w.objects['evaluated enrolment'].pk}/evaluate/",
+    ),
+    page("courses/<str:code>/", PUBLIC, url=course_url()),
+    page(
+        "courses/<str:code>/suggest/",
+        expect((ANONYMOUS, 302), ({"learner"}, 200), (SIGNED_IN - {"learner"}, 403)),
+        url=course_url("suggest/"),
+    ),
+    page("courses/suggestions/<str:reference>/", PUBLIC, url=suggestion_url()),
+    # Supporting answers with a message and goes back (the victim proposed it; the others are no learners).
+    page(
+        "courses/suggestions/<str:reference>/support/",
+        OWN_FORM_REDIRECTS,
+        method="post",
+        data={},
+        url=suggestion_url("support/"),
+    ),
+    page(
+        "courses/suggestions/<str:reference>/answer/<slug:move>/",
+        expect((ANONYMOUS, 302), (COURSE_OWNERS, 302), (NOT_COURSE_OWNERS, 403)),
+        method="post",
+        data={},
+        url=suggestion_url("answer/accept/"),
+    ),
+    page(
+        "courses/suggestions/<str:reference>/attachments/<int:attachment_id>/",
+        expect(
+            (ANONYMOUS, 302),
+            ({"learner"} | COURSE_OWNERS, 200),
+            (SIGNED_IN - {"learner"} - COURSE_OWNERS, 404),
+        ),
+        readers=COURSE_OWNERS,
+        url=lambda w: (
+            f"/courses/suggestions/{w.objects['suggestion'].reference}/attachments/"
+            f"{w.objects['suggestion attachment'].pk}/"
+        ),
+    ),
+    page("api/v1/me/evaluation-results/", expect((ANONYMOUS, 403), (SIGNED_IN, 403))),
+    page(
+        "api/v1/course-comments/<int:rating_id>/reply/",
+        expect((ANONYMOUS, 403), (SIGNED_IN, 403)),
+        method="json",
+        data={},
+        url=lambda w: f"/api/v1/course-comments/{w.objects['evaluation'].rating_id}/reply/",
+    ),
+    page(
+        "api/v1/enrolments/<int:enrolment_id>/evaluation/",
+        expect(
+            (ANONYMOUS, 403),
+            ({"learner"}, 200),
+            ({"other learner", "co-learner"}, 404),
+            (SIGNED_IN - LEARNER_ACCOUNTS, 403),
+        ),
+        url=lambda w: f"/api/v1/enrolments/{w.objects['evaluated enrolment'].pk}/evaluation/",
+    ),
+    page("api/v1/courses/<str:code>/", PUBLIC, url=course_url(prefix="/api/v1/courses/")),
+    page(
+        "api/v1/courses/<str:code>/comments/", PUBLIC, url=course_url("comments/", prefix="/api/v1/courses/")
+    ),
+    page(
+        "api/v1/courses/<str:code>/versions/", PUBLIC, url=course_url("versions/", prefix="/api/v1/courses/")
+    ),
+    page(
+        "api/v1/courses/<str:code>/suggestions/",
+        PUBLIC,
+        url=course_url("suggestions/", prefix="/api/v1/courses/"),
+    ),
+    page(
+        "api/v1/course-suggestions/<str:reference>/",
+        PUBLIC,
+        url=suggestion_url(prefix="/api/v1/course-suggestions/"),
+    ),
+    *(
+        page(
+            f"api/v1/course-suggestions/<str:reference>/{action}/",
+            expect(
+                (ANONYMOUS, 403),
+                (COURSE_OWNERS, 403 if action == "support" else REACHED),
+                (NOT_COURSE_OWNERS, 403),
+            ),
+            method="json",
+            data={},
+            url=suggestion_url(f"{action}/", prefix="/api/v1/course-suggestions/"),
+        )
+        for action in SUGGESTION_ACTIONS
+    ),
+    # The owners answer in the admin too (then rolled back); the moderators publish the victim's text.
+    page(
+        "admin/courses/updatesuggestion/<path:object_id>/move/<slug:name>/",
+        expect((NOT_STAFF, 302), (COURSE_OWNERS, 302), (STAFF - COURSE_OWNERS, 302)),
+        method="post",
+        data={},
+        url=lambda w: f"/admin/courses/updatesuggestion/{w.objects['suggestion'].pk}/move/accept/",
+    ),
+    page(
+        "admin/courses/evaluationtext/<path:object_id>/move/<slug:name>/",
+        expect((NOT_STAFF, 302), (MODERATORS, 302), (STAFF - MODERATORS, 403)),
+        method="post",
+        data={},
+        url=lambda w: f"/admin/courses/evaluationtext/{w.objects['evaluation text'].pk}/move/publish/",
+    ),
+]
+
 API_ENTRIES = [
     # A person's record is for the staff who may read it by the access policy; no role here may.
     page(
@@ -735,6 +879,11 @@ ADMIN_MODEL_READERS: dict[type, dict[str, frozenset]] = {
     # The moderation queue shows the victim's comment to its moderators, and never the victim's name.
     Rating: {"list": MODERATORS, "row": MODERATORS, "readers": frozenset()},
     Qualification: {"list": VETTERS, "row": VETTERS},
+    # Course evaluations: the moderators read the victim's free text, never their name; the suggestions queue
+    # is every staff member's, each sees their own department's courses' suggestions (the victim's text is
+    # public anyway).
+    EvaluationText: {"list": MODERATORS, "row": MODERATORS, "readers": frozenset()},
+    UpdateSuggestion: {"list": STAFF, "row": COURSE_OWNERS, "hidden": STAFF - COURSE_OWNERS},
     QualificationKind: {"list": VETTERS, "row": VETTERS, "add": VETTERS},
 }
 # Rows whose history screen looks the row up in a queryset no staff role reaches: "does not exist" for all.
@@ -793,6 +942,7 @@ ENTRIES = [
     *SITE_ENTRIES,
     *FEEDBACK_ENTRIES,
     *REFUND_ENTRIES,
+    *COURSE_ENTRIES,
     *API_ENTRIES,
     *ADMIN_ENTRIES,
     *(entry for model in admin.site._registry for entry in admin_entries(model)),

@@ -128,6 +128,37 @@ def test_a_bad_value_is_refused_next_to_its_field_and_nothing_is_stored(path, fi
         complaint = RefundRequestFactory()
     client = logged_in(UserFactory(is_staff=True, is_superuser=True))
     url = path.format(reference=complaint.reference)
+    if path.startswith(("/api/v1/courses/", "/api/v1/course-suggestions/", "/api/v1/enrolments/")):
+        # a course the superuser learns in (they also own it), a suggestion of it, their finished enrolment
+        from accounts.roles import Role
+        from accounts.services import user_add_role
+        from courses.tests.factories import CompletedEnrolmentFactory, UpdateSuggestionFactory
+
+        superuser = UserFactory(is_staff=True, is_superuser=True)
+        user_add_role(user=superuser, role=Role.LEARNER)
+        enrolment = CompletedEnrolmentFactory(learner=superuser)
+        suggestion = UpdateSuggestionFactory(course=enrolment.course)
+        client = logged_in(superuser)
+        url = path.format(
+            code=enrolment.course.code, reference=suggestion.reference, enrolment_id=enrolment.pk
+        )
+    if path.startswith("/api/v1/course-comments/"):
+        # an instructor's published comment to reply to
+        from accounts.roles import Role
+        from accounts.services import user_add_role
+        from courses.tests.evaluation_helpers import evaluate
+        from courses.tests.factories import CourseFactory, InstructorFactory
+        from courses.tests.test_evaluations import moderator
+        from ratings.services import rating_comment_moderate
+
+        teacher = UserFactory(is_staff=True, is_superuser=True)
+        user_add_role(user=teacher, role=Role.INSTRUCTOR)
+        course = CourseFactory()
+        course.instructors.add(InstructorFactory(user=teacher))
+        rating = evaluate(course, comment="很好").rating
+        rating_comment_moderate(rating=rating, actor=moderator(), publish=True)
+        client = logged_in(teacher)
+        url = path.format(rating_id=rating.pk)
     before = row_counts()
 
     # when

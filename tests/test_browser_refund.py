@@ -1,7 +1,9 @@
-"""End to end in headless Chromium: a learner on a phone-sized page opens their course, accepts the user
-agreement, sees the amount the refund rules give and requests a refund; staff log in to the admin with the
-second factor and decide it by clicking its real buttons (approve, the leadership group's approval of a large
-refund, the payment); the learner sees the decision. After every click the database says what it did."""
+"""End to end in headless Chromium: a learner on a phone-sized page evaluates a course they finished and then
+asks a refund the rules do not give, which staff refuse in the admin naming the rule; and a learner opens
+their course, accepts the user agreement, sees the amount the refund rules give and requests a refund;
+staff log in to the admin with the second factor and decide it by clicking its real buttons (approve, the
+leadership group's approval of a large refund, the payment); the learner sees the decision. After every
+click the database says what it did."""
 
 import datetime
 from decimal import Decimal
@@ -12,10 +14,14 @@ from django.utils import timezone
 from accounts.roles import Role
 from accounts.tests.factories import LearnerFactory, StaffFactory
 from accounts.tests.second_factor import totp_device_for
+from courses.evaluations.models import CourseEvaluation, EvaluationText, QuestionKind
+from courses.evaluations.selectors import evaluation_questions, evaluation_template_for
+from courses.evaluations.services import question_field
 from courses.tests.factories import CourseFactory, EnrolmentFactory
 from notifications.models import Notification
 from privacy.models import PolicyConsent
-from refunds.models import RefundRequest, State
+from ratings.models import CommentState
+from refunds.models import RefundRequest, RefundRule, State
 
 from .test_browser_admin_lifecycle import (
     DESKTOP,
@@ -31,8 +37,11 @@ from .test_browser_admin_lifecycle import (
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def learner_requests_a_refund(phone: Screen, learner, enrolment, *, reason: str) -> RefundRequest:
-    """The learner's part, on their phone: from "my courses" to the request sent, the amount seen first.
+def learner_requests_a_refund(
+    phone: Screen, learner, enrolment, *, reason: str, amount: Decimal | None = None
+) -> RefundRequest:
+    """The learner's part, on their phone: from "my courses" to the request sent, the amount seen first
+    (``amount``, by default all that was paid).
 
     Requires a logged-in learner on ``phone``; returns the request they filed.
     """
@@ -46,8 +55,8 @@ def learner_requests_a_refund(phone: Screen, learner, enrolment, *, reason: str)
     assert PolicyConsent.objects.filter(user=learner, policy_version__kind="user_agreement").exists()
     assert phone.page.url == f"{phone.live_server.url}/refunds/courses/{enrolment.pk}/request/"
     quote = phone.page.locator("#quote-title").inner_text()
-    assert f"{enrolment.amount_paid:.2f}" in quote
-    assert phone.page.locator("ol.calculation li").count() >= 5
+    assert f"{enrolment.amount_paid if amount is None else amount:.2f}" in quote
+    assert phone.page.locator("ol.calculation li").count() >= 3
     phone.page.get_by_label("退费原因").fill(reason)
     phone.click(phone.page.locator("main").get_by_role("button", name="提交退费申请"))
     refund = RefundRequest.objects.get(enrolment=enrolment)
@@ -57,6 +66,92 @@ def learner_requests_a_refund(phone: Screen, learner, enrolment, *, reason: str)
     assert width <= PHONE["width"], "the page scrolls sideways on a phone"
     phone.assert_no_error()
     return refund
+
+
+def learner_evaluates_the_course(phone: Screen, learner, enrolment) -> CourseEvaluation:
+    """The learner, on their phone, evaluates a course they finished: from "my courses" through the course's
+    questionnaire to the thanks, the course then offered no second evaluation.
+
+    Requires a logged-in learner on ``phone`` who has taken enough of the course; returns the evaluation.
+    """
+    phone.goto("/refunds/courses/")
+    card = phone.page.locator(".card", has_text=enrolment.course.title)
+    phone.click(card.get_by_role("link", name="评估课程"))
+    assert phone.page.url == f"{phone.live_server.url}/courses/enrolments/{enrolment.pk}/evaluate/"
+    for position, question in enumerate(evaluation_questions(evaluation_template_for(enrolment.course))):
+        name = question_field(question)
+        if question.kind == QuestionKind.LIKERT:
+            score = "2" if position == 2 else "4"
+            phone.page.locator(f'input[name="{name}"][value="{score}"]').check()
+        else:
+            phone.page.get_by_label(question.text).fill("案例很实用，但第三章的资料有些过时。")
+    phone.page.locator('input[name="score"][value="4"]').check()
+    phone.page.get_by_label("给其他学员的评语").fill("讲解清楚，练习有帮助。")
+    width = phone.page.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE["width"], "the evaluation form scrolls sideways on a phone"
+    phone.click(phone.page.locator("main").get_by_role("button", name="提交评估"))
+    evaluation = CourseEvaluation.objects.get(enrolment=enrolment)
+    assert phone.page.url == f"{phone.live_server.url}/refunds/courses/"
+    card = phone.page.locator(".card", has_text=enrolment.course.title)
+    assert "您已评价过这门课程" in card.inner_text()
+    assert card.get_by_role("link", name="评估课程").count() == 0
+    phone.assert_no_error()
+    return evaluation
+
+
+def test_a_learner_who_finished_the_course_evaluates_it_then_a_refund_is_refused_by_the_rules(
+    browser, live_server
+):
+    learner = LearnerFactory(email="xiaowang@example.edu.cn", password=PASSWORD)
+    course = CourseFactory(code="PY-501", title="Python 数据处理", price=Decimal("3600.00"), lesson_count=24)
+    # the learner has taken every lesson
+    enrolment = EnrolmentFactory(
+        learner=learner,
+        course=course,
+        lessons_taken=course.lesson_count,
+        purchased_at=timezone.now() - datetime.timedelta(days=90),
+    )
+    agent = StaffFactory(email="service@example.edu.cn", password=PASSWORD, roles=[Role.AGENT])
+    totp_device_for(agent)
+
+    # on the phone: the evaluation first, its scores and texts kept, the comment waiting for moderation
+    phone = Screen(browser, live_server, PHONE)
+    site_log_in(phone, learner)
+    evaluation = learner_evaluates_the_course(phone, learner, enrolment)
+    assert evaluation.rating.score == 4
+    assert evaluation.rating.comment_state == CommentState.PENDING
+    assert sorted(evaluation.scores.values_list("score", flat=True)) == [2, 4, 4, 4, 4, 4]
+    assert EvaluationText.objects.filter(evaluation=evaluation).count() == 2
+    # the public page does not show one learner's rating
+    phone.goto(f"/courses/{course.code}/")
+    assert "评价尚不足 5 条" in phone.page.locator("#course-rating").inner_text()
+    phone.assert_no_error()
+
+    # then the refund: every lesson taken, so the rules give nothing
+    refund = learner_requests_a_refund(
+        phone, learner, enrolment, reason="课程已学完，想申请部分退费。", amount=Decimal("0.00")
+    )
+    assert (refund.state, refund.amount) == (State.SUBMITTED, Decimal("0.00"))
+
+    # staff refuse it in the admin, naming the rule, with the real button
+    staff = Screen(browser, live_server, DESKTOP)
+    staff.goto("/admin/")
+    admin_log_in(staff, agent)
+    staff.goto(f"/admin/refunds/refundrequest/{refund.pk}/change/")
+    refusal = move(staff, "refuse")
+    rule = RefundRule.objects.get(policy=refund.policy, clause="第四条")
+    refusal.get_by_label("拒绝所依据的条款").select_option(str(rule.pk))
+    refusal.get_by_label("告知学员的理由").fill("课程已全部上完，按第四条不予退费。")
+    staff.click(refusal.get_by_role("button", name="拒绝退费（须注明依据条款）"))
+    refund.refresh_from_db()
+    assert (refund.state, refund.refusal_rule) == (State.REFUSED, rule)
+    staff.assert_no_error()
+
+    # the learner sees the refusal and the rule
+    phone.goto(f"/refunds/{refund.reference}/")
+    assert phone.page.locator("#refund-state").inner_text() == "已拒绝"
+    assert "第四条" in phone.page.locator("main").inner_text()
+    phone.assert_no_error()
 
 
 def test_a_large_refund_from_the_phone_through_the_leadership_group_to_the_payment(browser, live_server):
