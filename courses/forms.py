@@ -39,6 +39,20 @@ def _score_field(label, *, required: bool = True, help_text="") -> forms.TypedCh
 class EvaluationForm(forms.Form):
     """The course's questionnaire, then the overall score and an optional public comment."""
 
+    score = _score_field(
+        _("Overall, how good was the course?"), help_text=_("5 is excellent, 1 is very poor.")
+    )
+    comment = forms.CharField(
+        label=_("A comment for other learners"),
+        required=False,
+        max_length=COMMENT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        validators=[validate_no_bidi_controls],
+        help_text=_(
+            "Shown on the course's page after moderation, without your name; the instructors may answer."
+        ),
+    )
+
     def __init__(self, *args, questions: list[EvaluationQuestion], **kwargs) -> None:
         super().__init__(*args, **kwargs)
         for question in questions:
@@ -57,19 +71,8 @@ class EvaluationForm(forms.Form):
                     validators=[validate_no_bidi_controls],
                     help_text=_("Read by the course's instructors after moderation, never with your name."),
                 )
-        self.fields["score"] = _score_field(
-            _("Overall, how good was the course?"), help_text=_("5 is excellent, 1 is very poor.")
-        )
-        self.fields["comment"] = forms.CharField(
-            label=_("A comment for other learners"),
-            required=False,
-            max_length=COMMENT_MAX_LENGTH,
-            widget=forms.Textarea(attrs={"rows": 3}),
-            validators=[validate_no_bidi_controls],
-            help_text=_(
-                "Shown on the course's page after moderation, without your name; the instructors may answer."
-            ),
-        )
+        # The questionnaire first, the overall score and the comment last.
+        self.order_fields([question_field(question) for question in questions])
 
     def submit_arguments(self) -> dict:
         data = dict(self.cleaned_data)
@@ -114,7 +117,16 @@ class AnswerNoteForm(forms.Form):
     )
 
 
+class AcceptForm(AnswerNoteForm):
+    prefix = "accept"
+
+
+class PlanForm(AnswerNoteForm):
+    prefix = "plan"
+
+
 class DeclineForm(forms.Form):
+    prefix = "decline"
     reason = forms.CharField(
         label=_("Reason (shown to the learners)"),
         max_length=REASON_MAX_LENGTH,
@@ -124,6 +136,7 @@ class DeclineForm(forms.Form):
 
 
 class DoneForm(forms.Form):
+    prefix = "done"
     version = forms.CharField(
         label=_("Version it landed in"),
         max_length=VERSION_MAX_LENGTH,

@@ -34,10 +34,11 @@ from .evaluations.selectors import (
 )
 from .evaluations.services import evaluation_submit
 from .forms import (
-    AnswerNoteForm,
+    AcceptForm,
     DeclineForm,
     DoneForm,
     EvaluationForm,
+    PlanForm,
     ReplyForm,
     SuggestionForm,
     form_add_service_error,
@@ -62,8 +63,8 @@ RESULTS_PER_PAGE = 20
 
 # move -> (form, service, label)
 ANSWER_MOVES = {
-    Transition.ACCEPT: (AnswerNoteForm, suggestion_services.suggestion_accept),
-    Transition.PLAN: (AnswerNoteForm, suggestion_services.suggestion_plan),
+    Transition.ACCEPT: (AcceptForm, suggestion_services.suggestion_accept),
+    Transition.PLAN: (PlanForm, suggestion_services.suggestion_plan),
     Transition.DECLINE: (DeclineForm, suggestion_services.suggestion_decline),
     Transition.DONE: (DoneForm, suggestion_services.suggestion_mark_done),
 }

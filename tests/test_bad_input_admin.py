@@ -72,6 +72,8 @@ WRITTEN_BY_THE_SITE = {
     "feedback.PaperBatch": "opened by the paper-form and import screens",
     "refunds.RefundRequest": "requested by the learner or their guardian; staff decide it in the workspace",
     "ratings.Rating": "given through the domains' services; moderators only publish or reject comments",
+    "courses.EvaluationText": "written with a learner's evaluation; moderators only publish or reject it",
+    "courses.UpdateSuggestion": "proposed by a learner of the course; its owners answer it with the moves",
 }
 
 

@@ -23,6 +23,7 @@ from complaints import forms as complaint_forms
 from complaints.admin import forms as workspace_forms
 from complaints.admin.intake_forms import IntakeComplaintForm
 from complaints.tests.factories import CategoryFactory, ComplaintFactory
+from courses import forms as course_forms
 from dashboard.forms import ScopeForm
 from privacy.forms import ErasureRequestForm
 from privacy.models import AccessLogEntry
@@ -109,6 +110,14 @@ def refund_move(form_class, move, refund_state="submitted"):
     )
 
 
+def suggestion_answer(form_class, move):
+    return Form(
+        form_class,
+        lambda w: f"/courses/suggestions/{w['course']['suggestion'].reference}/answer/{move}/",
+        "superuser",
+    )
+
+
 FORMS = {
     # A parent's form has every field: it also asks which of their children the complaint is for.
     "filing a complaint": Form(complaint_forms.ComplaintFileForm, lambda w: "/complaints/new/", "parent"),
@@ -159,6 +168,21 @@ FORMS = {
     "refund refusal": refund_move(refund_forms.RefuseForm, "refuse"),
     "refund note": refund_move(refund_forms.NoteForm, "note"),
     "refund payment": refund_move(refund_forms.PaymentForm, "record_payment", "approved"),
+    # A learner who finished a course evaluates it and suggests an update; its owner (the superuser) answers.
+    "a course evaluation": Form(
+        course_forms.EvaluationForm,
+        lambda w: f"/courses/enrolments/{w['course']['enrolment'].pk}/evaluate/",
+        "learner",
+    ),
+    "a course-update suggestion": Form(
+        course_forms.SuggestionForm,
+        lambda w: f"/courses/{w['course']['enrolment'].course.code}/suggest/",
+        "learner",
+    ),
+    "accepting a suggestion": suggestion_answer(course_forms.AcceptForm, "accept"),
+    "planning a suggestion": suggestion_answer(course_forms.PlanForm, "plan"),
+    "declining a suggestion": suggestion_answer(course_forms.DeclineForm, "decline"),
+    "a suggestion done": suggestion_answer(course_forms.DoneForm, "done"),
     "a review's opinion survey": Form(
         OpinionsSurveyForm, lambda w: f"/reviews/{w['review'].pk}/opinions-survey/", "manager"
     ),
@@ -215,7 +239,18 @@ def world_for(form: Form) -> tuple[Client, dict]:
         "parent": people["parent"],
         "review": ReviewFactory(),
         "refund": _refund_for(form, learner),
+        "course": _course_for(form, learner),
     }
+
+
+def _course_for(form: "Form", learner):
+    """The course a course form is about: the learner's finished enrolment in it, and a suggestion of it."""
+    if not form.form_class.__module__.startswith("courses."):
+        return None
+    from courses.tests.factories import CompletedEnrolmentFactory, UpdateSuggestionFactory
+
+    enrolment = CompletedEnrolmentFactory(learner=learner)
+    return {"enrolment": enrolment, "suggestion": UpdateSuggestionFactory(course=enrolment.course)}
 
 
 def _refund_for(form: "Form", learner):

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy
 
 from core.admin_moves import MoveFormsAdminMixin
 
-from ..forms import AnswerNoteForm, DeclineForm, DoneForm
+from ..forms import AcceptForm, DeclineForm, DoneForm, PlanForm
 from ..permissions import is_course_staff, may_answer_suggestions
 from . import services
 from .models import UpdateSuggestion
@@ -46,8 +46,8 @@ class UpdateSuggestionAdmin(MoveFormsAdminMixin, admin.ModelAdmin):
     actions = None
     change_form_template = "admin/courses/moves.html"
     moves = {
-        Transition.ACCEPT.value: (AnswerNoteForm, gettext_lazy("Accept the suggestion")),
-        Transition.PLAN.value: (AnswerNoteForm, gettext_lazy("Plan it for a coming version")),
+        Transition.ACCEPT.value: (AcceptForm, gettext_lazy("Accept the suggestion")),
+        Transition.PLAN.value: (PlanForm, gettext_lazy("Plan it for a coming version")),
         Transition.DECLINE.value: (DeclineForm, gettext_lazy("Decline, with the reason")),
         Transition.DONE.value: (DoneForm, gettext_lazy("Done, in a version")),
     }
