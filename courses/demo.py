@@ -1,4 +1,5 @@
-"""Demo courses, instructors with their teaching certificates, and enrolments. Safe to run again."""
+"""Demo courses, instructors with their teaching certificates, enrolments, and a course's evaluations and
+update suggestions. Safe to run again."""
 
 import datetime
 import io
@@ -165,7 +166,142 @@ def seed_instructor_qualifications() -> None:
             )
 
 
+SPRING_TERM = "2026年春季学期"
+EVALUATED_COURSE = "PY-201"
+# Learners who finished PY-201 last spring and evaluated it: (e-mail, overall score, comment, scores).
+EVALUATIONS = [
+    ("learner2@demo.edu.cn", 5, "案例贴近工作，练习很有帮助。", 5),
+    ("learner3@demo.edu.cn", 4, "讲解清楚，但第三章的截图还是旧版本。", 4),
+    ("learner4@demo.edu.cn", 4, "", 4),
+    ("learner5@demo.edu.cn", 3, "节奏偏快，希望多一些课后答疑。", 3),
+    ("learner6@demo.edu.cn", 5, "", 5),
+]
+SUGGESTIONS = [
+    # proposer, kind, chapter, text, supporters, answer (move, argument)
+    (
+        "learner3@demo.edu.cn",
+        "outdated",
+        None,
+        "第三章开发环境的安装截图还是旧版本，建议更新到当前版本。",
+        ["learner2@demo.edu.cn", "learner6@demo.edu.cn"],
+        ("done", "2026.2"),
+    ),
+    (
+        "learner5@demo.edu.cn",
+        "missing_topic",
+        None,
+        "希望增加一章数据可视化的内容。",
+        ["learner2@demo.edu.cn"],
+        ("plan", ""),
+    ),
+    ("learner2@demo.edu.cn", "chapter_error", 5, "第5章练习2的参考答案与题目不符。", [], None),
+    (
+        "learner6@demo.edu.cn",
+        "missing_topic",
+        None,
+        "希望增加一节面试题讲解。",
+        [],
+        ("decline", "面试辅导另有专门课程。"),
+    ),
+]
+
+
+def seed_evaluations() -> None:
+    """PY-201 (taught by the demo instructor) as last spring's learners left it: five evaluations (so its
+    rating shows), two comments published and one answered by its instructor, a free-text answer published;
+    four update suggestions, one done in version 2026.2, one planned, one open with support, one declined.
+    Runs once."""
+    from django.contrib.auth.models import Permission
+
+    from ratings.services import rating_comment_moderate, rating_reply, ratings_refresh
+
+    from .evaluations.models import CourseEvaluation
+    from .evaluations.selectors import evaluation_questions, evaluation_template_for
+    from .evaluations.services import evaluation_submit, evaluation_text_moderate, question_field
+    from .suggestions import services as suggestion_services
+    from .suggestions.models import UpdateSuggestion
+
+    course, _created = Course.objects.get_or_create(
+        code=EVALUATED_COURSE,
+        defaults={
+            "title": "Python 进阶与项目实战",
+            "description": "面向有基础的学员：面向对象、测试与一个完整的数据项目。",
+            "price": Decimal("2680.00"),
+            "department": Department.objects.get(code="academic_affairs"),
+            "lesson_count": 20,
+        },
+    )
+    course.instructors.add(Instructor.objects.get(name="何老师"))
+    if CourseEvaluation.objects.filter(course=course).exists():
+        return
+    spring_start = timezone.localdate() - datetime.timedelta(days=240)
+    spring, _created = Term.objects.get_or_create(
+        name=SPRING_TERM,
+        defaults={"starts_on": spring_start, "ends_on": spring_start + datetime.timedelta(days=140)},
+    )
+    manager = User.objects.get(email="manager@demo.edu.cn")
+    manager.user_permissions.add(
+        Permission.objects.get(content_type__app_label="ratings", codename="moderate_rating")
+    )
+    manager = User.objects.get(pk=manager.pk)  # permissions are cached on the instance
+    teacher = User.objects.get(email="instructor@demo.edu.cn")
+    questions = evaluation_questions(evaluation_template_for(course))
+    purchased_at = datetime.datetime.combine(
+        spring_start, datetime.time(10), tzinfo=timezone.get_current_timezone()
+    )
+    evaluations = []
+    for email, score, comment, answer in EVALUATIONS:
+        enrolment, _created = Enrolment.objects.get_or_create(
+            learner=User.objects.get(email=email),
+            course=course,
+            start_date=spring_start,
+            defaults={
+                "valid_until": spring_start + datetime.timedelta(days=180),
+                "amount_paid": course.price,
+                "purchased_at": purchased_at,
+                "lessons_taken": course.lesson_count,
+                "term": spring,
+            },
+        )
+        answers = {question_field(q): answer for q in questions if q.kind == "likert"}
+        answers[question_field(questions[-1])] = "希望增加更多实际项目练习。" if score < 5 else ""
+        evaluations.append(
+            evaluation_submit(
+                enrolment=enrolment, actor=enrolment.learner, score=score, comment=comment, answers=answers
+            )
+        )
+    ratings_refresh()
+    commented = [evaluation for evaluation in evaluations if evaluation.rating.comment]
+    for evaluation in commented[:2]:
+        rating_comment_moderate(rating=evaluation.rating, actor=manager, publish=True)
+    rating_reply(rating=commented[0].rating, actor=teacher, text="谢谢！下学期会继续补充真实项目案例。")
+    first_text = evaluations[1].texts.first()
+    if first_text is not None:
+        evaluation_text_moderate(text=first_text, actor=manager, publish=True)
+
+    if UpdateSuggestion.objects.filter(course=course).exists():
+        return
+    for proposer, kind, chapter, text, supporters, answer in SUGGESTIONS:
+        suggestion = suggestion_services.suggestion_propose(
+            course=course, actor=User.objects.get(email=proposer), kind=kind, chapter=chapter, text=text
+        )
+        for email in supporters:
+            suggestion_services.suggestion_support(suggestion=suggestion, actor=User.objects.get(email=email))
+        if answer is None:
+            continue
+        move, argument = answer
+        if move == "done":
+            suggestion_services.suggestion_mark_done(suggestion=suggestion, actor=teacher, version=argument)
+        elif move == "plan":
+            suggestion_services.suggestion_plan(
+                suggestion=suggestion, actor=teacher, note="计划在下个版本加入。"
+            )
+        else:
+            suggestion_services.suggestion_decline(suggestion=suggestion, actor=teacher, reason=argument)
+
+
 def demo_seed(*, password: str) -> None:
     """Seed this app's demo data (the ``seed_demo`` command calls it); the people come from accounts."""
     seed_courses()
     seed_instructor_qualifications()
+    seed_evaluations()
