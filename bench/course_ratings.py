@@ -56,14 +56,14 @@ CREATE TEMP TABLE bench_terms AS
     SELECT id, row_number() OVER (ORDER BY starts_on) - 1 AS n FROM courses_term WHERE name LIKE '基准学期%%';
 CREATE INDEX ON bench_courses (n); CREATE INDEX ON bench_learners (n); CREATE INDEX ON bench_terms (n);
 
--- Evaluation n: course n / per_course, learner n %% learners, term (n %% per_course) %% 4.
+-- Evaluation i: course i / per_course, learner i %% learners, term (i %% per_course) %% 4.
 INSERT INTO courses_enrolment (learner_id, course_id, start_date, valid_until, term_id, amount_paid,
     purchased_at, lessons_taken, created_at)
 SELECT l.id, c.id, DATE '2025-09-01', DATE '2026-09-01', t.id, 1000.00, now(), 20, now()
-FROM generate_series(0, %(evaluations)s - 1) AS n
-JOIN bench_courses AS c ON c.n = n / %(per_course)s
-JOIN bench_learners AS l ON l.n = n %% %(learners)s
-JOIN bench_terms AS t ON t.n = (n %% %(per_course)s) %% 4;
+FROM generate_series(0, %(evaluations)s - 1) AS g(i)
+JOIN bench_courses AS c ON c.n = g.i / %(per_course)s
+JOIN bench_learners AS l ON l.n = g.i %% %(learners)s
+JOIN bench_terms AS t ON t.n = (g.i %% %(per_course)s) %% 4;
 
 INSERT INTO ratings_rating (subject_type_id, subject_id, source_type_id, source_id, rater_id, score, comment,
     comment_state, moderated_at, moderation_reason, reply, summarised, created_at)

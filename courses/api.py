@@ -203,7 +203,10 @@ def _action(name, summary, service, *, request_serializer=None, owners_only=True
 
 ACTION_VIEWS = {
     "support": _action(
-        "Support", _("Support a suggestion (one vote each)"), suggestion_services.suggestion_support
+        "Support",
+        _("Support a suggestion (one vote each)"),
+        suggestion_services.suggestion_support,
+        owners_only=False,
     ),
     "accept": _action(
         "Accept",
