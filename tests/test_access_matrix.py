@@ -24,6 +24,7 @@ from django.urls import URLResolver, get_resolver
 from accounts.models import User
 from complaints.api.urls import ACTION_VIEWS
 from complaints.models import Complaint
+from courses.models import DevelopmentRecord, DevelopmentRequirement, Instructor
 from feedback.api import ACTION_VIEWS as FEEDBACK_ACTION_VIEWS
 from feedback.models import FeedbackCategory, FeedbackItem, PaperBatch, RepresentativeMeeting
 from incentives.models import Award, Reward, RewardRule
@@ -65,6 +66,7 @@ SURVEY_STAFF = frozenset({"manager", "agent", "agent of another department", "su
 MODERATORS = frozenset({"manager"})
 # The reviewers of qualifications: the managers' role holds qualifications.vet_qualification (a migration).
 VETTERS = frozenset({"manager"})
+MANAGERS = frozenset({"manager"})
 EVERYONE = frozenset(ROLES)
 assert frozenset(ROLES) == NOT_STAFF | STAFF
 
@@ -591,6 +593,10 @@ ADMIN_ENTRIES = [
         url=lambda w: f"/admin/qualifications/qualification/{w.objects['qualification'].pk}/move/verify/",
     ),
     page(
+        "admin/courses/developmentrecord/due/",
+        expect((NOT_STAFF, 302), (MANAGERS, 200), (STAFF - MANAGERS, 403)),
+    ),
+    page(
         "admin/qualifications/qualification/<path:object_id>/scan/",
         expect((NOT_STAFF, 302), (VETTERS, 200), (STAFF - VETTERS, 403)),
         readers=VETTERS,
@@ -634,6 +640,10 @@ ADMIN_MODEL_READERS: dict[type, dict[str, frozenset]] = {
     # The moderation queue shows the victim's comment to its moderators, and never the victim's name.
     Rating: {"list": MODERATORS, "row": MODERATORS, "readers": frozenset()},
     Qualification: {"list": VETTERS, "row": VETTERS},
+    # Managers keep the instructors' training and assessment records and read the instructor list.
+    DevelopmentRequirement: {"list": MANAGERS, "row": MANAGERS, "add": MANAGERS},
+    DevelopmentRecord: {"list": MANAGERS, "row": MANAGERS, "add": MANAGERS},
+    Instructor: {"list": MANAGERS, "row": MANAGERS},
     QualificationKind: {"list": VETTERS, "row": VETTERS, "add": VETTERS},
 }
 # Rows whose history screen looks the row up in a queryset no staff role reaches: "does not exist" for all.
