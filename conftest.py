@@ -24,6 +24,7 @@ MIGRATION_SEEDS = (
     ("accounts.migrations.0002_role_groups", "create_role_groups"),
     ("privacy.migrations.0003_first_policy_and_erasure_handlers", "publish_first_policy"),
     ("privacy.migrations.0003_first_policy_and_erasure_handlers", "let_legal_handle_erasure"),
+    ("privacy.migrations.0005_user_agreement", "publish_first_agreement"),
     ("complaints.migrations.0003_seed_departments_and_categories", "seed"),
     ("sla.migrations.0002_default_policies", "seed"),
     ("sla.migrations.0004_target_units", "count_resolution_in_working_days"),
@@ -32,6 +33,7 @@ MIGRATION_SEEDS = (
     ("courses.migrations.0004_instructor_qualification_kinds", "seed_kinds"),
     ("courses.migrations.0006_development_defaults", "seed"),
     ("courses.migrations.0006_development_defaults", "let_managers_record"),
+    ("refunds.migrations.0002_defaults", "seed"),
 )
 
 

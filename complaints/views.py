@@ -18,6 +18,7 @@ from privacy.models import AccessLogEntry
 from privacy.services import access_log_record, access_log_record_list
 from sla.selectors import clocks_for_subject, with_running_clocks
 
+from .drafts import complaint_draft_initial
 from .errors import ComplaintError
 from .forms import (
     AppealForm,
@@ -99,7 +100,13 @@ def complaint_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def complaint_new(request: HttpRequest) -> HttpResponse:
-    form = ComplaintFileForm(request.POST or None, request.FILES or None, user=request.user)
+    initial = {}
+    if request.method == "GET":
+        # A form another domain fills in (a refused refund): ?from=<source>&ref=<its reference>.
+        initial = complaint_draft_initial(
+            user=request.user, source=request.GET.get("from", ""), key=request.GET.get("ref", "")
+        )
+    form = ComplaintFileForm(request.POST or None, request.FILES or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             complaint = complaint_file(

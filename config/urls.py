@@ -48,6 +48,7 @@ api_v1 = [
     path("", include("complaints.api.urls")),
     path("", include("feedback.api_urls")),
     path("surveys/", include("surveys.api_urls")),
+    path("", include("refunds.api_urls")),
 ]
 
 handler404 = "core.views.page_not_found"
@@ -65,6 +66,7 @@ urlpatterns = [
     path("points/", include("incentives.urls")),
     path("reviews/", include("reviews.urls")),
     path("qualifications/", include("qualifications.urls")),
+    path("refunds/", include("refunds.urls")),
     # Before the admin's own: the same address (widgets reverse admin:autocomplete), its reads logged. Asked
     # by POST only: a GET is refused before the admin would send it to log in with its term in the address.
     path(

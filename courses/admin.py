@@ -71,7 +71,7 @@ class CourseForm(forms.ModelForm):
 @admin.register(Course)
 class CourseAdmin(NoBidiControlsAdminMixin, admin.ModelAdmin):
     form = CourseForm
-    list_display = ["code", "title", "department", "price", "teachers_qualified", "is_active"]
+    list_display = ["code", "title", "department", "price", "lesson_count", "teachers_qualified", "is_active"]
     list_filter = ["is_active", "department"]
     list_select_related = ["department"]
     search_fields = ["code", "title"]
@@ -91,7 +91,16 @@ class CourseAdmin(NoBidiControlsAdminMixin, admin.ModelAdmin):
 
 @admin.register(Enrolment)
 class EnrolmentAdmin(ReadableAutocompleteAdminMixin, PostedSearchAdminMixin, admin.ModelAdmin):
-    list_display = ["learner", "course", "term", "school_class", "start_date", "valid_until", "amount_paid"]
+    list_display = [
+        "learner",
+        "course",
+        "term",
+        "school_class",
+        "start_date",
+        "valid_until",
+        "amount_paid",
+        "lessons_taken",
+    ]
     list_select_related = ["learner", "course", "term", "school_class"]
     list_filter = ["term"]
     search_fields = ["course__code", "course__title", "learner__display_name"]

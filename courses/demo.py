@@ -39,6 +39,15 @@ COURSES = [
         ["何老师", "梁老师"],
     ),
 ]
+# course code -> lessons it has
+LESSONS = {"PY-101": 24, "DS-201": 30, "EN-110": 20, "AC-301": 36}
+# (learner e-mail, course code) -> lessons taken so far; the others have taken a quarter of theirs
+LESSONS_TAKEN = {
+    ("learner2@demo.edu.cn", "DS-201"): 8,
+    ("learner4@demo.edu.cn", "AC-301"): 5,
+    ("learner5@demo.edu.cn", "EN-110"): 12,
+    ("child@demo.edu.cn", "EN-110"): 6,
+}
 
 # learner e-mail -> course codes
 ENROLMENTS = {
@@ -76,12 +85,19 @@ def seed_courses() -> None:
     for code, title, description, price, teacher_names in COURSES:
         course, _created = Course.objects.update_or_create(
             code=code,
-            defaults={"title": title, "description": description, "price": price, "department": academic},
+            defaults={
+                "title": title,
+                "description": description,
+                "price": price,
+                "department": academic,
+                "lesson_count": LESSONS[code],
+            },
         )
         course.instructors.set([instructors[name] for name in teacher_names])
         courses[code] = course
 
     start = timezone.localdate() - datetime.timedelta(days=60)
+    purchased_at = datetime.datetime.combine(start, datetime.time(10), tzinfo=timezone.get_current_timezone())
     term, _created = Term.objects.get_or_create(
         name=DEMO_TERM,
         defaults={"starts_on": start, "ends_on": start + datetime.timedelta(days=140)},
@@ -101,6 +117,8 @@ def seed_courses() -> None:
                     "start_date": start,
                     "valid_until": start + datetime.timedelta(days=365),
                     "amount_paid": course.price,
+                    "purchased_at": purchased_at,
+                    "lessons_taken": LESSONS_TAKEN.get((email, code), LESSONS[code] // 4),
                     "term": term,
                     "school_class": classes[CLASSES[email]],
                 },

@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone, translation
@@ -50,6 +51,12 @@ class Course(models.Model):
     price = models.DecimalField(
         _("price (CNY)"), max_digits=12, decimal_places=2, validators=[MinValueValidator(Decimal("0.00"))]
     )
+    lesson_count = models.PositiveSmallIntegerField(
+        _("lessons"),
+        default=1,
+        validators=[MinValueValidator(1)],
+        help_text=_("How many lessons the course has: refunds are worked out by lessons taken."),
+    )
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
@@ -57,7 +64,8 @@ class Course(models.Model):
         verbose_name_plural = _("courses")
         ordering = ["code"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(price__gte=0), name="course_price_not_negative")
+            models.CheckConstraint(condition=models.Q(price__gte=0), name="course_price_not_negative"),
+            models.CheckConstraint(condition=models.Q(lesson_count__gte=1), name="course_has_a_lesson"),
         ]
 
     def __str__(self) -> str:
@@ -136,6 +144,13 @@ class Enrolment(models.Model):
         decimal_places=2,
         validators=[MinValueValidator(Decimal("0.00"))],
     )
+    # When the course was bought: a refund's days are counted from here (the row may be entered later).
+    purchased_at = models.DateTimeField(_("purchased at"), default=timezone.now)
+    lessons_taken = models.PositiveSmallIntegerField(
+        _("lessons taken"),
+        default=0,
+        help_text=_("Lessons of the course already given to this learner (attended or not)."),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
@@ -157,6 +172,17 @@ class Enrolment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.learner} – {self.course}"
+
+    def clean(self) -> None:
+        """Refuse more lessons taken than the course has, at that field."""
+        super().clean()
+        if self.course_id is not None and self.lessons_taken > self.course.lesson_count:
+            raise ValidationError(
+                {
+                    "lessons_taken": _("The course has only %(count)d lessons.")
+                    % {"count": self.course.lesson_count}
+                }
+            )
 
 
 class DevelopmentKind(models.TextChoices):

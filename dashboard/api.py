@@ -47,6 +47,10 @@ def figures_as_json(figures) -> dict:
         "hot_spots": hot_spots,
         "improvement_actions": figures.improvement,
         "trends": figures.trends,
+        "refunds": {
+            key: {when: (str(value) if key.endswith("_cny") else value) for when, value in values.items()}
+            for key, values in figures.refunds.items()
+        },
     }
 
 
@@ -60,6 +64,11 @@ class SummarySerializer(serializers.Serializer):
     hot_spots = serializers.DictField(help_text=_("Complaints per 100 enrolled learners; rising categories."))
     improvement_actions = serializers.DictField(help_text=_("Improvement actions open, overdue and done."))
     trends = serializers.DictField(help_text=_("The chart series."))
+    refunds = serializers.DictField(
+        help_text=_(
+            "Refund requests: how many, the CNY asked, approved and paid back, refusals, time to decide."
+        )
+    )
 
 
 def _parameter(name: str, kind, description) -> OpenApiParameter:

@@ -239,8 +239,9 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(PolicyVersion)
 class PolicyVersionAdmin(admin.ModelAdmin):
-    list_display = ["version", "effective_at", "created_at"]
-    ordering = ["-effective_at"]
+    list_display = ["kind", "version", "effective_at", "created_at"]
+    list_filter = ["kind"]
+    ordering = ["kind", "-effective_at"]
 
     def has_delete_permission(self, request, obj=None) -> bool:
         # A version someone accepted is evidence of their consent.
@@ -251,7 +252,7 @@ class PolicyVersionAdmin(admin.ModelAdmin):
 class PolicyConsentAdmin(PostedSearchAdminMixin, ReadOnlyAdmin):
     list_display = ["user", "policy_version", "accepted_at"]
     list_select_related = ["user", "policy_version"]
-    list_filter = ["policy_version"]
+    list_filter = ["policy_version__kind", "policy_version"]
     search_fields = ["user__email"]
 
 

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from accounts.models import Guardianship, User
 from courses.models import Enrolment
 
-from .models import AccessLogEntry, ErasureRequest, PolicyConsent, PurposeConsent
+from .models import AccessLogEntry, DocumentKind, ErasureRequest, PolicyConsent, PurposeConsent
 
 Section = Callable[[User], object]
 SECTIONS: dict[str, Section] = {}
@@ -80,11 +80,20 @@ def enrolments_section(user: User) -> list:
 
 @section("consents")
 def consents_section(user: User) -> dict:
-    return {
-        "privacy_policy": [
+    accepted = list(
+        PolicyConsent.objects.filter(user=user).select_related("policy_version").order_by("accepted_at")
+    )
+
+    def versions(kind: str) -> list:
+        return [
             {"version": consent.policy_version.version, "accepted_at": _when(consent.accepted_at)}
-            for consent in PolicyConsent.objects.filter(user=user).select_related("policy_version")
-        ],
+            for consent in accepted
+            if consent.policy_version.kind == kind
+        ]
+
+    return {
+        "privacy_policy": versions(DocumentKind.PRIVACY_POLICY),
+        "user_agreement": versions(DocumentKind.USER_AGREEMENT),
         "purposes": [
             {
                 "purpose": consent.purpose,

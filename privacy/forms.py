@@ -11,6 +11,13 @@ class PolicyAcceptForm(forms.Form):
     )
 
 
+class AgreementAcceptForm(forms.Form):
+    accept = forms.BooleanField(
+        label=_("I have read and accept this user agreement"),
+        error_messages={"required": _("Tick the box to accept the user agreement.")},
+    )
+
+
 class PurposeConsentForm(forms.Form):
     purpose = forms.ChoiceField(choices=Purpose.choices)
     decision = forms.ChoiceField(choices=[("grant", _("Give consent")), ("withdraw", _("Withdraw consent"))])

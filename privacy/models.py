@@ -13,10 +13,21 @@ from django.utils.translation import gettext_lazy as _
 from .fields import EncryptedBinaryField
 
 
-class PolicyVersion(models.Model):
-    """One published version of the privacy policy; the newest already in effect is the current one."""
+class DocumentKind(models.TextChoices):
+    """The documents a person accepts: the privacy policy, and the learner's contract (用户协议)."""
 
-    version = models.CharField(_("version"), max_length=20, unique=True)
+    PRIVACY_POLICY = "privacy_policy", _("Privacy policy")
+    USER_AGREEMENT = "user_agreement", _("User agreement")
+
+
+class PolicyVersion(models.Model):
+    """One published version of a document people accept (the privacy policy, the user agreement); the
+    newest of its kind already in effect is the current one."""
+
+    kind = models.CharField(
+        _("document"), max_length=20, choices=DocumentKind.choices, default=DocumentKind.PRIVACY_POLICY
+    )
+    version = models.CharField(_("version"), max_length=20)
     effective_at = models.DateTimeField(_("in effect from"), db_index=True)
     text = models.TextField(_("text (Chinese)"))
     text_en = models.TextField(_("text (English)"), blank=True)
@@ -25,12 +36,18 @@ class PolicyVersion(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
-        verbose_name = _("privacy policy version")
-        verbose_name_plural = _("privacy policy versions")
-        ordering = ["-effective_at"]
+        verbose_name = _("document version")
+        verbose_name_plural = _("document versions")
+        ordering = ["kind", "-effective_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "version"], name="policy_version_once_per_kind"),
+            models.CheckConstraint(
+                condition=Q(kind__in=DocumentKind.values), name="policy_version_kind_known"
+            ),
+        ]
 
     def __str__(self) -> str:
-        return self.version
+        return f"{self.get_kind_display()} {self.version}"
 
     def _localized(self, chinese: str, english: str) -> str:
         if english and (translation.get_language() or "").startswith("en"):

@@ -3,26 +3,39 @@
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from .models import AccessLogEntry, PolicyConsent, PolicyVersion, Purpose, PurposeConsent
+from .models import AccessLogEntry, DocumentKind, PolicyConsent, PolicyVersion, Purpose, PurposeConsent
 
 SESSION_KEY = "privacy_policy_accepted"
+# Where the session remembers that the current version of each kind was accepted.
+SESSION_KEYS = {
+    DocumentKind.PRIVACY_POLICY: SESSION_KEY,
+    DocumentKind.USER_AGREEMENT: "user_agreement_accepted",
+}
 
 
-def policy_version_current() -> PolicyVersion | None:
-    """Return the newest policy version already in effect, or None before any is published."""
-    return PolicyVersion.objects.filter(effective_at__lte=timezone.now()).order_by("-effective_at").first()
+def policy_version_current(*, kind: str = DocumentKind.PRIVACY_POLICY) -> PolicyVersion | None:
+    """Return the newest version of the document already in effect, or None before any is published."""
+    return (
+        PolicyVersion.objects.filter(kind=kind, effective_at__lte=timezone.now())
+        .order_by("-effective_at")
+        .first()
+    )
 
 
-def policy_acceptance_needed(*, user, session=None) -> PolicyVersion | None:
-    """Return the current version if the user has not accepted it; remember acceptance in the session."""
-    current = policy_version_current()
+def policy_acceptance_needed(
+    *, user, session=None, kind: str = DocumentKind.PRIVACY_POLICY
+) -> PolicyVersion | None:
+    """Return the document's current version if the user has not accepted it; remember acceptance in the
+    session."""
+    current = policy_version_current(kind=kind)
     if current is None:
         return None
-    if session is not None and session.get(SESSION_KEY) == current.pk:
+    key = SESSION_KEYS[DocumentKind(kind)]
+    if session is not None and session.get(key) == current.pk:
         return None
     if PolicyConsent.objects.filter(user=user, policy_version=current).exists():
         if session is not None:
-            session[SESSION_KEY] = current.pk
+            session[key] = current.pk
         return None
     return current
 

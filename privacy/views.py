@@ -8,12 +8,13 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from .forms import ErasureRequestForm, PolicyAcceptForm, PurposeConsentForm
-from .models import ErasureRequest, PolicyConsent, Purpose
+from .forms import AgreementAcceptForm, ErasureRequestForm, PolicyAcceptForm, PurposeConsentForm
+from .models import DocumentKind, ErasureRequest, PolicyConsent, Purpose
 from .selectors import (
-    SESSION_KEY,
+    SESSION_KEYS,
     access_log_for_subject,
     policy_acceptance_needed,
     policy_version_current,
@@ -31,11 +32,42 @@ from .services import (
 ACCESS_LOG_PAGE_SIZE = 20
 
 
-def policy(request: HttpRequest) -> HttpResponse:
-    current = policy_version_current()
+# What the pages of each document say about it.
+DOCUMENT_PAGES = {
+    DocumentKind.PRIVACY_POLICY: {
+        "form": PolicyAcceptForm,
+        "accepted": gettext_lazy("Thank you. You accepted the privacy policy."),
+        "first": gettext_lazy("Please accept our privacy policy"),
+        "changed": gettext_lazy("Our privacy policy has changed"),
+        "read_url": "privacy:policy",
+        # Nothing else may be done before the privacy policy is accepted: declining means logging out.
+        "decline_logs_out": True,
+    },
+    DocumentKind.USER_AGREEMENT: {
+        "form": AgreementAcceptForm,
+        "accepted": gettext_lazy("Thank you. You accepted the user agreement."),
+        "first": gettext_lazy("Please accept our user agreement"),
+        "changed": gettext_lazy("Our user agreement has changed"),
+        "read_url": "privacy:agreement",
+        "decline_logs_out": False,
+    },
+}
+
+
+def _document_page(request: HttpRequest, kind: DocumentKind) -> HttpResponse:
+    current = policy_version_current(kind=kind)
     if current is None:
         raise Http404
     return render(request, "privacy/policy.html", {"policy": current})
+
+
+def policy(request: HttpRequest) -> HttpResponse:
+    return _document_page(request, DocumentKind.PRIVACY_POLICY)
+
+
+def agreement(request: HttpRequest) -> HttpResponse:
+    """The learner's contract (用户协议): their rights in plain language."""
+    return _document_page(request, DocumentKind.USER_AGREEMENT)
 
 
 def _safe_next(request: HttpRequest) -> str:
@@ -47,13 +79,12 @@ def _safe_next(request: HttpRequest) -> str:
     return "/"
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def accept(request: HttpRequest) -> HttpResponse:
-    pending = policy_acceptance_needed(user=request.user, session=request.session)
+def _accept(request: HttpRequest, kind: DocumentKind) -> HttpResponse:
+    pending = policy_acceptance_needed(user=request.user, session=request.session, kind=kind)
     if pending is None:
         return redirect(_safe_next(request))
-    form = PolicyAcceptForm(request.POST or None)
+    texts = DOCUMENT_PAGES[kind]
+    form = texts["form"](request.POST or None)
     if request.method == "POST" and form.is_valid():
         policy_accept(
             user=request.user,
@@ -61,15 +92,35 @@ def accept(request: HttpRequest) -> HttpResponse:
             ip_address=request.META.get("REMOTE_ADDR"),
             user_agent=request.headers.get("User-Agent", ""),
         )
-        request.session[SESSION_KEY] = pending.pk
-        messages.success(request, _("Thank you. You accepted the privacy policy."))
+        request.session[SESSION_KEYS[kind]] = pending.pk
+        messages.success(request, texts["accepted"])
         return redirect(_safe_next(request))
-    previously_accepted = PolicyConsent.objects.filter(user=request.user).exists()
+    previously_accepted = PolicyConsent.objects.filter(user=request.user, policy_version__kind=kind).exists()
     return render(
         request,
         "privacy/accept.html",
-        {"policy": pending, "form": form, "next": _safe_next(request), "is_update": previously_accepted},
+        {
+            "policy": pending,
+            "form": form,
+            "next": _safe_next(request),
+            "is_update": previously_accepted,
+            "texts": texts,
+        },
+        status=400 if form.errors else 200,
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def accept(request: HttpRequest) -> HttpResponse:
+    return _accept(request, DocumentKind.PRIVACY_POLICY)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def agreement_accept(request: HttpRequest) -> HttpResponse:
+    """Accept the current user agreement, then go on to ``next`` (a refund request asks for it first)."""
+    return _accept(request, DocumentKind.USER_AGREEMENT)
 
 
 def _render_my_data(
@@ -86,7 +137,9 @@ def _render_my_data(
     context = {
         "access_page": page,
         "purposes": purposes,
-        "policy_consents": PolicyConsent.objects.filter(user=user).select_related("policy_version"),
+        "policy_consents": PolicyConsent.objects.filter(user=user)
+        .select_related("policy_version")
+        .order_by("policy_version__kind", "-accepted_at"),
         "erasure_requests": ErasureRequest.objects.filter(user=user),
         "erasure_form": erasure_form,
     }

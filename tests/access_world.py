@@ -42,7 +42,7 @@ from incentives.reasons import AwardReason
 from incentives.services import points_award
 from notifications.models import Notification
 from privacy.models import AccessLogEntry, IdentityDocument
-from privacy.services import access_log_record, erasure_request_create
+from privacy.services import access_log_record, erasure_request_create, policy_accept
 from qualifications.models import QualificationKind
 from qualifications.services import qualification_submit
 from ratings.services import rating_give
@@ -276,7 +276,15 @@ def build_world() -> World:
         scan=SimpleUploadedFile("licence.png", PNG),
         actor=victim,
     )
+    # The victim's refund request of their enrolment, after accepting the user agreement.
+    from privacy.models import DocumentKind
+    from privacy.selectors import policy_version_current
+    from refunds.services import refund_request_file
+
+    policy_accept(user=victim, policy_version=policy_version_current(kind=DocumentKind.USER_AGREEMENT))
+    refund = refund_request_file(actor=victim, enrolment=enrolment, reason=f"{DESCRIPTION_MARKER} 工作调动")
     world.objects = {
+        "refund": refund,
         "feedback": feedback,
         "feedback attachment": feedback.attachments.get(),
         "meeting": meeting,

@@ -31,6 +31,8 @@ from incentives.models import Award, Reward, RewardRule
 from privacy.models import AccessLogEntry, ErasureRequest, IdentityDocument, PolicyConsent
 from qualifications.models import Qualification, QualificationKind
 from ratings.models import Rating
+from refunds.api import ACTION_VIEWS as REFUND_ACTION_VIEWS
+from refunds.models import RefundPolicy, RefundRequest
 from reviews.models import Review, ReviewDecision, ReviewReminder, ReviewSchedule, RightsMeasure
 from surveys.models import Answer, Questionnaire, Survey
 
@@ -188,6 +190,12 @@ SITE_ENTRIES = [
     page("accounts/password-reset/done/", PUBLIC),
     page("privacy/policy/", PUBLIC),
     page("privacy/accept/", OWN_FORM_REDIRECTS),  # everyone here has accepted the current policy
+    page("privacy/agreement/", PUBLIC),
+    # The user agreement: only the victim has accepted it (to request a refund), and goes on.
+    page(
+        "privacy/agreement/accept/",
+        expect((ANONYMOUS, 302), ({"learner"}, 302), (SIGNED_IN - {"learner"}, 200)),
+    ),
     page("privacy/my-data/", OWN_PAGE),
     page("privacy/my-data/export/", OWN_PAGE, method="post", data={}),
     page("privacy/my-data/consents/", OWN_FORM_REDIRECTS, method="post", data={}),
@@ -402,6 +410,96 @@ FEEDBACK_ENTRIES = [
         method="post",
         data={},
         url=lambda w: f"/admin/feedback/feedbackitem/{w.objects['feedback'].pk}/move/accept/",
+    ),
+]
+
+# Refunds: the learner and their guardian request and follow them; the learner-services team reads every
+# request and all but managers decide; legal counsel and the safety officer have no part in them.
+REFUND_STAFF = FEEDBACK_STAFF
+REFUND_PARTIES = frozenset({"learner", "guardian"})
+REFUND_READERS = frozenset({"guardian"}) | REFUND_STAFF
+REFUND_OUTSIDERS = EVERYONE - ANONYMOUS - REFUND_PARTIES - REFUND_STAFF
+REFUND_ACTIONS = tuple(REFUND_ACTION_VIEWS)
+
+
+def refund_url(suffix: str = "", *, prefix: str = "/refunds/") -> Callable[[World], str]:
+    return lambda w: f"{prefix}{w.objects['refund'].reference}/{suffix}"
+
+
+REFUND_ENTRIES = [
+    page(
+        "refunds/", expect((ANONYMOUS, 302), (LEARNERS, 200), (STAFF, 403)), readers=frozenset({"guardian"})
+    ),
+    page(
+        "refunds/courses/",
+        expect((ANONYMOUS, 302), (LEARNERS, 200), (STAFF, 403)),
+        readers=frozenset({"guardian"}),
+    ),
+    # The victim's enrolment: the victim has accepted the user agreement and sees the form; their guardian is
+    # asked to accept it first.
+    page(
+        "refunds/courses/<int:enrolment_id>/request/",
+        expect(
+            (ANONYMOUS, 302),
+            ({"learner"}, 200),
+            ({"guardian"}, 302),
+            ({"other learner", "co-learner"}, 404),
+            (STAFF, 403),
+        ),
+        url=lambda w: f"/refunds/courses/{w.objects['enrolment'].pk}/request/",
+    ),
+    page(
+        "refunds/<str:reference>/",
+        expect((ANONYMOUS, 302), (REFUND_PARTIES | REFUND_STAFF, 200), (REFUND_OUTSIDERS, 404)),
+        readers=REFUND_READERS,
+        url=refund_url(),
+    ),
+    # The parties withdraw it (then rolled back); staff are told they may not, on the request's page.
+    page(
+        "refunds/<str:reference>/withdraw/",
+        expect((ANONYMOUS, 302), (REFUND_PARTIES | REFUND_STAFF, 302), (REFUND_OUTSIDERS, 404)),
+        readers=REFUND_READERS,
+        method="post",
+        data={},
+        url=refund_url("withdraw/"),
+    ),
+    page("api/v1/refunds/", API_OWN, readers=REFUND_READERS),
+    page(
+        "api/v1/refunds/quote/",
+        # Nobody names an enrolment: a quote is only ever of the caller's own (or their ward's).
+        expect((ANONYMOUS, 403), (SIGNED_IN, 400)),
+        method="json",
+        data={},
+    ),
+    page(
+        "api/v1/refunds/<str:reference>/",
+        expect((ANONYMOUS, 403), (REFUND_PARTIES | REFUND_STAFF, 200), (REFUND_OUTSIDERS, 404)),
+        readers=REFUND_READERS,
+        url=refund_url(prefix="/api/v1/refunds/"),
+    ),
+    *(
+        page(
+            f"api/v1/refunds/<str:reference>/{action}/",
+            expect((ANONYMOUS, 403), (REFUND_PARTIES | REFUND_STAFF, REACHED), (REFUND_OUTSIDERS, 404)),
+            readers=REFUND_READERS,
+            method="json",
+            data={},
+            url=refund_url(f"{action}/", prefix="/api/v1/refunds/"),
+        )
+        for action in REFUND_ACTIONS
+    ),
+    page(
+        "admin/refunds/refundrequest/<path:object_id>/move/<slug:name>/",
+        # Handlers approve it (then rolled back); managers read, do not decide; outside staff do not reach it.
+        expect(
+            (NOT_STAFF, 302),
+            (REFUND_STAFF - {"manager"}, 302),
+            ({"manager"}, 403),
+            (STAFF - REFUND_STAFF, 404),
+        ),
+        method="post",
+        data={},
+        url=lambda w: f"/admin/refunds/refundrequest/{w.objects['refund'].pk}/move/approve/",
     ),
 ]
 
@@ -637,6 +735,9 @@ ADMIN_MODEL_READERS: dict[type, dict[str, frozenset]] = {
     Questionnaire: {"list": SURVEY_STAFF, "row": SURVEY_STAFF, "add": SURVEY_STAFF},
     Survey: {"list": SURVEY_STAFF, "row": SURVEY_STAFF, "add": SURVEY_STAFF},
     Answer: {"list": SURVEY_STAFF, "row": SURVEY_STAFF},
+    # Refunds: the learner-services team reads requests and policies; managers and leaders publish policies.
+    RefundRequest: {"list": REFUND_STAFF, "row": REFUND_STAFF},
+    RefundPolicy: {"list": REFUND_STAFF, "row": REFUND_STAFF, "add": DASHBOARD_READERS},
     # The moderation queue shows the victim's comment to its moderators, and never the victim's name.
     Rating: {"list": MODERATORS, "row": MODERATORS, "readers": frozenset()},
     Qualification: {"list": VETTERS, "row": VETTERS},
@@ -701,6 +802,7 @@ def admin_entries(model: type) -> list[Entry]:
 ENTRIES = [
     *SITE_ENTRIES,
     *FEEDBACK_ENTRIES,
+    *REFUND_ENTRIES,
     *API_ENTRIES,
     *ADMIN_ENTRIES,
     *(entry for model in admin.site._registry for entry in admin_entries(model)),

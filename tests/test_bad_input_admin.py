@@ -34,6 +34,7 @@ PROJECT_APPS = {
     "core",
     "surveys",
     "feedback",
+    "refunds",
 }
 # Titles, and the names of departments, categories, calendars and instructors, shown in lists and choices.
 NAMES_SHOWN_IN_LISTS = {"title", "name", "name_en"}
@@ -69,6 +70,7 @@ WRITTEN_BY_THE_SITE = {
     "surveys.Answer": "written by the learners' answers, unnamed",
     "feedback.FeedbackItem": "given online, or entered on the paper-form and import screens",
     "feedback.PaperBatch": "opened by the paper-form and import screens",
+    "refunds.RefundRequest": "requested by the learner or their guardian; staff decide it in the workspace",
     "ratings.Rating": "given through the domains' services; moderators only publish or reject comments",
 }
 

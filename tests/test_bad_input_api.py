@@ -116,12 +116,16 @@ def row_counts() -> dict[str, int]:
 @pytest.mark.parametrize(("path", "field", "value"), CASES)
 def test_a_bad_value_is_refused_next_to_its_field_and_nothing_is_stored(path, field, value):
     # given a complaint a superuser may act on, named in the URL
-    # (or, for the feedback endpoints, a feedback item)
+    # (or, for the feedback endpoints, a feedback item; for the refund endpoints, a refund request)
     complaint = ComplaintFactory(investigating=True)
     if path.startswith("/api/v1/feedback/"):
         from feedback.tests.factories import FeedbackItemFactory
 
         complaint = FeedbackItemFactory()
+    if path.startswith("/api/v1/refunds/"):
+        from refunds.tests.factories import RefundRequestFactory
+
+        complaint = RefundRequestFactory()
     client = logged_in(UserFactory(is_staff=True, is_superuser=True))
     url = path.format(reference=complaint.reference)
     before = row_counts()

@@ -26,6 +26,7 @@ from complaints.tests.factories import CategoryFactory, ComplaintFactory
 from dashboard.forms import ScopeForm
 from privacy.forms import ErasureRequestForm
 from privacy.models import AccessLogEntry
+from refunds import forms as refund_forms
 from reviews.forms import OpinionsSurveyForm
 from reviews.tests.factories import ReviewFactory
 
@@ -80,6 +81,7 @@ class Form:
     who: str  # anonymous, learner, parent, manager, superuser (the complaint's owner) or leader
     method: str = "post"
     state: str = "investigating"
+    refund_state: str = ""  # for a refunds form: the state of the refund request it is about
     given: Callable[[dict], dict] = lambda world: {}  # the other fields a form needs to reach its own
 
 
@@ -95,6 +97,15 @@ def workspace_form(form_class, action, state="investigating", who="superuser"):
         lambda w: f"/admin/complaints/complaint/{w['complaint'].pk}/workspace/{action}/",
         who,
         state=state,
+    )
+
+
+def refund_move(form_class, move, refund_state="submitted"):
+    return Form(
+        form_class,
+        lambda w: f"/admin/refunds/refundrequest/{w['refund']['request'].pk}/move/{move}/",
+        "superuser",
+        refund_state=refund_state,
     )
 
 
@@ -140,6 +151,14 @@ FORMS = {
     "workspace improvement action": workspace_form(
         workspace_forms.ImprovementActionForm, "improvement-actions"
     ),
+    "a refund request": Form(
+        refund_forms.RefundRequestForm,
+        lambda w: f"/refunds/courses/{w['refund']['enrolment'].pk}/request/",
+        "learner",
+    ),
+    "refund refusal": refund_move(refund_forms.RefuseForm, "refuse"),
+    "refund note": refund_move(refund_forms.NoteForm, "note"),
+    "refund payment": refund_move(refund_forms.PaymentForm, "record_payment", "approved"),
     "a review's opinion survey": Form(
         OpinionsSurveyForm, lambda w: f"/reviews/{w['review'].pk}/opinions-survey/", "manager"
     ),
@@ -191,7 +210,29 @@ def world_for(form: Form) -> tuple[Client, dict]:
     if form.who != "anonymous":
         client.force_login(people[form.who])
     client.cookies["django_language"] = "en"
-    return client, {"complaint": complaint, "parent": people["parent"], "review": ReviewFactory()}
+    return client, {
+        "complaint": complaint,
+        "parent": people["parent"],
+        "review": ReviewFactory(),
+        "refund": _refund_for(form, learner),
+    }
+
+
+def _refund_for(form: "Form", learner):
+    """The refund a refunds form is about: the learner's enrolment, with a request in the state it needs."""
+    if not form.form_class.__module__.startswith("refunds."):
+        return None
+    from refunds.services import refund_approve
+    from refunds.tests.factories import RefundRequestFactory, accept_agreement, enrolment_bought
+
+    enrolment = enrolment_bought(learner=learner, days_ago=2)
+    if form.form_class is refund_forms.RefundRequestForm:
+        accept_agreement(learner)
+        return {"enrolment": enrolment}
+    refund = RefundRequestFactory(enrolment=enrolment)
+    if form.refund_state == "approved":
+        refund = refund_approve(request=refund, actor=StaffFactory(roles=[Role.AGENT]))
+    return {"enrolment": enrolment, "request": refund}
 
 
 def send(client: Client, form: Form, url: str, world: dict, field: str, value: str):

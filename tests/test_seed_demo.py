@@ -150,3 +150,17 @@ def test_the_demo_has_reviews_with_decisions_and_a_learner_with_a_reward(capsys)
     assert ReviewDecision.objects.filter(state="done").exists()
     assert Review.objects.get(kind="complaints").figures["filed"] >= 1
     assert Reward.objects.filter(learner__email="learner@demo.edu.cn").count() == 1
+
+
+def test_the_demo_has_refund_requests_at_each_decision(capsys):
+    from refunds.models import RefundRequest
+
+    call_command("seed_demo")
+    states = dict(RefundRequest.objects.values_list("enrolment__learner__email", "state"))
+    assert states == {
+        "learner2@demo.edu.cn": "submitted",
+        "learner4@demo.edu.cn": "pending_approval",
+        "learner5@demo.edu.cn": "refused",
+        "child@demo.edu.cn": "paid",
+    }
+    assert RefundRequest.objects.get(state="paid").filed_by.email == "parent@demo.edu.cn"

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "reviews",
     "ratings",
     "qualifications",
+    "refunds",
 ]
 
 MIDDLEWARE = [

@@ -34,6 +34,7 @@ from .live import (
     improvement_figures,
     overdue_now,
 )
+from .refunds import refund_figures
 from .scope import Period, Scope, change, complaints_in_scope, local_zone, period_named, share, year_period
 
 __all__ = [
@@ -57,6 +58,7 @@ __all__ = [
     "overdue_now",
     "period_named",
     "promise_figures",
+    "refund_figures",
     "remedy_figures",
     "rollup_built",
     "satisfaction_figures",
@@ -77,6 +79,7 @@ class DashboardFigures:
     hot_spots: dict = field(default_factory=dict)
     improvement: dict = field(default_factory=dict)
     trends: dict = field(default_factory=dict)
+    refunds: dict = field(default_factory=dict)
 
 
 def dashboard_figures(scope: Scope, *, now: datetime.datetime | None = None) -> DashboardFigures:
@@ -99,4 +102,5 @@ def dashboard_figures(scope: Scope, *, now: datetime.datetime | None = None) -> 
         ),
         improvement=improvement_figures(scope, today=timezone.localdate(now)),
         trends=trend_figures(scope, now=now, sums=sums),
+        refunds=refund_figures(scope),
     )

@@ -78,7 +78,7 @@ def test_a_new_policy_version_forces_re_acceptance(client):
 
     # ticking nothing changes nothing
     response = client.post(reverse("privacy:accept"), {"next": "/"})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert not PolicyConsent.objects.filter(user=learner, policy_version=new_version).exists()
 
     response = client.post(reverse("privacy:accept"), {"accept": "on", "next": reverse("privacy:my-data")})
