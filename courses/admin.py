@@ -16,6 +16,7 @@ from qualifications.selectors import qualified_flag
 
 from .models import (
     Course,
+    CoursePromise,
     DevelopmentRecord,
     DevelopmentRequirement,
     Enrolment,
@@ -27,7 +28,10 @@ from .selectors import development_due
 from .services import (
     DevelopmentRecordInvalid,
     InstructorNotQualified,
+    PromiseInvalid,
     course_instructors_check,
+    course_promise_add,
+    course_promise_check,
     development_record_add,
     development_record_check,
 )
@@ -164,7 +168,7 @@ class DevelopmentRecordForm(forms.ModelForm):
 
 
 @admin.register(DevelopmentRecord)
-class DevelopmentRecordAdmin(NoBidiControlsAdminMixin, admin.ModelAdmin):
+class DevelopmentRecordAdmin(NoBidiControlsAdminMixin, ReadableAutocompleteAdminMixin, admin.ModelAdmin):
     """Trainings attended and assessments taken; records are facts, so they are added, never edited, and the
     managers' page of who is due or overdue sits beside them."""
 
@@ -226,3 +230,63 @@ class DevelopmentRecordAdmin(NoBidiControlsAdminMixin, admin.ModelAdmin):
             "overdue_count": sum(1 for row in rows if row["overdue"]),
         }
         return TemplateResponse(request, "admin/courses/developmentrecord/due.html", context)
+
+
+class CoursePromiseForm(forms.ModelForm):
+    class Meta:
+        model = CoursePromise
+        fields = ["course", "instructor", "claim"]
+
+    def clean(self):
+        cleaned = super().clean()
+        try:
+            cleaned["claim"] = course_promise_check(
+                course=cleaned.get("course"), instructor=cleaned.get("instructor"), claim=cleaned.get("claim")
+            )
+        except PromiseInvalid as error:
+            self.add_error(error.field if error.field in self.fields else None, str(error.message))
+        return cleaned
+
+
+@admin.register(CoursePromise)
+class CoursePromiseAdmin(NoBidiControlsAdminMixin, ReadableAutocompleteAdminMixin, admin.ModelAdmin):
+    """What courses promise about their teaching; each promise must rest on a qualified instructor who
+    teaches the course, and the list shows which no longer hold."""
+
+    bidi_free_fields = ("claim",)
+    form = CoursePromiseForm
+    list_display = ["course", "claim", "instructor", "holds"]
+    list_select_related = ["course", "instructor"]
+    search_fields = ["course__code", "course__title", "claim"]
+    autocomplete_fields = ["course", "instructor"]
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False  # a promise is added or removed, never rewritten
+
+    def get_queryset(self, request):
+        teaching = Course.instructors.through.objects.filter(
+            course_id=OuterRef("course_id"), instructor_id=OuterRef("instructor_id")
+        )
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                teaches=Exists(teaching),
+                instructor_qualified=Exists(
+                    Instructor.objects.filter(pk=OuterRef("instructor_id")).filter(qualified_flag(Instructor))
+                ),
+            )
+        )
+
+    @admin.display(description=_("holds"))
+    def holds(self, promise: CoursePromise) -> str:
+        return _qualified_badge(promise.teaches and promise.instructor_qualified)
+
+    def save_model(self, request, obj, form, change):
+        created = course_promise_add(
+            course=form.cleaned_data["course"],
+            instructor=form.cleaned_data["instructor"],
+            claim=form.cleaned_data["claim"],
+            actor=request.user,
+        )
+        obj.pk, obj.created_by = created.pk, created.created_by

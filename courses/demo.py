@@ -13,6 +13,7 @@ from qualifications.models import Qualification, QualificationKind, State
 
 from .models import (
     Course,
+    CoursePromise,
     DevelopmentRecord,
     DevelopmentRequirement,
     Enrolment,
@@ -207,8 +208,22 @@ def seed_instructor_development() -> None:
             )
 
 
+def seed_course_promises() -> None:
+    """The first course's page promises a named teacher (名师授课), who holds a verified certificate."""
+    course = Course.objects.order_by("code").first()
+    instructor = course.instructors.order_by("pk").first() if course is not None else None
+    if instructor is not None:
+        CoursePromise.objects.get_or_create(
+            course=course,
+            instructor=instructor,
+            claim=f"名师授课：{instructor.name}{instructor.title and '，' + instructor.title}",
+            defaults={"created_by": User.objects.get(email="manager@demo.edu.cn")},
+        )
+
+
 def demo_seed(*, password: str) -> None:
     """Seed this app's demo data (the ``seed_demo`` command calls it); the people come from accounts."""
     seed_courses()
     seed_instructor_qualifications()
     seed_instructor_development()
+    seed_course_promises()

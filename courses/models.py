@@ -274,3 +274,36 @@ class DevelopmentRecord(models.Model):
     def completes(self) -> bool:
         """Whether the record meets its requirement: training attended, or an assessment passed."""
         return self.result in {self.Result.ATTENDED, self.Result.PASSED}
+
+
+class CoursePromise(models.Model):
+    """What a course's page promises about who teaches it (名师授课：张老师，高级讲师), tied to an instructor.
+
+    The promise holds while that instructor teaches the course and is qualified; a promise that no longer
+    holds is shown as such, and the learner may complain that the course is not as advertised.
+    """
+
+    course = models.ForeignKey(
+        Course, verbose_name=_("course"), on_delete=models.CASCADE, related_name="promises"
+    )
+    instructor = models.ForeignKey(
+        Instructor, verbose_name=_("instructor promised"), on_delete=models.PROTECT, related_name="promises"
+    )
+    claim = models.CharField(
+        _("what is promised"), max_length=200, help_text=_("As the course's page says it, e.g. 名师授课.")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("added by"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("added at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("promise about the teaching")
+        verbose_name_plural = _("promises about the teaching")
+        ordering = ["course", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["course", "instructor", "claim"], name="course_promise_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.course.code}: {self.claim}"

@@ -1,14 +1,17 @@
 """Reads of courses that pages and reports share: which instructors are due or overdue for their periodic
-training and assessments (培训与考核)."""
+training and assessments (培训与考核), and whether what a course promises about its teaching holds."""
 
 import calendar
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Max, OuterRef, Subquery
+from django.db.models import Exists, Max, OuterRef, Subquery
 from django.utils import timezone
 
-from .models import DevelopmentRecord, DevelopmentRequirement, Instructor
+from accounts.selectors import learners_of_guardian
+from qualifications.selectors import qualified
+
+from .models import Course, CoursePromise, DevelopmentRecord, DevelopmentRequirement, Instructor
 
 DUE_SOON_DAYS = 30
 
@@ -68,3 +71,37 @@ def development_due(
             if due_on is None or due_on <= horizon:
                 due.append(DevelopmentDue(instructor, requirement, last, due_on))
     return sorted(due, key=lambda item: (item.due_on or datetime.date.min, item.instructor.name))
+
+
+def course_promises(course_ids) -> dict[int, list[CoursePromise]]:
+    """The promises of the courses about who teaches them, each with ``holds``: the instructor promised still
+    teaches the course and is qualified today. One query for any number of courses."""
+    teaching = Course.instructors.through.objects.filter(
+        course_id=OuterRef("course_id"), instructor_id=OuterRef("instructor_id")
+    )
+    promises: dict[int, list[CoursePromise]] = {}
+    rows = (
+        CoursePromise.objects.filter(course_id__in=list(course_ids))
+        .select_related("instructor")
+        .annotate(
+            teaches=Exists(teaching),
+            qualified=Exists(qualified(Instructor.objects.filter(pk=OuterRef("instructor_id")))),
+        )
+        .order_by("course_id", "id")
+    )
+    for promise in rows:
+        promise.holds = promise.teaches and promise.qualified
+        promises.setdefault(promise.course_id, []).append(promise)
+    return promises
+
+
+def course_promise_get_for_learner(*, user, pk: int) -> CoursePromise:
+    """A promise of a course the person (or their ward) is enrolled in; ``CoursePromise.DoesNotExist``
+    otherwise."""
+    learners = [user.pk, *learners_of_guardian(guardian=user).values_list("pk", flat=True)]
+    return (
+        CoursePromise.objects.select_related("course", "instructor")
+        .filter(course__enrolments__learner__in=learners)
+        .distinct()
+        .get(pk=pk)
+    )

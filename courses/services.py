@@ -16,7 +16,14 @@ from accounts.models import User
 from core.errors import NotAllowed, RuleViolation
 from qualifications.selectors import qualified_ids
 
-from .models import Course, DevelopmentKind, DevelopmentRecord, DevelopmentRequirement, Instructor
+from .models import (
+    Course,
+    CoursePromise,
+    DevelopmentKind,
+    DevelopmentRecord,
+    DevelopmentRequirement,
+    Instructor,
+)
 
 
 class InstructorNotQualified(RuleViolation):
@@ -98,3 +105,37 @@ def development_record_add(*, instructor: Instructor, actor: User, **fields) -> 
         held_on=fields.get("held_on"),
     )
     return DevelopmentRecord.objects.create(instructor=instructor, recorded_by=actor, **fields)
+
+
+class PromiseInvalid(RuleViolation):
+    code = "promise_invalid"
+    default_message = _("This promise cannot be made.")
+
+
+def course_promise_check(*, course: Course | None, instructor: Instructor | None, claim: str) -> str:
+    """Refuse a promise about an instructor who does not teach the course or is not qualified (a promise must
+    rest on a verified instructor record), or without its words; returns the cleaned claim."""
+    claim = (claim or "").strip()
+    if not claim:
+        raise PromiseInvalid(_("Write what the course's page promises."), field="claim")
+    if len(claim) > 200:
+        raise PromiseInvalid(_("Write at most %(max)d characters.") % {"max": 200}, field="claim")
+    if course is None or instructor is None:
+        raise PromiseInvalid(_("Choose the course and the instructor promised."), field="instructor")
+    if not course.instructors.filter(pk=instructor.pk).exists():
+        raise PromiseInvalid(_("The instructor promised must teach the course."), field="instructor")
+    if not qualified_ids(Instructor, [instructor.pk]):
+        raise PromiseInvalid(
+            _("A promise must rest on a verified instructor record: this instructor is not qualified."),
+            field="instructor",
+        )
+    return claim
+
+
+@transaction.atomic
+def course_promise_add(*, course: Course, instructor: Instructor, claim: str, actor: User) -> CoursePromise:
+    """Record what a course's page promises about its teaching; requires the right to change courses."""
+    if not actor.has_perm("courses.change_course"):
+        raise NotAllowed(_("You may not change what courses promise."))
+    claim = course_promise_check(course=course, instructor=instructor, claim=claim)
+    return CoursePromise.objects.create(course=course, instructor=instructor, claim=claim, created_by=actor)

@@ -1,6 +1,7 @@
 """What the refunds API reads and writes. Inputs validate shape; the services hold every rule."""
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -116,6 +117,7 @@ class RefundDetailSerializer(serializers.ModelSerializer):
         return []
 
 
+@extend_schema_field(OpenApiTypes.INT)
 class _OwnEnrolmentField(serializers.PrimaryKeyRelatedField):
     """An enrolment of the caller or of their ward; any other is "not found", as one that does not exist."""
 

@@ -35,6 +35,7 @@ from complaints.tests.api_helpers import PNG
 from complaints.tests.factories import CategoryFactory
 from conftest import staff_session_verify
 from core.tests.testapp.models import Mentor, MentorSession
+from courses.models import CoursePromise, DevelopmentRecord, DevelopmentRequirement
 from courses.tests.factories import EnrolmentFactory, InstructorFactory, SchoolClassFactory, TermFactory
 from dashboard.models import ReportRun
 from incentives.models import RewardRule
@@ -283,7 +284,22 @@ def build_world() -> World:
 
     policy_accept(user=victim, policy_version=policy_version_current(kind=DocumentKind.USER_AGREEMENT))
     refund = refund_request_file(actor=victim, enrolment=enrolment, reason=f"{DESCRIPTION_MARKER} 工作调动")
+    # The instructor's training record, kept by the managers, and what their course promises about them.
+    development = DevelopmentRecord.objects.create(
+        instructor=instructor,
+        requirement=DevelopmentRequirement.objects.get(name="师德师风培训"),
+        kind="training",
+        title="师德师风专题培训",
+        held_on=datetime.date(2026, 1, 10),
+        result="attended",
+        recorded_by=people["manager"],
+    )
+    promise = CoursePromise.objects.create(
+        course=enrolment.course, instructor=instructor, claim="名师授课", created_by=people["manager"]
+    )
     world.objects = {
+        "development record": development,
+        "course promise": promise,
         "refund": refund,
         "feedback": feedback,
         "feedback attachment": feedback.attachments.get(),

@@ -356,6 +356,8 @@ SPECTACULAR_SETTINGS = {
         "FeedbackStateEnum": "feedback.models.State",
         "FeedbackChannelEnum": "feedback.models.Channel",
         "FeedbackEventKindEnum": "feedback.models.EventKind",
+        "RefundStateEnum": "refunds.models.State",
+        "RefundEventKindEnum": "refunds.models.EventKind",
     },
 }
 
