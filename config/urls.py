@@ -49,6 +49,7 @@ api_v1 = [
     path("", include("feedback.api_urls")),
     path("surveys/", include("surveys.api_urls")),
     path("", include("refunds.api_urls")),
+    path("", include("qualifications.api_urls")),
 ]
 
 handler404 = "core.views.page_not_found"

@@ -29,6 +29,7 @@ from feedback.api import ACTION_VIEWS as FEEDBACK_ACTION_VIEWS
 from feedback.models import FeedbackCategory, FeedbackItem, PaperBatch, RepresentativeMeeting
 from incentives.models import Award, Reward, RewardRule
 from privacy.models import AccessLogEntry, ErasureRequest, IdentityDocument, PolicyConsent
+from qualifications.api import ACTION_VIEWS as QUALIFICATION_ACTION_VIEWS
 from qualifications.models import Qualification, QualificationKind
 from ratings.models import Rating
 from refunds.api import ACTION_VIEWS as REFUND_ACTION_VIEWS
@@ -464,6 +465,28 @@ REFUND_ENTRIES = [
         url=refund_url("withdraw/"),
     ),
     page("api/v1/refunds/", API_OWN, readers=REFUND_READERS),
+    # The victim's qualification: theirs and the reviewers'; a reviewer's decision is carried out (then rolled
+    # back), the holder's own is refused (403), everyone else finds nothing.
+    page("api/v1/qualifications/", API_OWN, readers=VETTERS),
+    page(
+        "api/v1/qualifications/<int:pk>/",
+        expect((ANONYMOUS, 403), ({"learner"} | VETTERS, 200), (SIGNED_IN - {"learner"} - VETTERS, 404)),
+        readers=VETTERS,
+        url=lambda w: f"/api/v1/qualifications/{w.objects['qualification'].pk}/",
+    ),
+    *(
+        page(
+            f"api/v1/qualifications/<int:pk>/{name}/",
+            expect(
+                (ANONYMOUS, 403), ({"learner"} | VETTERS, REACHED), (SIGNED_IN - {"learner"} - VETTERS, 404)
+            ),
+            readers=VETTERS,
+            method="json",
+            data={},
+            url=lambda w, name=name: f"/api/v1/qualifications/{w.objects['qualification'].pk}/{name}/",
+        )
+        for name in QUALIFICATION_ACTION_VIEWS
+    ),
     page(
         "api/v1/refunds/quote/",
         # Nobody names an enrolment: a quote is only ever of the caller's own (or their ward's).

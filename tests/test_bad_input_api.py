@@ -126,8 +126,13 @@ def test_a_bad_value_is_refused_next_to_its_field_and_nothing_is_stored(path, fi
         from refunds.tests.factories import RefundRequestFactory
 
         complaint = RefundRequestFactory()
+    record_id = None
+    if path.startswith("/api/v1/qualifications/"):
+        from qualifications.tests.test_bad_input import a_submitted_qualification
+
+        record_id = a_submitted_qualification().pk
     client = logged_in(UserFactory(is_staff=True, is_superuser=True))
-    url = path.format(reference=complaint.reference)
+    url = path.format(reference=complaint.reference, id=record_id)
     before = row_counts()
 
     # when
