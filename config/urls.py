@@ -57,6 +57,8 @@ handler404 = "core.views.page_not_found"
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", health.healthz, name="healthz"),
+    path("healthz/live", health.healthz_live, name="healthz-live"),
+    path("healthz/ready", health.healthz_ready, name="healthz-ready"),
     path("accounts/", include("accounts.urls")),
     path("privacy/", include("privacy.urls")),
     path("complaints/", include("complaints.urls")),
