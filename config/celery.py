@@ -1,11 +1,11 @@
 """The Celery application: broker and results on Redis, tasks found in every installed app."""
 
-import os
-
 from celery import Celery
 from celery.schedules import crontab
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
+from config.entry import settings_module_default
+
+settings_module_default()
 
 app = Celery("learner_rights")
 app.config_from_object("django.conf:settings", namespace="CELERY")
