@@ -14,7 +14,8 @@ from pathlib import Path
 import environ
 
 DEFAULT_SETTINGS_MODULE = "config.settings.production"
-DOTENV = Path(__file__).resolve().parent.parent / ".env"
+# The .env file beside manage.py, or the one DOTENV_PATH names (an operator's /etc/… file).
+DOTENV = Path(os.environ.get("DOTENV_PATH") or Path(__file__).resolve().parent.parent / ".env")
 
 
 def settings_module_default() -> str:

@@ -225,9 +225,9 @@ def test_a_worker_started_with_the_production_variables_runs_without_debug(tmp_p
         **GOOD_KEYS,
         **MAIL,
     }
-    # A production host: no DJANGO_SETTINGS_MODULE and no .env (the checkout's own .env is set aside).
+    # A production host: no DJANGO_SETTINGS_MODULE and no .env (the checkout's own is set aside).
+    environment["DOTENV_PATH"] = str(tmp_path / "absent.env")
     show_debug = (
-        "import pathlib, config.entry; config.entry.DOTENV = pathlib.Path('/nonexistent/.env'); "
         "import config.celery, django; django.setup(); from django.conf import settings; "
         "print(settings.SETTINGS_MODULE, settings.DEBUG)"
     )

@@ -63,33 +63,36 @@ def test_liveness_reads_nothing_and_readiness_asks_only_the_database(client, dja
 def test_the_deep_check_fails_when_a_due_clock_is_not_swept_or_notices_wait(client, celery_worker_thread):
     import datetime
 
+    from django.contrib.contenttypes.models import ContentType
     from django.utils import timezone
 
     from accounts.tests.factories import LearnerFactory
-    from complaints.models import Category
-    from complaints.services.filing import complaint_file
+    from core.tests.testapp.models import Parcel
     from notifications.models import Notification
     from sla.models import Clock
+    from sla.tests.factories import WorkCalendarFactory
 
-    learner = LearnerFactory()
-    complaint = complaint_file(
-        actor=learner,
-        complainant=learner,
-        category=Category.objects.get(code="teaching"),
-        title="投诉",
-        description="经过",
-    )
-    Notification.objects.all().delete()  # the filing's own notices, not yet delivered, are not the point here
     healthy = client.get(reverse("healthz"))
     assert healthy.status_code == 200 and "problems" not in healthy.json()
 
-    clock = Clock.objects.filter(subject_id=complaint.pk, target="acknowledge").get()
-    Clock.objects.filter(pk=clock.pk).update(due_at=timezone.now() - datetime.timedelta(minutes=20))
+    # A clock of the tests' own subject, due 20 minutes ago and never swept; a notice an hour overdue.
+    now = timezone.now()
+    Clock.objects.create(
+        subject_type=ContentType.objects.get_for_model(Parcel),
+        subject_id=Parcel.objects.create().pk,
+        target="acknowledge",
+        duration=datetime.timedelta(hours=1),
+        warning_percent=75,
+        calendar=WorkCalendarFactory(),
+        started_at=now - datetime.timedelta(minutes=80),
+        warn_at=now - datetime.timedelta(minutes=35),
+        due_at=now - datetime.timedelta(minutes=20),
+    )
     Notification.objects.create(
         recipient=LearnerFactory(),
         channel="email",
-        kind="complaint_update",
-        context={"reference": complaint.reference},
+        kind="parcel_update",
+        context={"reference": "P-1"},
         next_attempt_at=timezone.now() - datetime.timedelta(hours=1),
     )
 
