@@ -51,6 +51,12 @@ app.conf.beat_schedule = {
         "schedule": crontab(minute="*/15"),
         "options": {"expires": 600},
     },
+    # Counselling's timers: holds that ran out expire, reminders 24 h and 1 h before, missed sessions.
+    "counselling-sweep": {
+        "task": "counseling.tasks.counselling_sweep_task",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
     "clear-expired-sessions": {
         "task": "accounts.tasks.clear_expired_sessions",
         "schedule": crontab(hour=3, minute=17),
