@@ -132,11 +132,17 @@ def blocking_appointments(*, now: datetime.datetime) -> Q:
 
 
 def free_slots(
-    *, counsellors: list[Counsellor], first: datetime.date, last: datetime.date, now: datetime.datetime
+    *,
+    counsellors: list[Counsellor],
+    first: datetime.date,
+    last: datetime.date,
+    now: datetime.datetime,
+    booked_count: bool = True,
 ) -> dict[int, list[Slot]]:
     """Return each counsellor's free slots from ``first`` to ``last`` (days of their own calendars).
 
-    Three queries for any number of counsellors: weekly hours, exceptions in the range, blocked times.
+    Three queries for any number of counsellors: weekly hours, exceptions in the range, blocked times (not
+    read with ``booked_count`` False: the slots their hours offer, booked or not).
     """
     if not counsellors or last < first:
         return {counsellor.pk: [] for counsellor in counsellors}
@@ -154,9 +160,13 @@ def free_slots(
     range_end = datetime.datetime.combine(last + datetime.timedelta(days=2), datetime.time(), datetime.UTC)
     busy: dict[int, list[Window]] = defaultdict(list)
     rows = (
-        Appointment.objects.filter(blocking_appointments(now=now), counsellor_id__in=ids)
-        .filter(blocked_until__gt=range_start, blocked_from__lt=range_end)
-        .values_list("counsellor_id", "blocked_from", "blocked_until")
+        ()
+        if not booked_count
+        else (
+            Appointment.objects.filter(blocking_appointments(now=now), counsellor_id__in=ids)
+            .filter(blocked_until__gt=range_start, blocked_from__lt=range_end)
+            .values_list("counsellor_id", "blocked_from", "blocked_until")
+        )
     )
     for counsellor_id, blocked_from, blocked_until in rows:
         busy[counsellor_id].append((blocked_from, blocked_until))
@@ -175,11 +185,13 @@ def free_slots(
 
 
 def slot_offered(
-    *, counsellor: Counsellor, starts_at: datetime.datetime, now: datetime.datetime
+    *, counsellor: Counsellor, starts_at: datetime.datetime, now: datetime.datetime, booked_count: bool = True
 ) -> Slot | None:
-    """Return the free slot that starts at ``starts_at`` (by committed data), or None when there is none."""
+    """Return the free slot that starts at ``starts_at`` (by committed data), or None when there is none;
+    with ``booked_count`` False, the slot the hours offer there whether or not it is booked."""
     day = starts_at.astimezone(counsellor.zone).date()
-    for slot in free_slots(counsellors=[counsellor], first=day, last=day, now=now)[counsellor.pk]:
+    found = free_slots(counsellors=[counsellor], first=day, last=day, now=now, booked_count=booked_count)
+    for slot in found[counsellor.pk]:
         if slot.starts_at == starts_at:
             return slot
     return None

@@ -91,6 +91,13 @@ def _expire_stale_holds(*, counsellor: Counsellor, blocked_from, blocked_until, 
         appointment_transition(appointment=hold, transition=Transition.EXPIRE, actor=None)
 
 
+def _refuse_slot(*, counsellor: Counsellor, starts_at: datetime.datetime, now: datetime.datetime) -> None:
+    """Say why a time is not free: booked by someone else (SlotTaken), or never offered (SlotUnavailable)."""
+    if slot_offered(counsellor=counsellor, starts_at=starts_at, now=now, booked_count=False) is not None:
+        raise SlotTaken()
+    raise SlotUnavailable()
+
+
 def appointment_hold(
     *, counsellor: Counsellor, starts_at: datetime.datetime, actor: User, now: datetime.datetime | None = None
 ) -> Appointment:
@@ -98,8 +105,8 @@ def appointment_hold(
 
     Requires the client to be allowed to book (``selectors.booking_eligibility``: BookingNotAllowed with its
     reason), a bookable counsellor and a start that is one of their free slots (SlotUnavailable). Raises
-    SlotTaken when another booking took the time first (the exclusion constraint decides). Causes the held
-    appointment with its timeline event; overlapping holds that had already run out are expired first.
+    SlotTaken when another booking holds the time or took it first (the exclusion constraint decides).
+    Causes the held appointment with its timeline event; overlapping holds that had run out expire first.
     """
     now = now or timezone.now()
     eligibility = booking_eligibility(user=actor, now=now)
@@ -109,7 +116,7 @@ def appointment_hold(
         raise SlotUnavailable(_("This counsellor cannot be booked now."), code="counsellor_unavailable")
     slot = slot_offered(counsellor=counsellor, starts_at=starts_at, now=now)
     if slot is None:
-        raise SlotUnavailable()
+        _refuse_slot(counsellor=counsellor, starts_at=starts_at, now=now)
     blocked_from = slot.starts_at - counsellor.buffer_before
     blocked_until = slot.ends_at + counsellor.buffer_after
     with transaction.atomic():
@@ -283,7 +290,7 @@ def appointment_reschedule(
     counsellor = locked.counsellor
     slot = slot_offered(counsellor=counsellor, starts_at=starts_at, now=now)
     if slot is None:
-        raise SlotUnavailable()
+        _refuse_slot(counsellor=counsellor, starts_at=starts_at, now=now)
     previous = locked.starts_at
     locked.starts_at, locked.ends_at = slot.starts_at, slot.ends_at
     locked.blocked_from = slot.starts_at - counsellor.buffer_before

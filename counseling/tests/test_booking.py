@@ -11,6 +11,7 @@ from counseling.errors import (
     AppointmentMoveNotAllowed,
     BookingNotAllowed,
     CounsellingRuleViolation,
+    SlotTaken,
     SlotUnavailable,
 )
 from counseling.models import (
@@ -136,7 +137,7 @@ def test_a_time_that_is_not_a_free_slot_is_refused(clock, counsellor, client_use
 def test_a_held_slot_is_not_offered_and_an_expired_hold_frees_it(clock, counsellor, client_user):
     first = appointment_hold(counsellor=counsellor, starts_at=at(1, 10), actor=client_user)
     other = ClientFactory()
-    with pytest.raises(SlotUnavailable):
+    with pytest.raises(SlotTaken):
         appointment_hold(counsellor=counsellor, starts_at=at(1, 10), actor=other)
 
     clock.shift(datetime.timedelta(minutes=10, seconds=1))
