@@ -10,6 +10,7 @@ from accounts.selectors import learner_accounts, learners_of_guardian
 from accounts.validators import normalize_cn_mobile
 from core.forms import EvidenceField
 from core.forms import evidence_field as shared_evidence_field
+from core.forms import form_add_service_error as shared_form_add_service_error
 from core.validators import validate_no_bidi_controls
 from courses.models import Course
 
@@ -24,8 +25,7 @@ FORM_FIELD_FOR = {"attachments": "evidence", "co_learners": "co_complainants", "
 
 def form_add_service_error(form: forms.Form, error) -> None:
     """Show a service's refusal next to the form's field that carries the argument it names, else on top."""
-    field = FORM_FIELD_FOR.get(error.field or "", error.field)
-    form.add_error(field if field in form.fields else None, str(error.message))
+    shared_form_add_service_error(form, error, field_for=FORM_FIELD_FOR)
 
 
 def evidence_field() -> EvidenceField:

@@ -57,6 +57,13 @@ app.conf.beat_schedule = {
         "schedule": 60.0,
         "options": {"expires": 55},
     },
+    # Acts on qualifications whose validity ended, then reminds holders and reviewers 90, 60 and 30 days
+    # before one lapses (once each). Hourly: a lapse is acted on within the hour, reminders go once a day.
+    "qualifications-sweep": {
+        "task": "qualifications.sweep",
+        "schedule": crontab(minute=23),
+        "options": {"expires": 3000},
+    },
     "clear-expired-sessions": {
         "task": "accounts.tasks.clear_expired_sessions",
         "schedule": crontab(hour=3, minute=17),

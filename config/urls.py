@@ -64,6 +64,7 @@ urlpatterns = [
     path("dashboard/", include("dashboard.urls")),
     path("points/", include("incentives.urls")),
     path("reviews/", include("reviews.urls")),
+    path("qualifications/", include("qualifications.urls")),
     # Before the admin's own: the same address (widgets reverse admin:autocomplete), its reads logged. Asked
     # by POST only: a GET is refused before the admin would send it to log in with its term in the address.
     path(

@@ -8,6 +8,7 @@ from accounts.models import User
 from accounts.roles import Role
 from accounts.selectors import learners_of_guardian
 from core.forms import evidence_field
+from core.forms import form_add_service_error as shared_form_add_service_error
 from core.validators import validate_no_bidi_controls
 from courses.models import Course, Instructor
 
@@ -20,8 +21,7 @@ FORM_FIELD_FOR = {"attachments": "evidence"}
 
 def form_add_service_error(form: forms.Form, error) -> None:
     """Show a service's refusal next to the form's field that carries the argument it names, else on top."""
-    field = FORM_FIELD_FOR.get(error.field or "", error.field)
-    form.add_error(field if field in form.fields else None, str(error.message))
+    shared_form_add_service_error(form, error, field_for=FORM_FIELD_FOR)
 
 
 class FeedbackGiveForm(forms.Form):

@@ -108,8 +108,3 @@ class OpinionsSurveyForm(forms.Form):
     """Link a recorded review to its opinion survey (empty: unlink it)."""
 
     opinions_survey = opinions_survey_field()
-
-
-def form_add_service_error(form: forms.Form, error) -> None:
-    """Show a service's refusal next to the field it names, else above the form."""
-    form.add_error(error.field if error.field in form.fields else None, str(error.message))

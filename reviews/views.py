@@ -11,11 +11,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.errors import DomainError
+from core.forms import form_add_service_error
 from sla.models import Escalation
 from surveys.selectors import opinion_survey_results
 from surveys.services import may_manage_surveys
 
-from .forms import DecisionForm, OpinionsSurveyForm, ReviewForm, form_add_service_error
+from .forms import DecisionForm, OpinionsSurveyForm, ReviewForm
 from .permissions import require_review_manager
 from .selectors import (
     decision_get_for_user,

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib.auth.models import Permission
+from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -42,6 +43,8 @@ from incentives.services import points_award
 from notifications.models import Notification
 from privacy.models import AccessLogEntry, IdentityDocument
 from privacy.services import access_log_record, erasure_request_create
+from qualifications.models import QualificationKind
+from qualifications.services import qualification_submit
 from ratings.services import rating_give
 from reviews.models import Review, ReviewDecision, ReviewKind, ReviewReminder, ReviewSchedule, RightsMeasure
 from sla.models import Clock, Escalation
@@ -255,6 +258,24 @@ def build_world() -> World:
     people["manager"].user_permissions.add(
         Permission.objects.get(content_type__app_label="ratings", codename="moderate_rating")
     )
+    # The victim is a mentor too (the tests' own qualified holder) and has submitted a certificate, which
+    # the managers vet.
+    licence = QualificationKind.objects.create(
+        holder_type=ContentType.objects.get_for_model(Mentor),
+        code="matrix-licence",
+        name="执业证书",
+        required=True,
+    )
+    qualification = qualification_submit(
+        holder=Mentor.objects.create(name="李导师", user=victim),
+        kind=licence,
+        number="MATRIX-CERT-1",
+        issuer="人社部",
+        valid_from=datetime.date(2025, 1, 1),
+        valid_until=datetime.date(2099, 12, 31),
+        scan=SimpleUploadedFile("licence.png", PNG),
+        actor=victim,
+    )
     world.objects = {
         "feedback": feedback,
         "feedback attachment": feedback.attachments.get(),
@@ -298,6 +319,8 @@ def build_world() -> World:
         "survey invitation": invitation,
         "survey answer": Answer.objects.get(survey=survey),
         "rating": rating,
+        "qualification kind": licence,
+        "qualification": qualification,
     }
     # The log-in protection's records of the victim: a failed log-in (lockout counts, their log) and the
     # recovery codes of a member of staff.

@@ -28,6 +28,7 @@ from feedback.api import ACTION_VIEWS as FEEDBACK_ACTION_VIEWS
 from feedback.models import FeedbackCategory, FeedbackItem, PaperBatch, RepresentativeMeeting
 from incentives.models import Award, Reward, RewardRule
 from privacy.models import AccessLogEntry, ErasureRequest, IdentityDocument, PolicyConsent
+from qualifications.models import Qualification, QualificationKind
 from ratings.models import Rating
 from reviews.models import Review, ReviewDecision, ReviewReminder, ReviewSchedule, RightsMeasure
 from surveys.models import Answer, Questionnaire, Survey
@@ -62,6 +63,8 @@ DASHBOARD_READERS = frozenset({"manager", "leadership"})
 SURVEY_STAFF = frozenset({"manager", "agent", "agent of another department", "subject staff member"})
 # The moderators of rating comments: the manager holds ratings.moderate_rating (tests/access_world.py).
 MODERATORS = frozenset({"manager"})
+# The reviewers of qualifications: the managers' role holds qualifications.vet_qualification (a migration).
+VETTERS = frozenset({"manager"})
 EVERYONE = frozenset(ROLES)
 assert frozenset(ROLES) == NOT_STAFF | STAFF
 
@@ -187,6 +190,22 @@ SITE_ENTRIES = [
     page("privacy/my-data/export/", OWN_PAGE, method="post", data={}),
     page("privacy/my-data/consents/", OWN_FORM_REDIRECTS, method="post", data={}),
     page("privacy/my-data/erasure/", OWN_FORM_REFUSED, method="post", data={}),
+    # The victim holds a qualification as a mentor, and so does the subject staff member (their own rows
+    # only); nobody else holds any, so there is no page for them. A scan: its holder and the reviewers.
+    page(
+        "qualifications/",
+        expect(
+            (ANONYMOUS, 302),
+            ({"learner", "subject staff member"}, 200),
+            (SIGNED_IN - {"learner", "subject staff member"}, 404),
+        ),
+    ),
+    page(
+        "qualifications/<int:pk>/scan/",
+        expect((ANONYMOUS, 302), ({"learner"} | VETTERS, 200), (SIGNED_IN - {"learner"} - VETTERS, 404)),
+        readers=VETTERS,
+        url=lambda w: f"/qualifications/{w.objects['qualification'].pk}/scan/",
+    ),
     page("complaints/", OWN_PAGE, readers=CASE),
     page("complaints/new/", OWN_PAGE, readers=frozenset({"guardian"})),  # a parent files for their ward
     page("complaints/<str:reference>/", CASE_PAGE, readers=CASE, url=complaint_url()),
@@ -562,6 +581,21 @@ ADMIN_ENTRIES = [
         data={},
         url=lambda w: f"/admin/ratings/rating/{w.objects['rating'].pk}/move/publish/",
     ),
+    # A reviewer verifies the victim's certificate (then rolled back); other staff are refused before it is
+    # looked up. Its scan is downloaded by reviewers only, each read logged.
+    page(
+        "admin/qualifications/qualification/<path:object_id>/move/<slug:name>/",
+        expect((NOT_STAFF, 302), (VETTERS, 302), (STAFF - VETTERS, 403)),
+        method="post",
+        data={},
+        url=lambda w: f"/admin/qualifications/qualification/{w.objects['qualification'].pk}/move/verify/",
+    ),
+    page(
+        "admin/qualifications/qualification/<path:object_id>/scan/",
+        expect((NOT_STAFF, 302), (VETTERS, 200), (STAFF - VETTERS, 403)),
+        readers=VETTERS,
+        url=lambda w: f"/admin/qualifications/qualification/{w.objects['qualification'].pk}/scan/",
+    ),
     page(
         "admin/accounts/user/<id>/password/",
         expect((NOT_STAFF, 302), (STAFF, 403)),
@@ -599,6 +633,8 @@ ADMIN_MODEL_READERS: dict[type, dict[str, frozenset]] = {
     Answer: {"list": SURVEY_STAFF, "row": SURVEY_STAFF},
     # The moderation queue shows the victim's comment to its moderators, and never the victim's name.
     Rating: {"list": MODERATORS, "row": MODERATORS, "readers": frozenset()},
+    Qualification: {"list": VETTERS, "row": VETTERS},
+    QualificationKind: {"list": VETTERS, "row": VETTERS, "add": VETTERS},
 }
 # Rows whose history screen looks the row up in a queryset no staff role reaches: "does not exist" for all.
 ADMIN_HISTORY_HIDDEN = frozenset({User, IdentityDocument})

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "dashboard",
     "reviews",
     "ratings",
+    "qualifications",
 ]
 
 MIDDLEWARE = [

@@ -1,5 +1,8 @@
 from django.apps import AppConfig
 
+# The mentors the qualifications module said lapsed, call by call (the tests read and clear it).
+MENTOR_LAPSES: list[list[int]] = []
+
 
 class CoreTestAppConfig(AppConfig):
     name = "core.tests.testapp"
@@ -7,6 +10,7 @@ class CoreTestAppConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from qualifications.registry import QualifiedHolder, qualified_holder_register
         from ratings.registry import RatedSubject, rated_subject_register
 
         from .models import Mentor
@@ -17,3 +21,8 @@ class CoreTestAppConfig(AppConfig):
             )
 
         rated_subject_register(RatedSubject(model=Mentor, repliers=mentor_repliers))
+        qualified_holder_register(
+            QualifiedHolder(
+                model=Mentor, person_field="user", on_lapse=lambda ids: MENTOR_LAPSES.append(list(ids))
+            )
+        )
