@@ -28,6 +28,7 @@ MIGRATION_SEEDS = (
     ("sla.migrations.0002_default_policies", "seed"),
     ("sla.migrations.0004_target_units", "count_resolution_in_working_days"),
     ("feedback.migrations.0002_defaults", "seed"),
+    ("counseling.migrations.0003_counsellor_certificate", "seed"),
 )
 
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Guardianship, User
 from privacy import policy
 from privacy.models import Purpose, PurposeConsent
+from qualifications.selectors import qualified
 
 from .models import (
     Appointment,
@@ -31,8 +32,9 @@ MINOR_AGE = 14
 
 
 def counsellors_bookable() -> QuerySet[Counsellor]:
-    """The one rule of who may be booked: active, not suspended, with an active account, and qualified."""
-    return Counsellor.objects.filter(is_active=True, is_suspended=False, user__is_active=True)
+    """The one rule of who may be booked: active, not suspended, with an active account, and qualified today
+    (``qualifications.selectors.qualified``: a verified, current certificate of every required kind)."""
+    return qualified(Counsellor.objects.filter(is_active=True, is_suspended=False, user__is_active=True))
 
 
 def counsellors_find(*, speciality: str = "", language: str = "") -> QuerySet[Counsellor]:
