@@ -47,6 +47,7 @@ api_v1 = [
     path("feedback/analysis/", FeedbackAnalysisAPI.as_view(), name="feedback-analysis"),
     path("", include("complaints.api.urls")),
     path("", include("feedback.api_urls")),
+    path("", include("counseling.api_urls")),
     path("surveys/", include("surveys.api_urls")),
 ]
 
@@ -59,6 +60,7 @@ urlpatterns = [
     path("privacy/", include("privacy.urls")),
     path("complaints/", include("complaints.urls")),
     path("feedback/", include("feedback.urls")),
+    path("counselling/", include("counseling.urls")),
     path("notifications/", include("notifications.urls")),
     path("surveys/", include("surveys.urls")),
     path("dashboard/", include("dashboard.urls")),
