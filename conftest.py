@@ -28,6 +28,8 @@ MIGRATION_SEEDS = (
     ("sla.migrations.0002_default_policies", "seed"),
     ("sla.migrations.0004_target_units", "count_resolution_in_working_days"),
     ("feedback.migrations.0002_defaults", "seed"),
+    ("qualifications.migrations.0002_reviewers", "let_managers_vet"),
+    ("courses.migrations.0004_instructor_qualification_kinds", "seed_kinds"),
     ("counseling.migrations.0003_counsellor_certificate", "seed"),
 )
 

@@ -1,11 +1,15 @@
-"""Demo courses, instructors and enrolments. Safe to run again."""
+"""Demo courses, instructors with their teaching certificates, and enrolments. Safe to run again."""
 
 import datetime
+import io
 from decimal import Decimal
 
+from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
+from PIL import Image
 
 from accounts.models import Department, User
+from qualifications.models import Qualification, QualificationKind, State
 
 from .models import Course, Enrolment, Instructor, SchoolClass, Term
 
@@ -95,6 +99,55 @@ def seed_courses() -> None:
             )
 
 
+def _certificate_scan() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (320, 200), (236, 240, 244)).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def seed_instructor_qualifications() -> None:
+    """Every demo instructor holds a verified teaching certificate (so each can be assigned), except: one
+    lapses in 45 days (its reminder is due), and one has a renewal waiting for the reviewers."""
+    reviewer = User.objects.get(email="manager@demo.edu.cn")
+    kind = QualificationKind.objects.get(
+        holder_type=ContentType.objects.get_for_model(Instructor), code="teaching_certificate"
+    )
+    today = timezone.localdate()
+    holder_type = ContentType.objects.get_for_model(Instructor)
+    for position, instructor in enumerate(Instructor.objects.order_by("pk")):
+        if Qualification.objects.filter(holder_type=holder_type, holder_id=instructor.pk).exists():
+            continue
+        ends = today + datetime.timedelta(days=45 if position == 1 else 900)
+        common = {
+            "holder_type": holder_type,
+            "holder_id": instructor.pk,
+            "kind": kind,
+            "issuer": "教育部",
+            "level": "高级中学教师资格",
+            "scan": _certificate_scan(),
+            "scan_type": "image/png",
+            "scan_name": "教师资格证.png",
+            "submitted_by": instructor.user or reviewer,
+        }
+        Qualification.objects.create(
+            **common,
+            number=f"2019{instructor.pk:010d}",
+            valid_from=today - datetime.timedelta(days=2000),
+            valid_until=ends,
+            state=State.VERIFIED,
+            reviewed_by=reviewer,
+            reviewed_at=timezone.now(),
+        )
+        if position == 2:
+            Qualification.objects.create(
+                **common,
+                number=f"2026{instructor.pk:010d}",
+                valid_from=today,
+                valid_until=ends.replace(year=ends.year + 5),
+            )
+
+
 def demo_seed(*, password: str) -> None:
     """Seed this app's demo data (the ``seed_demo`` command calls it); the people come from accounts."""
     seed_courses()
+    seed_instructor_qualifications()

@@ -56,6 +56,12 @@ def qualified(queryset: QuerySet, *, on: datetime.date | None = None) -> QuerySe
     return queryset.filter(Exists(required)).filter(~Exists(missing))
 
 
+def qualified_flag(model: type[models.Model], *, on: datetime.date | None = None) -> Exists:
+    """An expression true for rows of the model whose holder is qualified: ``annotate(qualified=...)`` flags
+    a whole list in its own query."""
+    return Exists(qualified(model._default_manager.filter(pk=OuterRef("pk")), on=on))
+
+
 def unqualified(queryset: QuerySet, *, on: datetime.date | None = None) -> QuerySet:
     """The holders of the queryset who are not qualified on a day (to flag them where they still appear)."""
     return queryset.exclude(pk__in=qualified(queryset.model._default_manager.all(), on=on).values("pk"))
