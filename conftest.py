@@ -31,6 +31,8 @@ MIGRATION_SEEDS = (
     ("qualifications.migrations.0002_reviewers", "let_managers_vet"),
     ("courses.migrations.0004_instructor_qualification_kinds", "seed_kinds"),
     ("counseling.migrations.0003_counsellor_certificate", "seed"),
+    ("courses.migrations.0006_development_defaults", "seed"),
+    ("courses.migrations.0006_development_defaults", "let_managers_record"),
 )
 
 

@@ -1,7 +1,12 @@
 from django import forms
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from core.autocomplete import ReadableAutocompleteAdminMixin
@@ -9,8 +14,23 @@ from core.validators import NoBidiControlsAdminMixin
 from privacy.admin import PostedSearchAdminMixin
 from qualifications.selectors import qualified_flag
 
-from .models import Course, Enrolment, Instructor, SchoolClass, Term
-from .services import InstructorNotQualified, course_instructors_check
+from .models import (
+    Course,
+    DevelopmentRecord,
+    DevelopmentRequirement,
+    Enrolment,
+    Instructor,
+    SchoolClass,
+    Term,
+)
+from .selectors import development_due
+from .services import (
+    DevelopmentRecordInvalid,
+    InstructorNotQualified,
+    course_instructors_check,
+    development_record_add,
+    development_record_check,
+)
 
 
 def _qualified_badge(qualified: bool) -> str:
@@ -93,3 +113,107 @@ class SchoolClassAdmin(NoBidiControlsAdminMixin, admin.ModelAdmin):
     list_select_related = ["department"]
     list_filter = ["department"]
     search_fields = ["name"]
+
+
+@admin.register(DevelopmentRequirement)
+class DevelopmentRequirementAdmin(NoBidiControlsAdminMixin, admin.ModelAdmin):
+    bidi_free_fields = ("name", "name_en")
+    list_display = ["name", "name_en", "kind", "every_months", "is_active"]
+    list_filter = ["kind", "is_active"]
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False  # deactivate instead: records keep the requirement they met
+
+
+class DevelopmentRecordForm(forms.ModelForm):
+    class Meta:
+        model = DevelopmentRecord
+        fields = [
+            "instructor",
+            "requirement",
+            "kind",
+            "title",
+            "held_on",
+            "hours",
+            "result",
+            "score",
+            "notes",
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        try:
+            development_record_check(
+                kind=cleaned.get("kind", ""),
+                requirement=cleaned.get("requirement"),
+                result=cleaned.get("result", ""),
+                held_on=cleaned.get("held_on"),
+            )
+        except DevelopmentRecordInvalid as error:
+            self.add_error(error.field if error.field in self.fields else None, str(error.message))
+        return cleaned
+
+
+@admin.register(DevelopmentRecord)
+class DevelopmentRecordAdmin(NoBidiControlsAdminMixin, admin.ModelAdmin):
+    """Trainings attended and assessments taken; records are facts, so they are added, never edited, and the
+    managers' page of who is due or overdue sits beside them."""
+
+    bidi_free_fields = ("title", "notes")
+    form = DevelopmentRecordForm
+    list_display = ["instructor", "kind", "title", "held_on", "result", "score", "requirement"]
+    list_filter = ["kind", "result", "requirement"]
+    list_select_related = ["instructor", "requirement"]
+    search_fields = ["instructor__name", "title"]
+    date_hierarchy = "held_on"
+    autocomplete_fields = ["instructor"]
+    change_list_template = "admin/courses/developmentrecord/change_list.html"
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def save_model(self, request, obj, form, change):
+        fields = {name: form.cleaned_data.get(name) for name in form.Meta.fields if name != "instructor"}
+        fields["notes"] = fields.get("notes") or ""
+        created = development_record_add(
+            instructor=form.cleaned_data["instructor"], actor=request.user, **fields
+        )
+        obj.pk, obj.recorded_by = created.pk, created.recorded_by
+
+    def get_urls(self):
+        due = path("due/", self.admin_site.admin_view(self.due_view), name="courses_developmentrecord_due")
+        return [due, *super().get_urls()]
+
+    def due_view(self, request):
+        """Who is overdue, never trained or assessed, or due within 30 days, the most overdue first."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        today = timezone.localdate()
+        rows = [
+            {
+                "item": item,
+                "overdue": item.is_overdue(today),
+                "days_left": item.days_left(today),
+                "add_url": reverse("admin:courses_developmentrecord_add")
+                + "?"
+                + urlencode(
+                    {
+                        "instructor": item.instructor.pk,
+                        "requirement": item.requirement.pk,
+                        "kind": item.requirement.kind,
+                    }
+                ),
+            }
+            for item in development_due(today=today)
+        ]
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Training and assessments due"),
+            "opts": self.model._meta,
+            "rows": rows,
+            "overdue_count": sum(1 for row in rows if row["overdue"]),
+        }
+        return TemplateResponse(request, "admin/courses/developmentrecord/due.html", context)

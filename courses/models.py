@@ -5,6 +5,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 
@@ -156,3 +157,94 @@ class Enrolment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.learner} – {self.course}"
+
+
+class DevelopmentKind(models.TextChoices):
+    TRAINING = "training", _("Training")
+    ASSESSMENT = "assessment", _("Assessment")
+
+
+class DevelopmentRequirement(models.Model):
+    """A periodic training or assessment every active instructor must complete (师德培训 yearly, 教学考核)."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    name_en = models.CharField(_("name (English)"), max_length=100, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=DevelopmentKind.choices)
+    every_months = models.PositiveSmallIntegerField(
+        _("every (months)"), help_text=_("How long one completion counts before the next is due.")
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("training or assessment requirement")
+        verbose_name_plural = _("training and assessment requirements")
+        ordering = ["kind", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(every_months__gte=1, every_months__lte=120),
+                name="development_requirement_period",
+            )
+        ]
+
+    def __str__(self) -> str:
+        if self.name_en and (translation.get_language() or "").startswith("en"):
+            return self.name_en
+        return self.name
+
+
+class DevelopmentRecord(models.Model):
+    """One training an instructor attended, or one assessment of them, with its result (培训与考核)."""
+
+    class Result(models.TextChoices):
+        ATTENDED = "attended", _("Attended")
+        PASSED = "passed", _("Passed")
+        FAILED = "failed", _("Failed")
+
+    instructor = models.ForeignKey(
+        Instructor, verbose_name=_("instructor"), on_delete=models.PROTECT, related_name="development"
+    )
+    requirement = models.ForeignKey(
+        DevelopmentRequirement,
+        verbose_name=_("requirement it meets"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="records",
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=DevelopmentKind.choices)
+    title = models.CharField(_("title"), max_length=200)
+    held_on = models.DateField(_("date"))
+    hours = models.DecimalField(
+        _("hours"), max_digits=5, decimal_places=1, null=True, blank=True, validators=[MinValueValidator(0)]
+    )
+    result = models.CharField(_("result"), max_length=20, choices=Result.choices)
+    score = models.DecimalField(_("score"), max_digits=5, decimal_places=1, null=True, blank=True)
+    notes = models.TextField(_("notes"), max_length=2000, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("training or assessment record")
+        verbose_name_plural = _("training and assessment records")
+        ordering = ["-held_on", "-id"]
+        indexes = [
+            models.Index(fields=["instructor", "requirement", "held_on"], name="development_last_done")
+        ]
+        constraints = [
+            # Training is attended; an assessment is passed or failed.
+            models.CheckConstraint(
+                condition=(models.Q(kind="training", result="attended"))
+                | (models.Q(kind="assessment", result__in=["passed", "failed"])),
+                name="development_result_fits_kind",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.instructor} · {self.title} ({self.held_on})"
+
+    @property
+    def completes(self) -> bool:
+        """Whether the record meets its requirement: training attended, or an assessment passed."""
+        return self.result in {self.Result.ATTENDED, self.Result.PASSED}

@@ -33,6 +33,7 @@ from counseling.models import (
     RestrictionAppeal,
     Speciality,
 )
+from courses.models import DevelopmentRecord, DevelopmentRequirement, Instructor
 from feedback.api import ACTION_VIEWS as FEEDBACK_ACTION_VIEWS
 from feedback.models import FeedbackCategory, FeedbackItem, PaperBatch, RepresentativeMeeting
 from incentives.models import Award, Reward, RewardRule
@@ -74,6 +75,7 @@ SURVEY_STAFF = frozenset({"manager", "agent", "agent of another department", "su
 MODERATORS = frozenset({"manager"})
 # The reviewers of qualifications: the managers' role holds qualifications.vet_qualification (a migration).
 VETTERS = frozenset({"manager"})
+MANAGERS = frozenset({"manager"})
 EVERYONE = frozenset(ROLES)
 assert frozenset(ROLES) == NOT_STAFF | STAFF
 
@@ -742,6 +744,10 @@ ADMIN_ENTRIES = [
         url=lambda w: f"/admin/qualifications/qualification/{w.objects['qualification'].pk}/move/verify/",
     ),
     page(
+        "admin/courses/developmentrecord/due/",
+        expect((NOT_STAFF, 302), (MANAGERS, 200), (STAFF - MANAGERS, 403)),
+    ),
+    page(
         "admin/qualifications/qualification/<path:object_id>/scan/",
         expect((NOT_STAFF, 302), (VETTERS, 200), (STAFF - VETTERS, 403)),
         readers=VETTERS,
@@ -794,6 +800,10 @@ ADMIN_MODEL_READERS: dict[type, dict[str, frozenset]] = {
     NoShowPolicy: {"list": COUNSELLING_DESK, "row": COUNSELLING_DESK},
     BookingRestriction: {"list": COUNSELLING_DESK, "row": COUNSELLING_DESK},
     RestrictionAppeal: {"list": COUNSELLING_DESK, "row": COUNSELLING_DESK},
+    # Managers keep the instructors' training and assessment records and read the instructor list.
+    DevelopmentRequirement: {"list": MANAGERS, "row": MANAGERS, "add": MANAGERS},
+    DevelopmentRecord: {"list": MANAGERS, "row": MANAGERS, "add": MANAGERS},
+    Instructor: {"list": MANAGERS, "row": MANAGERS},
     QualificationKind: {"list": VETTERS, "row": VETTERS, "add": VETTERS},
 }
 # Rows whose history screen looks the row up in a queryset no staff role reaches: "does not exist" for all.
