@@ -355,6 +355,7 @@ SPECTACULAR_SETTINGS = {
         "FeedbackStateEnum": "feedback.models.State",
         "FeedbackChannelEnum": "feedback.models.Channel",
         "FeedbackEventKindEnum": "feedback.models.EventKind",
+        "WaiverReasonEnum": "counseling.models.WaiverReason",
     },
 }
 
