@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from core.validators import NoBidiControlsAdminMixin
 from privacy.admin import PersonalDataAdminMixin
 
 from .errors import CounsellingError
@@ -23,7 +24,7 @@ from .models import (
     WaiverReason,
 )
 from .permissions import is_counselling_staff, may_handle_counselling
-from .services import appointment_waive_no_show, restriction_appeal_decide
+from .services import appointment_waive_no_show, counsellor_photo_check, restriction_appeal_decide
 
 
 class CounsellingDeskMixin:
@@ -46,12 +47,59 @@ class CounsellingDeskMixin:
 
 
 @admin.register(Speciality)
-class SpecialityAdmin(CounsellingDeskMixin, admin.ModelAdmin):
+class SpecialityAdmin(CounsellingDeskMixin, NoBidiControlsAdminMixin, admin.ModelAdmin):
+    bidi_free_fields = ("name", "name_en")
     list_display = ["code", "name", "name_en", "position"]
 
 
+class CounsellorAdminForm(forms.ModelForm):
+    """The counsellor's profile; a new photo is checked by its content and keeps the type found."""
+
+    class Meta:
+        model = Counsellor
+        fields = [
+            "user",
+            "public_name",
+            "photo",
+            "specialities",
+            "languages",
+            "approach",
+            "price",
+            "contact_phone",
+            "contact_email",
+            "time_zone",
+            "session_minutes",
+            "buffer_before_minutes",
+            "buffer_after_minutes",
+            "minimum_notice_hours",
+            "is_active",
+            "is_suspended",
+            "suspended_reason",
+            "created_at",
+        ]
+
+    def clean_photo(self):
+        photo = self.cleaned_data.get("photo")
+        if not photo or "photo" not in self.changed_data:
+            return photo
+        try:
+            checked = counsellor_photo_check(upload=photo)
+        except CounsellingError as error:
+            raise forms.ValidationError(str(error.message), code=error.code) from None
+        self.instance.photo_type = checked.content_type
+        return checked.upload
+
+    def clean(self):
+        data = super().clean()
+        if "photo" in self.changed_data and not data.get("photo") and "photo" not in self.errors:
+            self.instance.photo_type = ""  # the photo was cleared
+        return data
+
+
 @admin.register(Counsellor)
-class CounsellorAdmin(CounsellingDeskMixin, admin.ModelAdmin):
+class CounsellorAdmin(CounsellingDeskMixin, NoBidiControlsAdminMixin, admin.ModelAdmin):
+    form = CounsellorAdminForm
+    bidi_free_fields = ("public_name",)
     list_display = ["public_name", "is_active", "is_suspended", "price", "session_minutes"]
     list_filter = ["is_active", "is_suspended", "specialities"]
     search_fields = ["public_name"]

@@ -54,3 +54,17 @@ class SlotUnavailable(CounsellingRuleViolation):
 
     def __init__(self, message=None, *, code: str | None = None):
         super().__init__(message, code=code, field="starts_at")
+
+
+class TooManyHolds(CounsellingError):
+    """The client already holds as many times as one may hold at once, none of them confirmed yet."""
+
+    kind = ErrorKind.CONFLICT
+    code = "too_many_holds"
+    default_message = _(
+        "You already hold %(count)d times that you have not confirmed. Confirm one or let a hold run out "
+        "before you choose another time."
+    )
+
+    def __init__(self, *, limit: int):
+        super().__init__(self.default_message % {"count": limit}, field="starts_at")

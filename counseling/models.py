@@ -100,6 +100,10 @@ class Speciality(LocalizedName):
         ordering = ["position", "code"]
 
 
+# A counsellor's photo is one of these, as its content says (``services.counsellor_photo_check``).
+PHOTO_TYPES = ("image/jpeg", "image/png")
+
+
 def _photo_storage():
     return evidence_storage()  # private: served through the counsellor page's own view
 

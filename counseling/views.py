@@ -17,10 +17,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.selectors import learners_of_guardian
+from core.errors import ErrorKind
 from core.forms import form_add_service_error
 
 from . import services
-from .errors import CounsellingError, SlotTaken
+from .errors import CounsellingError
 from .forms import (
     AppealForm,
     BookForm,
@@ -31,7 +32,7 @@ from .forms import (
     IdentityForm,
     WeeklyHoursForm,
 )
-from .models import AvailabilityException, BookingRestriction, Counsellor, State
+from .models import PHOTO_TYPES, AvailabilityException, BookingRestriction, Counsellor, State
 from .selectors import (
     appointment_get_for_user,
     appointment_timeline,
@@ -51,6 +52,8 @@ from .selectors import (
 LIST_PAGE_SIZE = 20
 SLOT_DAYS = 14
 SCHEDULE_DAYS = 14
+# A refused booking answers with the status the API would give the same refusal.
+REFUSAL_STATUS = {ErrorKind.CONFLICT: 409, ErrorKind.NOT_ALLOWED: 403}
 
 
 @login_required
@@ -91,9 +94,12 @@ def counsellor_page(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def counsellor_photo(request: HttpRequest, pk: int) -> FileResponse:
     counsellor = counsellor_get_bookable(pk=pk)
-    if not counsellor.photo:
-        raise Http404
-    return FileResponse(counsellor.photo.open("rb"), content_type=counsellor.photo_type or "image/jpeg")
+    if not counsellor.photo or counsellor.photo_type not in PHOTO_TYPES:
+        raise Http404  # a file never checked by its content is not served
+    response = FileResponse(counsellor.photo.open("rb"), content_type=counsellor.photo_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
 
 
 @login_required
@@ -110,7 +116,7 @@ def appointment_book(request: HttpRequest) -> HttpResponse:
         )
     except CounsellingError as error:
         messages.error(request, str(error.message))
-        status = 409 if isinstance(error, SlotTaken) else 400
+        status = REFUSAL_STATUS.get(error.kind, 400)
         context = {
             "counsellor": counsellor,
             "days": _slots_by_day(counsellor),

@@ -3,6 +3,7 @@
 from .booking import (
     FREE_CANCELLATION,
     HOLD_DURATION,
+    MAX_OPEN_HOLDS,
     appointment_cancel,
     appointment_cancel_by_counsellor,
     appointment_complete,
@@ -31,10 +32,12 @@ from .others import (
     restriction_appeal_file,
     weekly_hours_replace,
 )
+from .photos import counsellor_photo_check
 
 __all__ = [
     "FREE_CANCELLATION",
     "HOLD_DURATION",
+    "MAX_OPEN_HOLDS",
     "appointment_cancel",
     "appointment_cancel_by_counsellor",
     "appointment_complete",
@@ -46,6 +49,7 @@ __all__ = [
     "availability_exception_add",
     "availability_exception_remove",
     "counselling_sweep",
+    "counsellor_photo_check",
     "counsellors_lapsed_handle",
     "holds_expire_due",
     "identity_verification_confirm",

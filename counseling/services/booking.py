@@ -22,6 +22,7 @@ from ..errors import (
     CounsellingRuleViolation,
     SlotTaken,
     SlotUnavailable,
+    TooManyHolds,
 )
 from ..models import (
     MAX_REASON_LENGTH,
@@ -48,6 +49,9 @@ from ..slots import slot_offered
 from ..workflow import Transition, appointment_transition
 
 HOLD_DURATION = datetime.timedelta(minutes=10)
+# How many unconfirmed holds one client may have at once: enough to weigh two times, too few to sit on a
+# counsellor's week.
+MAX_OPEN_HOLDS = 2
 FREE_CANCELLATION = datetime.timedelta(hours=24)
 OVERLAP_CONSTRAINT = "appointment_no_overlap"
 
@@ -105,8 +109,10 @@ def appointment_hold(
 
     Requires the client to be allowed to book (``selectors.booking_eligibility``: BookingNotAllowed with its
     reason), a bookable counsellor and a start that is one of their free slots (SlotUnavailable). Raises
-    SlotTaken when another booking holds the time or took it first (the exclusion constraint decides).
-    Causes the held appointment with its timeline event; overlapping holds that had run out expire first.
+    SlotTaken when another booking holds the time or took it first (the exclusion constraint decides), and
+    TooManyHolds when the client already has ``MAX_OPEN_HOLDS`` unexpired holds (their account row is locked
+    while counting, so two tabs booking at once cannot pass the count together). Causes the held appointment
+    with its timeline event; overlapping holds that had run out expire first.
     """
     now = now or timezone.now()
     eligibility = booking_eligibility(user=actor, now=now)
@@ -120,6 +126,10 @@ def appointment_hold(
     blocked_from = slot.starts_at - counsellor.buffer_before
     blocked_until = slot.ends_at + counsellor.buffer_after
     with transaction.atomic():
+        User.objects.select_for_update().filter(pk=actor.pk).values_list("pk", flat=True).get()
+        open_holds = Appointment.objects.filter(client=actor, state=State.HELD, hold_expires_at__gt=now)
+        if open_holds.count() >= MAX_OPEN_HOLDS:
+            raise TooManyHolds(limit=MAX_OPEN_HOLDS)
         _expire_stale_holds(
             counsellor=counsellor, blocked_from=blocked_from, blocked_until=blocked_until, now=now
         )
