@@ -25,5 +25,5 @@ def counsellor_photo_check(*, upload: File) -> CheckedFile:
         raise CounsellingRuleViolation(
             _("The photo must be a JPEG or PNG image."), code="photo_not_an_image", field="photo"
         )
-    checked.upload.name = f"counsellors/{uuid.uuid4().hex}{ALLOWED_CONTENT_TYPES[checked.content_type]}"
+    checked.upload.name = f"{uuid.uuid4().hex}{ALLOWED_CONTENT_TYPES[checked.content_type]}"
     return checked
