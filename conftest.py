@@ -32,6 +32,7 @@ MIGRATION_SEEDS = (
     ("feedback.migrations.0002_defaults", "seed"),
     ("qualifications.migrations.0002_reviewers", "let_managers_vet"),
     ("courses.migrations.0004_instructor_qualification_kinds", "seed_kinds"),
+    ("counseling.migrations.0003_counsellor_certificate", "seed"),
     ("courses.migrations.0006_development_defaults", "seed"),
     ("courses.migrations.0006_development_defaults", "let_managers_record"),
     ("refunds.migrations.0002_defaults", "seed"),

@@ -51,6 +51,12 @@ app.conf.beat_schedule = {
         "schedule": crontab(minute="*/15"),
         "options": {"expires": 600},
     },
+    # Counselling's timers: holds that ran out expire, reminders 24 h and 1 h before, missed sessions.
+    "counselling-sweep": {
+        "task": "counseling.tasks.counselling_sweep_task",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
     # Acts on qualifications whose validity ended, then reminds holders and reviewers 90, 60 and 30 days
     # before one lapses (once each). Hourly: a lapse is acted on within the hour, reminders go once a day.
     "qualifications-sweep": {

@@ -96,6 +96,57 @@ def _paper_batch(person):
     return PaperBatch.objects.create(kind=PaperBatch.Kind.KEYED, created_by=person)
 
 
+def _counselling(*, victim, counsellor_user) -> dict:
+    from accounts.services import user_add_role
+    from counseling.models import (
+        AvailabilityException,
+        BookingRestriction,
+        NoShowKind,
+        NoShowPolicy,
+        RestrictionAppeal,
+        State,
+    )
+    from counseling.tests.factories import (
+        AppointmentFactory,
+        CounsellorFactory,
+        SpecialityFactory,
+        verify_client,
+    )
+
+    user_add_role(user=counsellor_user, role=Role.COUNSELLOR)
+    counsellor = CounsellorFactory(
+        user=counsellor_user, specialities=[SpecialityFactory(code="matrix-anxiety")]
+    )
+    verify_client(victim)
+    appointment = AppointmentFactory(counsellor=counsellor, client=victim)
+    missed = AppointmentFactory(
+        counsellor=counsellor,
+        client=victim,
+        starts_at=appointment.starts_at - datetime.timedelta(days=3),
+        state=State.NO_SHOW,
+        no_show_kind=NoShowKind.NOT_ATTENDED,
+        no_show_at=timezone.now(),
+    )
+    restriction = BookingRestriction.objects.create(
+        client=victim,
+        ends_at=timezone.now() + datetime.timedelta(days=30),
+        no_show_count=3,
+        last_no_show=missed,
+    )
+    appeal = RestrictionAppeal.objects.create(restriction=restriction, text="那几天住院了")
+    exception = AvailabilityException.objects.create(
+        counsellor=counsellor, day=timezone.localdate() + datetime.timedelta(days=2), kind="day_off"
+    )
+    return {
+        "counsellor": counsellor,
+        "appointment": appointment,
+        "restriction": restriction,
+        "restriction appeal": appeal,
+        "availability exception": exception,
+        "no-show policy": NoShowPolicy.objects.create(),
+    }
+
+
 def build_world() -> World:
     world = World()
     department = DepartmentFactory()
@@ -297,7 +348,11 @@ def build_world() -> World:
     promise = CoursePromise.objects.create(
         course=enrolment.course, instructor=instructor, claim="名师授课", created_by=people["manager"]
     )
+    # The victim's counselling: a verified identity, a session booked with the subject staff member (who is
+    # also a counsellor), a missed one that limits their bookings, and a day off in the counsellor's hours.
+    counselling = _counselling(victim=victim, counsellor_user=subject_staff)
     world.objects = {
+        **counselling,
         "development record": development,
         "course promise": promise,
         "refund": refund,

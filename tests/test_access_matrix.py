@@ -24,6 +24,15 @@ from django.urls import URLResolver, get_resolver
 from accounts.models import User
 from complaints.api.urls import ACTION_VIEWS
 from complaints.models import Complaint
+from counseling.api import ACTION_VIEWS as COUNSELLING_ACTION_VIEWS
+from counseling.models import (
+    Appointment,
+    BookingRestriction,
+    Counsellor,
+    NoShowPolicy,
+    RestrictionAppeal,
+    Speciality,
+)
 from courses.models import DevelopmentRecord, DevelopmentRequirement, Instructor
 from feedback.api import ACTION_VIEWS as FEEDBACK_ACTION_VIEWS
 from feedback.models import FeedbackCategory, FeedbackItem, PaperBatch, RepresentativeMeeting
@@ -526,6 +535,148 @@ REFUND_ENTRIES = [
     ),
 ]
 
+# Counselling: anyone signed in finds counsellors; the victim's appointment is theirs, their guardian's, their
+# counsellor's (the subject staff member) and the counselling desk's (every agent, supervisor, manager and
+# leader); only the counsellor reaches their schedule and hours, only the guardian consents for the victim.
+COUNSELLING_DESK = FEEDBACK_STAFF
+COUNSELLING_HANDLERS = COUNSELLING_DESK - {"manager"}
+APPOINTMENT_PARTIES = frozenset({"learner", "guardian"}) | COUNSELLING_DESK
+APPOINTMENT_OUTSIDERS = SIGNED_IN - APPOINTMENT_PARTIES
+APPOINTMENT_READERS = APPOINTMENT_PARTIES - {"learner"}
+COUNSELLOR = frozenset({"subject staff member"})
+COUNSELLOR_ONLY = expect((ANONYMOUS, 302), (COUNSELLOR, 200), (SIGNED_IN - COUNSELLOR, 404))
+COUNSELLING_ACTIONS = tuple(COUNSELLING_ACTION_VIEWS)
+
+
+def appointment_url(
+    suffix: str = "", *, prefix: str = "/counselling/appointments/"
+) -> Callable[[World], str]:
+    return lambda w: f"{prefix}{w.objects['appointment'].reference}/{suffix}"
+
+
+COUNSELLING_ENTRIES = [
+    page("counselling/", OWN_PAGE),
+    page(
+        "counselling/counsellors/<int:pk>/",
+        OWN_PAGE,
+        url=lambda w: f"/counselling/counsellors/{w.objects['counsellor'].pk}/",
+    ),
+    page(
+        "counselling/counsellors/<int:pk>/photo/",
+        expect((ANONYMOUS, 302), (SIGNED_IN, 404)),  # this counsellor has no photo
+        url=lambda w: f"/counselling/counsellors/{w.objects['counsellor'].pk}/photo/",
+    ),
+    page("counselling/book/", OWN_FORM_REDIRECTS, method="post", data={}),
+    page("counselling/identity/", OWN_PAGE),
+    page("counselling/identity/confirm/", OWN_FORM_REFUSED, method="post", data={}),
+    page("counselling/appointments/", OWN_PAGE),
+    page(
+        "counselling/appointments/<str:reference>/",
+        expect((ANONYMOUS, 302), (APPOINTMENT_PARTIES, 200), (APPOINTMENT_OUTSIDERS, 404)),
+        readers=APPOINTMENT_READERS,
+        url=appointment_url(),
+    ),
+    *(
+        page(
+            f"counselling/appointments/<str:reference>/{action}/",
+            expect(
+                (ANONYMOUS, 302), (APPOINTMENT_PARTIES, frozenset({400, 409})), (APPOINTMENT_OUTSIDERS, 404)
+            ),
+            readers=APPOINTMENT_READERS,
+            method="post",
+            data={},
+            url=appointment_url(f"{action}/"),
+        )
+        for action in ("confirm", "cancel")
+    ),
+    page(
+        "counselling/restrictions/<int:pk>/appeal/",
+        expect((ANONYMOUS, 302), ({"learner"}, 400), (SIGNED_IN - {"learner"}, 404)),
+        method="post",
+        data={},
+        url=lambda w: f"/counselling/restrictions/{w.objects['restriction'].pk}/appeal/",
+    ),
+    page("counselling/wards/", OWN_PAGE, readers=frozenset({"guardian"})),
+    page(
+        "counselling/wards/<int:learner_id>/consent/",
+        expect((ANONYMOUS, 302), ({"guardian"}, 302), (SIGNED_IN - {"guardian"}, 404)),
+        method="post",
+        data={},
+        url=lambda w: f"/counselling/wards/{w.people['learner'].pk}/consent/",
+    ),
+    page("counselling/schedule/", COUNSELLOR_ONLY, readers=COUNSELLOR),
+    page(
+        "counselling/schedule/<str:reference>/<slug:action>/",
+        expect((ANONYMOUS, 302), (COUNSELLOR, 302), (SIGNED_IN - COUNSELLOR, 404)),
+        readers=COUNSELLOR,
+        method="post",
+        data={},
+        url=lambda w: f"/counselling/schedule/{w.objects['appointment'].reference}/complete/",
+    ),
+    page("counselling/availability/", COUNSELLOR_ONLY),
+    page(
+        "counselling/availability/exceptions/",
+        expect((ANONYMOUS, 302), (COUNSELLOR, 400), (SIGNED_IN - COUNSELLOR, 404)),
+        method="post",
+        data={},
+    ),
+    page(
+        "counselling/availability/exceptions/<int:pk>/remove/",
+        expect((ANONYMOUS, 302), (COUNSELLOR, 302), (SIGNED_IN - COUNSELLOR, 404)),
+        method="post",
+        data={},
+        url=lambda w: (
+            f"/counselling/availability/exceptions/{w.objects['availability exception'].pk}/remove/"
+        ),
+    ),
+    page("api/v1/counselling/counsellors/", API_OWN),
+    page(
+        "api/v1/counselling/counsellors/<int:pk>/",
+        API_OWN,
+        url=lambda w: f"/api/v1/counselling/counsellors/{w.objects['counsellor'].pk}/",
+    ),
+    page(
+        "api/v1/counselling/counsellors/<int:pk>/slots/",
+        API_OWN,
+        url=lambda w: (
+            f"/api/v1/counselling/counsellors/{w.objects['counsellor'].pk}/slots/?first=2026-12-08&last=2026-12-09"
+        ),
+    ),
+    page("api/v1/counselling/eligibility/", API_OWN),
+    page("api/v1/counselling/identity/", API_OWN),
+    page(
+        "api/v1/counselling/identity/confirm/",
+        expect((ANONYMOUS, 403), (SIGNED_IN, 400)),
+        method="json",
+        data={},
+    ),
+    page("api/v1/counselling/appointments/", API_OWN, readers=APPOINTMENT_READERS),
+    page(
+        "api/v1/counselling/appointments/<str:reference>/",
+        expect((ANONYMOUS, 403), (APPOINTMENT_PARTIES, 200), (APPOINTMENT_OUTSIDERS, 404)),
+        readers=APPOINTMENT_READERS,
+        url=appointment_url(prefix="/api/v1/counselling/appointments/"),
+    ),
+    *(
+        page(
+            f"api/v1/counselling/appointments/<str:reference>/{action}/",
+            expect((ANONYMOUS, 403), (APPOINTMENT_PARTIES, REACHED), (APPOINTMENT_OUTSIDERS, 404)),
+            readers=APPOINTMENT_READERS,
+            method="json",
+            data={},
+            url=appointment_url(f"{action}/", prefix="/api/v1/counselling/appointments/"),
+        )
+        for action in COUNSELLING_ACTIONS
+    ),
+    page(
+        "api/v1/counselling/restrictions/<int:pk>/appeal/",
+        expect((ANONYMOUS, 403), ({"learner"}, 400), (SIGNED_IN - {"learner"}, 404)),
+        method="json",
+        data={},
+        url=lambda w: f"/api/v1/counselling/restrictions/{w.objects['restriction'].pk}/appeal/",
+    ),
+]
+
 API_ENTRIES = [
     # A person's record is for the staff who may read it by the access policy; no role here may.
     page(
@@ -764,6 +915,15 @@ ADMIN_MODEL_READERS: dict[type, dict[str, frozenset]] = {
     # The moderation queue shows the victim's comment to its moderators, and never the victim's name.
     Rating: {"list": MODERATORS, "row": MODERATORS, "readers": frozenset()},
     Qualification: {"list": VETTERS, "row": VETTERS},
+    # Counselling: the desk reads; agents, supervisors and the leadership group add counsellors and
+    # specialities and set the no-show limit (one row, already saved here); appointments, restrictions and
+    # appeals change through their services only.
+    Speciality: {"list": COUNSELLING_DESK, "row": COUNSELLING_DESK, "add": COUNSELLING_HANDLERS},
+    Counsellor: {"list": COUNSELLING_DESK, "row": COUNSELLING_DESK, "add": COUNSELLING_HANDLERS},
+    Appointment: {"list": COUNSELLING_DESK, "row": COUNSELLING_DESK},
+    NoShowPolicy: {"list": COUNSELLING_DESK, "row": COUNSELLING_DESK},
+    BookingRestriction: {"list": COUNSELLING_DESK, "row": COUNSELLING_DESK},
+    RestrictionAppeal: {"list": COUNSELLING_DESK, "row": COUNSELLING_DESK},
     # Managers keep the instructors' training and assessment records and read the instructor list.
     DevelopmentRequirement: {"list": MANAGERS, "row": MANAGERS, "add": MANAGERS},
     DevelopmentRecord: {"list": MANAGERS, "row": MANAGERS, "add": MANAGERS},
@@ -826,6 +986,7 @@ ENTRIES = [
     *SITE_ENTRIES,
     *FEEDBACK_ENTRIES,
     *REFUND_ENTRIES,
+    *COUNSELLING_ENTRIES,
     *API_ENTRIES,
     *ADMIN_ENTRIES,
     *(entry for model in admin.site._registry for entry in admin_entries(model)),

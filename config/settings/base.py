@@ -360,6 +360,7 @@ SPECTACULAR_SETTINGS = {
         "FeedbackEventKindEnum": "feedback.models.EventKind",
         "RefundStateEnum": "refunds.models.State",
         "RefundEventKindEnum": "refunds.models.EventKind",
+        "WaiverReasonEnum": "counseling.models.WaiverReason",
     },
 }
 
