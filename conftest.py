@@ -26,12 +26,16 @@ MIGRATION_SEEDS = (
     ("privacy.migrations.0003_first_policy_and_erasure_handlers", "let_legal_handle_erasure"),
     ("privacy.migrations.0005_user_agreement", "publish_first_agreement"),
     ("complaints.migrations.0003_seed_departments_and_categories", "seed"),
+    ("complaints.migrations.0015_category_not_as_advertised", "seed"),
     ("sla.migrations.0002_default_policies", "seed"),
     ("sla.migrations.0004_target_units", "count_resolution_in_working_days"),
     ("feedback.migrations.0002_defaults", "seed"),
-    ("refunds.migrations.0002_defaults", "seed"),
     ("qualifications.migrations.0002_reviewers", "let_managers_vet"),
     ("courses.migrations.0004_instructor_qualification_kinds", "seed_kinds"),
+    ("counseling.migrations.0003_counsellor_certificate", "seed"),
+    ("courses.migrations.0006_development_defaults", "seed"),
+    ("courses.migrations.0006_development_defaults", "let_managers_record"),
+    ("refunds.migrations.0002_defaults", "seed"),
     ("courses.migrations.0007_default_questionnaire", "seed"),
 )
 

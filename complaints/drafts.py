@@ -10,21 +10,28 @@ The person still reads, changes and sends the complaint themselves: a draft writ
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.http import Http404
+from django.utils.translation import gettext
+
 from accounts.models import User
-from courses.models import Course
+from accounts.selectors import learners_of_guardian
+from courses.models import Course, CoursePromise, Instructor
+from courses.selectors import course_promise_get_for_learner
 
 from .models import Category
 
 
 @dataclass(frozen=True)
 class ComplaintDraft:
-    """What a complaint form starts with: its category by code, the learner and course, and the text."""
+    """What a complaint form starts with: its category by code, the learner, course and instructor, and the
+    text."""
 
     category_code: str
     title: str
     description: str
     learner: User | None = None
     course: Course | None = None
+    instructor: Instructor | None = None
 
 
 DraftSource = Callable[[User, str], ComplaintDraft]
@@ -53,4 +60,47 @@ def complaint_draft_initial(*, user: User, source: str, key: str) -> dict:
         initial["course"] = draft.course.pk
     if draft.learner is not None:
         initial["learner"] = draft.learner.pk
+    if draft.instructor is not None:
+        initial["instructor"] = draft.instructor.pk
     return initial
+
+
+PROMISE_SOURCE = "promise"
+NOT_AS_ADVERTISED = "not_as_advertised"
+
+
+def promise_complaint_draft(user: User, key: str) -> ComplaintDraft:
+    """The complaint that a course is not as advertised: what its page promised about its teaching, the
+    course and the instructor filled in. The promise must be of a course the user (or their ward) is enrolled
+    in; 404 otherwise."""
+    try:
+        promise = course_promise_get_for_learner(user=user, pk=int(key))
+    except (ValueError, CoursePromise.DoesNotExist):
+        raise Http404 from None
+    course = promise.course
+    learner = (
+        User.objects.filter(enrolments__course=course, pk=user.pk).first()
+        or learners_of_guardian(guardian=user).filter(enrolments__course=course).first()
+    )
+    lines = [
+        gettext("The page of the course %(course)s promises: %(claim)s (%(instructor)s).")
+        % {
+            "course": f"{course.code} {course.title}",
+            "claim": promise.claim,
+            "instructor": promise.instructor,
+        },
+        "",
+        gettext("What I found instead: "),
+    ]
+    return ComplaintDraft(
+        category_code=NOT_AS_ADVERTISED,
+        title=gettext("%(course)s is not as advertised") % {"course": course.title},
+        description="\n".join(lines),
+        learner=learner,
+        course=course,
+        instructor=promise.instructor,
+    )
+
+
+def register() -> None:
+    complaint_draft_source_register(PROMISE_SOURCE, promise_complaint_draft)

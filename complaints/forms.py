@@ -12,7 +12,7 @@ from core.forms import EvidenceField
 from core.forms import evidence_field as shared_evidence_field
 from core.forms import form_add_service_error as shared_form_add_service_error
 from core.validators import validate_no_bidi_controls
-from courses.models import Course
+from courses.models import Course, Instructor
 
 from .models import MAX_TEXT_LENGTH, Category
 from .services import MAX_ATTACHMENTS_PER_COMPLAINT
@@ -20,7 +20,12 @@ from .services import MAX_ATTACHMENTS_PER_COMPLAINT
 MAX_CO_COMPLAINANTS = 200
 
 # The services name their arguments; the forms' fields that carry them are named for the reader.
-FORM_FIELD_FOR = {"attachments": "evidence", "co_learners": "co_complainants", "subject_course": "course"}
+FORM_FIELD_FOR = {
+    "attachments": "evidence",
+    "co_learners": "co_complainants",
+    "subject_course": "course",
+    "subject_instructor": "instructor",
+}
 
 
 def form_add_service_error(form: forms.Form, error) -> None:
@@ -44,6 +49,12 @@ class ComplaintFileForm(forms.Form):
         queryset=Course.objects.none(),
         required=False,
         help_text=_("Leave empty if the complaint is not about a course."),
+    )
+    instructor = forms.ModelChoiceField(
+        label=_("Instructor concerned"),
+        queryset=Instructor.objects.none(),
+        required=False,
+        help_text=_("Optional: an instructor of your courses whom the complaint is about."),
     )
     title = forms.CharField(
         label=_("Title"),
@@ -88,6 +99,11 @@ class ComplaintFileForm(forms.Form):
             enrolments__learner__in=self._learner_ids()
         ).distinct()
         self.fields["course"].label_from_instance = lambda course: f"{course.code} {course.title}"
+        self.fields["instructor"].queryset = (
+            Instructor.objects.filter(courses__enrolments__learner__in=self._learner_ids())
+            .distinct()
+            .order_by("name")
+        )
 
     def _learner_ids(self) -> list[int]:
         if "learner" in self.fields:
@@ -106,6 +122,7 @@ class ComplaintFileForm(forms.Form):
             "title": data["title"],
             "description": data["description"],
             "subject_course": data["course"],
+            "subject_instructor": data["instructor"],
             "is_urgent": data["is_urgent"],
             "co_learners": data["co_complainants"],
             "attachments": data["evidence"],

@@ -1,9 +1,9 @@
 """ASGI entry point."""
 
-import os
-
 from django.core.asgi import get_asgi_application
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.production")
+from config.entry import settings_module_default
+
+settings_module_default()
 
 application = get_asgi_application()

@@ -1,11 +1,11 @@
 """The Celery application: broker and results on Redis, tasks found in every installed app."""
 
-import os
-
 from celery import Celery
 from celery.schedules import crontab
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
+from config.entry import settings_module_default
+
+settings_module_default()
 
 app = Celery("learner_rights")
 app.config_from_object("django.conf:settings", namespace="CELERY")
@@ -50,6 +50,12 @@ app.conf.beat_schedule = {
         "task": "ratings.refresh",
         "schedule": crontab(minute="*/15"),
         "options": {"expires": 600},
+    },
+    # Counselling's timers: holds that ran out expire, reminders 24 h and 1 h before, missed sessions.
+    "counselling-sweep": {
+        "task": "counseling.tasks.counselling_sweep_task",
+        "schedule": 60.0,
+        "options": {"expires": 55},
     },
     # Acts on qualifications whose validity ended, then reminds holders and reviewers 90, 60 and 30 days
     # before one lapses (once each). Hourly: a lapse is acted on within the hour, reminders go once a day.

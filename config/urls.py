@@ -47,9 +47,11 @@ api_v1 = [
     path("feedback/analysis/", FeedbackAnalysisAPI.as_view(), name="feedback-analysis"),
     path("", include("complaints.api.urls")),
     path("", include("feedback.api_urls")),
+    path("", include("counseling.api_urls")),
     path("surveys/", include("surveys.api_urls")),
     path("", include("refunds.api_urls")),
     path("", include("courses.api_urls")),
+    path("", include("qualifications.api_urls")),
 ]
 
 handler404 = "core.views.page_not_found"
@@ -57,17 +59,20 @@ handler404 = "core.views.page_not_found"
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", health.healthz, name="healthz"),
+    path("healthz/live", health.healthz_live, name="healthz-live"),
+    path("healthz/ready", health.healthz_ready, name="healthz-ready"),
     path("accounts/", include("accounts.urls")),
     path("privacy/", include("privacy.urls")),
     path("complaints/", include("complaints.urls")),
     path("feedback/", include("feedback.urls")),
+    path("counselling/", include("counseling.urls")),
     path("notifications/", include("notifications.urls")),
     path("surveys/", include("surveys.urls")),
     path("dashboard/", include("dashboard.urls")),
     path("points/", include("incentives.urls")),
     path("reviews/", include("reviews.urls")),
-    path("refunds/", include("refunds.urls")),
     path("qualifications/", include("qualifications.urls")),
+    path("refunds/", include("refunds.urls")),
     path("courses/", include("courses.urls")),
     # Before the admin's own: the same address (widgets reverse admin:autocomplete), its reads logged. Asked
     # by POST only: a GET is refused before the admin would send it to log in with its term in the address.

@@ -1,9 +1,9 @@
 """WSGI entry point."""
 
-import os
-
 from django.core.wsgi import get_wsgi_application
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.production")
+from config.entry import settings_module_default
+
+settings_module_default()
 
 application = get_wsgi_application()

@@ -12,7 +12,16 @@ from PIL import Image
 from accounts.models import Department, User
 from qualifications.models import Qualification, QualificationKind, State
 
-from .models import Course, Enrolment, Instructor, SchoolClass, Term
+from .models import (
+    Course,
+    CoursePromise,
+    DevelopmentRecord,
+    DevelopmentRequirement,
+    Enrolment,
+    Instructor,
+    SchoolClass,
+    Term,
+)
 
 INSTRUCTORS = [
     ("何老师", "高级讲师", "instructor@demo.edu.cn"),
@@ -300,8 +309,57 @@ def seed_evaluations() -> None:
             suggestion_services.suggestion_decline(suggestion=suggestion, actor=teacher, reason=argument)
 
 
+def seed_instructor_development() -> None:
+    """Trainings and assessments of the demo instructors: most are up to date, the first is due for the
+    ethics training within the month, the second has never been assessed."""
+    if DevelopmentRecord.objects.exists():
+        return
+    manager = User.objects.get(email="manager@demo.edu.cn")
+    today = timezone.localdate()
+    ethics = DevelopmentRequirement.objects.get(name="师德师风培训")
+    teaching = DevelopmentRequirement.objects.get(name="教学能力考核")
+    for position, instructor in enumerate(Instructor.objects.order_by("pk")):
+        trained = today - datetime.timedelta(days=350 if position == 0 else 90)
+        DevelopmentRecord.objects.create(
+            instructor=instructor,
+            requirement=ethics,
+            kind=ethics.kind,
+            title=f"{trained.year}年师德师风专题培训",
+            held_on=trained,
+            hours=Decimal("8.0"),
+            result=DevelopmentRecord.Result.ATTENDED,
+            recorded_by=manager,
+        )
+        if position != 1:
+            DevelopmentRecord.objects.create(
+                instructor=instructor,
+                requirement=teaching,
+                kind=teaching.kind,
+                title="教学能力年度考核",
+                held_on=today - datetime.timedelta(days=120),
+                result=DevelopmentRecord.Result.PASSED,
+                score=Decimal("88.5"),
+                recorded_by=manager,
+            )
+
+
+def seed_course_promises() -> None:
+    """The first course's page promises a named teacher (名师授课), who holds a verified certificate."""
+    course = Course.objects.filter(code=COURSES[0][0]).first()
+    instructor = course.instructors.order_by("pk").first() if course is not None else None
+    if instructor is not None:
+        CoursePromise.objects.get_or_create(
+            course=course,
+            instructor=instructor,
+            claim=f"名师授课：{instructor.name}{instructor.title and '，' + instructor.title}",
+            defaults={"created_by": User.objects.get(email="manager@demo.edu.cn")},
+        )
+
+
 def demo_seed(*, password: str) -> None:
     """Seed this app's demo data (the ``seed_demo`` command calls it); the people come from accounts."""
     seed_courses()
     seed_instructor_qualifications()
+    seed_instructor_development()
+    seed_course_promises()
     seed_evaluations()

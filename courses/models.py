@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 
@@ -193,6 +193,130 @@ class Enrolment(models.Model):
                     % {"count": self.course.lesson_count}
                 }
             )
+
+
+class DevelopmentKind(models.TextChoices):
+    TRAINING = "training", _("Training")
+    ASSESSMENT = "assessment", _("Assessment")
+
+
+class DevelopmentRequirement(models.Model):
+    """A periodic training or assessment every active instructor must complete (师德培训 yearly, 教学考核)."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    name_en = models.CharField(_("name (English)"), max_length=100, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=DevelopmentKind.choices)
+    every_months = models.PositiveSmallIntegerField(
+        _("every (months)"), help_text=_("How long one completion counts before the next is due.")
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("training or assessment requirement")
+        verbose_name_plural = _("training and assessment requirements")
+        ordering = ["kind", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(every_months__gte=1, every_months__lte=120),
+                name="development_requirement_period",
+            )
+        ]
+
+    def __str__(self) -> str:
+        if self.name_en and (translation.get_language() or "").startswith("en"):
+            return self.name_en
+        return self.name
+
+
+class DevelopmentRecord(models.Model):
+    """One training an instructor attended, or one assessment of them, with its result (培训与考核)."""
+
+    class Result(models.TextChoices):
+        ATTENDED = "attended", _("Attended")
+        PASSED = "passed", _("Passed")
+        FAILED = "failed", _("Failed")
+
+    instructor = models.ForeignKey(
+        Instructor, verbose_name=_("instructor"), on_delete=models.PROTECT, related_name="development"
+    )
+    requirement = models.ForeignKey(
+        DevelopmentRequirement,
+        verbose_name=_("requirement it meets"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="records",
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=DevelopmentKind.choices)
+    title = models.CharField(_("title"), max_length=200)
+    held_on = models.DateField(_("date"))
+    hours = models.DecimalField(
+        _("hours"), max_digits=5, decimal_places=1, null=True, blank=True, validators=[MinValueValidator(0)]
+    )
+    result = models.CharField(_("result"), max_length=20, choices=Result.choices)
+    score = models.DecimalField(_("score"), max_digits=5, decimal_places=1, null=True, blank=True)
+    notes = models.TextField(_("notes"), max_length=2000, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("training or assessment record")
+        verbose_name_plural = _("training and assessment records")
+        ordering = ["-held_on", "-id"]
+        indexes = [
+            models.Index(fields=["instructor", "requirement", "held_on"], name="development_last_done")
+        ]
+        constraints = [
+            # Training is attended; an assessment is passed or failed.
+            models.CheckConstraint(
+                condition=(models.Q(kind="training", result="attended"))
+                | (models.Q(kind="assessment", result__in=["passed", "failed"])),
+                name="development_result_fits_kind",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.instructor} · {self.title} ({self.held_on})"
+
+    @property
+    def completes(self) -> bool:
+        """Whether the record meets its requirement: training attended, or an assessment passed."""
+        return self.result in {self.Result.ATTENDED, self.Result.PASSED}
+
+
+class CoursePromise(models.Model):
+    """What a course's page promises about who teaches it (名师授课：张老师，高级讲师), tied to an instructor.
+
+    The promise holds while that instructor teaches the course and is qualified; a promise that no longer
+    holds is shown as such, and the learner may complain that the course is not as advertised.
+    """
+
+    course = models.ForeignKey(
+        Course, verbose_name=_("course"), on_delete=models.CASCADE, related_name="promises"
+    )
+    instructor = models.ForeignKey(
+        Instructor, verbose_name=_("instructor promised"), on_delete=models.PROTECT, related_name="promises"
+    )
+    claim = models.CharField(
+        _("what is promised"), max_length=200, help_text=_("As the course's page says it, e.g. 名师授课.")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("added by"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("added at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("promise about the teaching")
+        verbose_name_plural = _("promises about the teaching")
+        ordering = ["course", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["course", "instructor", "claim"], name="course_promise_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.course.code}: {self.claim}"
 
 
 # The evaluations' and suggestions' models belong to this app; importing them here registers them with it.

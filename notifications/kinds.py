@@ -23,8 +23,21 @@ class NoticeTexts:
 
 
 @dataclass(frozen=True)
+class NoticeAttachment:
+    """A file an e-mail notice carries (a calendar entry), built when the notice is delivered."""
+
+    filename: str
+    content: bytes
+    mimetype: str
+
+
+@dataclass(frozen=True)
 class NoticeKindSpec:
-    """One kind of notice. ``path(context)`` is the link (a path on this site) the notice leads to."""
+    """One kind of notice. ``path(context)`` is the link (a path on this site) the notice leads to.
+
+    ``attachments(context, recipient)``, when given, returns the files its e-mail carries, built at delivery
+    time from the records the context names (never stored in the outbox); SMS and the inbox carry none.
+    """
 
     name: str
     texts: NoticeTexts
@@ -32,6 +45,7 @@ class NoticeKindSpec:
     required_context: frozenset[str] = frozenset({"reference"})
     values: Callable[[dict], dict] = field(default=lambda context: dict(context))
     link_label: Promise | None = None
+    attachments: Callable[[dict, object], list[NoticeAttachment]] | None = None
 
 
 _KINDS: dict[str, NoticeKindSpec] = {}

@@ -50,3 +50,17 @@ def notifications_due_count(*, now: datetime.datetime | None = None) -> int:
     return Notification.objects.filter(
         state=Notification.State.PENDING, next_attempt_at__lte=now or timezone.now()
     ).count()
+
+
+# A notice due this long and still not sent means no worker delivers (the minute sweep would have taken it).
+DELIVERY_LATE_AFTER = datetime.timedelta(minutes=15)
+
+
+def delivery_lag_problem() -> str | None:
+    """Say how many notices have waited over 15 minutes past their due attempt, if any (the outbox index)."""
+    late = Notification.objects.filter(
+        state=Notification.State.PENDING, next_attempt_at__lt=timezone.now() - DELIVERY_LATE_AFTER
+    ).count()
+    if not late:
+        return None
+    return f"{late} notices have waited over 15 minutes to be sent: are the Celery workers running?"

@@ -59,7 +59,7 @@ from privacy.models import Purpose
 from privacy.selectors import purpose_consent_is_active
 from privacy.services import purpose_consent_grant
 
-from .kinds import notice_context_check
+from .kinds import notice_context_check, notice_kind_get
 from .messages import RenderedNotice, notice_render
 from .models import Notification, NotificationPreference
 from .selectors import notification_channels_wanted
@@ -286,6 +286,10 @@ def _send(notification: Notification, rendered: RenderedNotice) -> str:
             to=[recipient.email],
             headers={"Message-ID": message_id},
         )
+        spec = notice_kind_get(notification.kind)
+        if spec is not None and spec.attachments is not None:
+            for attachment in spec.attachments(notification.context, recipient):
+                message.attach(attachment.filename, attachment.content, attachment.mimetype)
         if message.send() != 1:
             raise EmailNotAccepted
         return message_id

@@ -93,6 +93,15 @@ class Purpose(models.TextChoices):
     COUNSELLING_RECORDS = "counselling_records", _("Keeping my counselling records")
     MINOR_DATA = "minor_data", _("Personal data of my child, given by me as parent")
     SMS_NOTICES = "sms_notices", _("SMS notices to my mobile number")
+    # A guardian's consent to counselling of a minor under 14 (PIPL Art. 31): given by the guardian only.
+    MINOR_COUNSELLING = (
+        "minor_counselling",
+        _("Counselling of my child under 14, consented to by me as guardian"),
+    )
+
+
+# Purposes only a guardian consents to, for their ward: the person's own "My data" page does not offer them.
+GUARDIAN_PURPOSES = frozenset({Purpose.MINOR_COUNSELLING})
 
 
 class PurposeConsent(models.Model):

@@ -16,7 +16,15 @@ from accounts.models import Guardianship, MobileVerification, User
 from core.errors import DomainError, ErrorKind
 
 from .export import SECTIONS
-from .models import AccessLogEntry, ErasureRequest, PolicyConsent, PolicyVersion, Purpose, PurposeConsent
+from .models import (
+    GUARDIAN_PURPOSES,
+    AccessLogEntry,
+    ErasureRequest,
+    PolicyConsent,
+    PolicyVersion,
+    Purpose,
+    PurposeConsent,
+)
 
 USER_AGENT_MAX = 400
 ERASED_DISPLAY_NAME = "已注销用户"  # stored data, not interface text: every reader sees the same
@@ -61,8 +69,13 @@ def purpose_consent_grant(
 ) -> PurposeConsent:
     """Grant consent to a sensitive purpose, for oneself or (a parent) for a child; granting again is a no-op.
 
-    Raises PrivacyError when ``given_by`` is neither the person nor their guardian.
+    Raises PrivacyError when ``given_by`` is neither the person nor their guardian, or when a purpose only a
+    guardian consents to (``GUARDIAN_PURPOSES``) is given by the person themself.
     """
+    if purpose in GUARDIAN_PURPOSES and given_by == user:
+        raise PrivacyPermissionDenied(
+            "guardian_only", _("Only a guardian can give this consent, for the child they care for.")
+        )
     if given_by != user and not Guardianship.objects.filter(guardian=given_by, learner=user).exists():
         raise PrivacyPermissionDenied(
             "not_yours", _("Only the person or their guardian can give this consent.")

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from .forms import AgreementAcceptForm, ErasureRequestForm, PolicyAcceptForm, PurposeConsentForm
-from .models import DocumentKind, ErasureRequest, PolicyConsent, Purpose
+from .models import GUARDIAN_PURPOSES, DocumentKind, ErasureRequest, PolicyConsent, Purpose
 from .selectors import (
     SESSION_KEYS,
     access_log_for_subject,
@@ -132,7 +132,9 @@ def _render_my_data(
     )
     active = purpose_consents_active(user=user)
     purposes = [
-        {"value": value, "label": label, "consent": active.get(value)} for value, label in Purpose.choices
+        {"value": value, "label": label, "consent": active.get(value)}
+        for value, label in Purpose.choices
+        if value not in GUARDIAN_PURPOSES
     ]
     context = {
         "access_page": page,
@@ -170,6 +172,9 @@ def purpose_consent(request: HttpRequest) -> HttpResponse:
         messages.error(request, _("That consent choice was not understood; nothing changed."))
         return redirect("privacy:my-data")
     purpose = Purpose(form.cleaned_data["purpose"])
+    if purpose in GUARDIAN_PURPOSES:
+        messages.error(request, _("That consent choice was not understood; nothing changed."))
+        return redirect("privacy:my-data")
     if form.cleaned_data["decision"] == "grant":
         purpose_consent_grant(
             user=request.user,

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from courses.evaluations.selectors import evaluation_offers
+from courses.selectors import course_promises
 from privacy.models import AccessLogEntry, DocumentKind
 from privacy.selectors import policy_acceptance_needed
 from privacy.services import access_log_record
@@ -67,6 +68,10 @@ def my_courses(request: HttpRequest) -> HttpResponse:
         request.GET.get("page")
     )
     evaluation_offers(enrolments=page.object_list, user=request.user)
+    # What each course's page promised about its teaching, and whether it still holds: one query.
+    promises = course_promises({enrolment.course_id for enrolment in page})
+    for enrolment in page:
+        enrolment.promises = promises.get(enrolment.course_id, [])
     return render(request, "refunds/my_courses.html", {"page": page})
 
 

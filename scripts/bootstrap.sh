@@ -35,6 +35,11 @@ if ! command -v msgfmt >/dev/null; then
   echo "Installing gettext for the translations."
   apt_install gettext
 fi
+# The entry points default to the production settings; this machine runs the development ones, named in .env
+# (never committed). The tests name their own settings (pyproject.toml), whatever .env says.
+if ! grep -qs '^DJANGO_SETTINGS_MODULE=' .env; then
+  echo "DJANGO_SETTINGS_MODULE=config.settings.local" >> .env
+fi
 .venv/bin/python manage.py compilemessages --ignore=.venv --verbosity 0
 
 mkdir -p var

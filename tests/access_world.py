@@ -35,6 +35,7 @@ from complaints.tests.api_helpers import PNG
 from complaints.tests.factories import CategoryFactory
 from conftest import staff_session_verify
 from core.tests.testapp.models import Mentor, MentorSession
+from courses.models import CoursePromise, DevelopmentRecord, DevelopmentRequirement
 from courses.tests.factories import EnrolmentFactory, InstructorFactory, SchoolClassFactory, TermFactory
 from dashboard.models import ReportRun
 from incentives.models import RewardRule
@@ -93,6 +94,57 @@ def _paper_batch(person):
     from feedback.models import PaperBatch
 
     return PaperBatch.objects.create(kind=PaperBatch.Kind.KEYED, created_by=person)
+
+
+def _counselling(*, victim, counsellor_user) -> dict:
+    from accounts.services import user_add_role
+    from counseling.models import (
+        AvailabilityException,
+        BookingRestriction,
+        NoShowKind,
+        NoShowPolicy,
+        RestrictionAppeal,
+        State,
+    )
+    from counseling.tests.factories import (
+        AppointmentFactory,
+        CounsellorFactory,
+        SpecialityFactory,
+        verify_client,
+    )
+
+    user_add_role(user=counsellor_user, role=Role.COUNSELLOR)
+    counsellor = CounsellorFactory(
+        user=counsellor_user, specialities=[SpecialityFactory(code="matrix-anxiety")]
+    )
+    verify_client(victim)
+    appointment = AppointmentFactory(counsellor=counsellor, client=victim)
+    missed = AppointmentFactory(
+        counsellor=counsellor,
+        client=victim,
+        starts_at=appointment.starts_at - datetime.timedelta(days=3),
+        state=State.NO_SHOW,
+        no_show_kind=NoShowKind.NOT_ATTENDED,
+        no_show_at=timezone.now(),
+    )
+    restriction = BookingRestriction.objects.create(
+        client=victim,
+        ends_at=timezone.now() + datetime.timedelta(days=30),
+        no_show_count=3,
+        last_no_show=missed,
+    )
+    appeal = RestrictionAppeal.objects.create(restriction=restriction, text="那几天住院了")
+    exception = AvailabilityException.objects.create(
+        counsellor=counsellor, day=timezone.localdate() + datetime.timedelta(days=2), kind="day_off"
+    )
+    return {
+        "counsellor": counsellor,
+        "appointment": appointment,
+        "restriction": restriction,
+        "restriction appeal": appeal,
+        "availability exception": exception,
+        "no-show policy": NoShowPolicy.objects.create(),
+    }
 
 
 def build_world() -> World:
@@ -308,7 +360,26 @@ def build_world() -> World:
         text="第2章示例代码无法运行。",
         attachments=[SimpleUploadedFile("screen.png", PNG, content_type="image/png")],
     )
+    # The instructor's training record, kept by the managers, and what their course promises about them.
+    development = DevelopmentRecord.objects.create(
+        instructor=instructor,
+        requirement=DevelopmentRequirement.objects.get(name="师德师风培训"),
+        kind="training",
+        title="师德师风专题培训",
+        held_on=datetime.date(2026, 1, 10),
+        result="attended",
+        recorded_by=people["manager"],
+    )
+    promise = CoursePromise.objects.create(
+        course=enrolment.course, instructor=instructor, claim="名师授课", created_by=people["manager"]
+    )
+    # The victim's counselling: a verified identity, a session booked with the subject staff member (who is
+    # also a counsellor), a missed one that limits their bookings, and a day off in the counsellor's hours.
+    counselling = _counselling(victim=victim, counsellor_user=subject_staff)
     world.objects = {
+        **counselling,
+        "development record": development,
+        "course promise": promise,
         "refund": refund,
         "feedback": feedback,
         "feedback attachment": feedback.attachments.get(),

@@ -24,13 +24,24 @@ from django.urls import URLResolver, get_resolver
 from accounts.models import User
 from complaints.api.urls import ACTION_VIEWS
 from complaints.models import Complaint
+from counseling.api import ACTION_VIEWS as COUNSELLING_ACTION_VIEWS
+from counseling.models import (
+    Appointment,
+    BookingRestriction,
+    Counsellor,
+    NoShowPolicy,
+    RestrictionAppeal,
+    Speciality,
+)
 from courses.api import ACTION_VIEWS as COURSE_ACTION_VIEWS
 from courses.evaluations.models import EvaluationText
+from courses.models import DevelopmentRecord, DevelopmentRequirement, Instructor
 from courses.suggestions.models import UpdateSuggestion
 from feedback.api import ACTION_VIEWS as FEEDBACK_ACTION_VIEWS
 from feedback.models import FeedbackCategory, FeedbackItem, PaperBatch, RepresentativeMeeting
 from incentives.models import Award, Reward, RewardRule
 from privacy.models import AccessLogEntry, ErasureRequest, IdentityDocument, PolicyConsent
+from qualifications.api import ACTION_VIEWS as QUALIFICATION_ACTION_VIEWS
 from qualifications.models import Qualification, QualificationKind
 from ratings.models import Rating
 from refunds.api import ACTION_VIEWS as REFUND_ACTION_VIEWS
@@ -70,6 +81,7 @@ SURVEY_STAFF = frozenset({"manager", "agent", "agent of another department", "su
 MODERATORS = frozenset({"manager"})
 # The reviewers of qualifications: the managers' role holds qualifications.vet_qualification (a migration).
 VETTERS = frozenset({"manager"})
+MANAGERS = frozenset({"manager"})
 EVERYONE = frozenset(ROLES)
 assert frozenset(ROLES) == NOT_STAFF | STAFF
 
@@ -465,6 +477,28 @@ REFUND_ENTRIES = [
         url=refund_url("withdraw/"),
     ),
     page("api/v1/refunds/", API_OWN, readers=REFUND_READERS),
+    # The victim's qualification: theirs and the reviewers'; a reviewer's decision is carried out (then rolled
+    # back), the holder's own is refused (403), everyone else finds nothing.
+    page("api/v1/qualifications/", API_OWN, readers=VETTERS),
+    page(
+        "api/v1/qualifications/<int:pk>/",
+        expect((ANONYMOUS, 403), ({"learner"} | VETTERS, 200), (SIGNED_IN - {"learner"} - VETTERS, 404)),
+        readers=VETTERS,
+        url=lambda w: f"/api/v1/qualifications/{w.objects['qualification'].pk}/",
+    ),
+    *(
+        page(
+            f"api/v1/qualifications/<int:pk>/{name}/",
+            expect(
+                (ANONYMOUS, 403), ({"learner"} | VETTERS, REACHED), (SIGNED_IN - {"learner"} - VETTERS, 404)
+            ),
+            readers=VETTERS,
+            method="json",
+            data={},
+            url=lambda w, name=name: f"/api/v1/qualifications/{w.objects['qualification'].pk}/{name}/",
+        )
+        for name in QUALIFICATION_ACTION_VIEWS
+    ),
     page(
         "api/v1/refunds/quote/",
         # Nobody names an enrolment: a quote is only ever of the caller's own (or their ward's).
@@ -642,6 +676,149 @@ COURSE_ENTRIES = [
         method="post",
         data={},
         url=lambda w: f"/admin/courses/evaluationtext/{w.objects['evaluation text'].pk}/move/publish/",
+    ),
+]
+
+
+# Counselling: anyone signed in finds counsellors; the victim's appointment is theirs, their guardian's, their
+# counsellor's (the subject staff member) and the counselling desk's (every agent, supervisor, manager and
+# leader); only the counsellor reaches their schedule and hours, only the guardian consents for the victim.
+COUNSELLING_DESK = FEEDBACK_STAFF
+COUNSELLING_HANDLERS = COUNSELLING_DESK - {"manager"}
+APPOINTMENT_PARTIES = frozenset({"learner", "guardian"}) | COUNSELLING_DESK
+APPOINTMENT_OUTSIDERS = SIGNED_IN - APPOINTMENT_PARTIES
+APPOINTMENT_READERS = APPOINTMENT_PARTIES - {"learner"}
+COUNSELLOR = frozenset({"subject staff member"})
+COUNSELLOR_ONLY = expect((ANONYMOUS, 302), (COUNSELLOR, 200), (SIGNED_IN - COUNSELLOR, 404))
+COUNSELLING_ACTIONS = tuple(COUNSELLING_ACTION_VIEWS)
+
+
+def appointment_url(
+    suffix: str = "", *, prefix: str = "/counselling/appointments/"
+) -> Callable[[World], str]:
+    return lambda w: f"{prefix}{w.objects['appointment'].reference}/{suffix}"
+
+
+COUNSELLING_ENTRIES = [
+    page("counselling/", OWN_PAGE),
+    page(
+        "counselling/counsellors/<int:pk>/",
+        OWN_PAGE,
+        url=lambda w: f"/counselling/counsellors/{w.objects['counsellor'].pk}/",
+    ),
+    page(
+        "counselling/counsellors/<int:pk>/photo/",
+        expect((ANONYMOUS, 302), (SIGNED_IN, 404)),  # this counsellor has no photo
+        url=lambda w: f"/counselling/counsellors/{w.objects['counsellor'].pk}/photo/",
+    ),
+    page("counselling/book/", OWN_FORM_REDIRECTS, method="post", data={}),
+    page("counselling/identity/", OWN_PAGE),
+    page("counselling/identity/confirm/", OWN_FORM_REFUSED, method="post", data={}),
+    page("counselling/appointments/", OWN_PAGE),
+    page(
+        "counselling/appointments/<str:reference>/",
+        expect((ANONYMOUS, 302), (APPOINTMENT_PARTIES, 200), (APPOINTMENT_OUTSIDERS, 404)),
+        readers=APPOINTMENT_READERS,
+        url=appointment_url(),
+    ),
+    *(
+        page(
+            f"counselling/appointments/<str:reference>/{action}/",
+            expect(
+                (ANONYMOUS, 302), (APPOINTMENT_PARTIES, frozenset({400, 409})), (APPOINTMENT_OUTSIDERS, 404)
+            ),
+            readers=APPOINTMENT_READERS,
+            method="post",
+            data={},
+            url=appointment_url(f"{action}/"),
+        )
+        for action in ("confirm", "cancel")
+    ),
+    page(
+        "counselling/restrictions/<int:pk>/appeal/",
+        expect((ANONYMOUS, 302), ({"learner"}, 400), (SIGNED_IN - {"learner"}, 404)),
+        method="post",
+        data={},
+        url=lambda w: f"/counselling/restrictions/{w.objects['restriction'].pk}/appeal/",
+    ),
+    page("counselling/wards/", OWN_PAGE, readers=frozenset({"guardian"})),
+    page(
+        "counselling/wards/<int:learner_id>/consent/",
+        expect((ANONYMOUS, 302), ({"guardian"}, 302), (SIGNED_IN - {"guardian"}, 404)),
+        method="post",
+        data={},
+        url=lambda w: f"/counselling/wards/{w.people['learner'].pk}/consent/",
+    ),
+    page("counselling/schedule/", COUNSELLOR_ONLY, readers=COUNSELLOR),
+    page(
+        "counselling/schedule/<str:reference>/<slug:action>/",
+        expect((ANONYMOUS, 302), (COUNSELLOR, 302), (SIGNED_IN - COUNSELLOR, 404)),
+        readers=COUNSELLOR,
+        method="post",
+        data={},
+        url=lambda w: f"/counselling/schedule/{w.objects['appointment'].reference}/complete/",
+    ),
+    page("counselling/availability/", COUNSELLOR_ONLY),
+    page(
+        "counselling/availability/exceptions/",
+        expect((ANONYMOUS, 302), (COUNSELLOR, 400), (SIGNED_IN - COUNSELLOR, 404)),
+        method="post",
+        data={},
+    ),
+    page(
+        "counselling/availability/exceptions/<int:pk>/remove/",
+        expect((ANONYMOUS, 302), (COUNSELLOR, 302), (SIGNED_IN - COUNSELLOR, 404)),
+        method="post",
+        data={},
+        url=lambda w: (
+            f"/counselling/availability/exceptions/{w.objects['availability exception'].pk}/remove/"
+        ),
+    ),
+    page("api/v1/counselling/counsellors/", API_OWN),
+    page(
+        "api/v1/counselling/counsellors/<int:pk>/",
+        API_OWN,
+        url=lambda w: f"/api/v1/counselling/counsellors/{w.objects['counsellor'].pk}/",
+    ),
+    page(
+        "api/v1/counselling/counsellors/<int:pk>/slots/",
+        API_OWN,
+        url=lambda w: (
+            f"/api/v1/counselling/counsellors/{w.objects['counsellor'].pk}/slots/?first=2026-12-08&last=2026-12-09"
+        ),
+    ),
+    page("api/v1/counselling/eligibility/", API_OWN),
+    page("api/v1/counselling/identity/", API_OWN),
+    page(
+        "api/v1/counselling/identity/confirm/",
+        expect((ANONYMOUS, 403), (SIGNED_IN, 400)),
+        method="json",
+        data={},
+    ),
+    page("api/v1/counselling/appointments/", API_OWN, readers=APPOINTMENT_READERS),
+    page(
+        "api/v1/counselling/appointments/<str:reference>/",
+        expect((ANONYMOUS, 403), (APPOINTMENT_PARTIES, 200), (APPOINTMENT_OUTSIDERS, 404)),
+        readers=APPOINTMENT_READERS,
+        url=appointment_url(prefix="/api/v1/counselling/appointments/"),
+    ),
+    *(
+        page(
+            f"api/v1/counselling/appointments/<str:reference>/{action}/",
+            expect((ANONYMOUS, 403), (APPOINTMENT_PARTIES, REACHED), (APPOINTMENT_OUTSIDERS, 404)),
+            readers=APPOINTMENT_READERS,
+            method="json",
+            data={},
+            url=appointment_url(f"{action}/", prefix="/api/v1/counselling/appointments/"),
+        )
+        for action in COUNSELLING_ACTIONS
+    ),
+    page(
+        "api/v1/counselling/restrictions/<int:pk>/appeal/",
+        expect((ANONYMOUS, 403), ({"learner"}, 400), (SIGNED_IN - {"learner"}, 404)),
+        method="json",
+        data={},
+        url=lambda w: f"/api/v1/counselling/restrictions/{w.objects['restriction'].pk}/appeal/",
     ),
 ]
 
@@ -833,6 +1010,10 @@ ADMIN_ENTRIES = [
         url=lambda w: f"/admin/qualifications/qualification/{w.objects['qualification'].pk}/move/verify/",
     ),
     page(
+        "admin/courses/developmentrecord/due/",
+        expect((NOT_STAFF, 302), (MANAGERS, 200), (STAFF - MANAGERS, 403)),
+    ),
+    page(
         "admin/qualifications/qualification/<path:object_id>/scan/",
         expect((NOT_STAFF, 302), (VETTERS, 200), (STAFF - VETTERS, 403)),
         readers=VETTERS,
@@ -884,6 +1065,19 @@ ADMIN_MODEL_READERS: dict[type, dict[str, frozenset]] = {
     # public anyway).
     EvaluationText: {"list": MODERATORS, "row": MODERATORS, "readers": frozenset()},
     UpdateSuggestion: {"list": STAFF, "row": COURSE_OWNERS, "hidden": STAFF - COURSE_OWNERS},
+    # Counselling: the desk reads; agents, supervisors and the leadership group add counsellors and
+    # specialities and set the no-show limit (one row, already saved here); appointments, restrictions and
+    # appeals change through their services only.
+    Speciality: {"list": COUNSELLING_DESK, "row": COUNSELLING_DESK, "add": COUNSELLING_HANDLERS},
+    Counsellor: {"list": COUNSELLING_DESK, "row": COUNSELLING_DESK, "add": COUNSELLING_HANDLERS},
+    Appointment: {"list": COUNSELLING_DESK, "row": COUNSELLING_DESK},
+    NoShowPolicy: {"list": COUNSELLING_DESK, "row": COUNSELLING_DESK},
+    BookingRestriction: {"list": COUNSELLING_DESK, "row": COUNSELLING_DESK},
+    RestrictionAppeal: {"list": COUNSELLING_DESK, "row": COUNSELLING_DESK},
+    # Managers keep the instructors' training and assessment records and read the instructor list.
+    DevelopmentRequirement: {"list": MANAGERS, "row": MANAGERS, "add": MANAGERS},
+    DevelopmentRecord: {"list": MANAGERS, "row": MANAGERS, "add": MANAGERS},
+    Instructor: {"list": MANAGERS, "row": MANAGERS},
     QualificationKind: {"list": VETTERS, "row": VETTERS, "add": VETTERS},
 }
 # Rows whose history screen looks the row up in a queryset no staff role reaches: "does not exist" for all.
@@ -943,6 +1137,7 @@ ENTRIES = [
     *FEEDBACK_ENTRIES,
     *REFUND_ENTRIES,
     *COURSE_ENTRIES,
+    *COUNSELLING_ENTRIES,
     *API_ENTRIES,
     *ADMIN_ENTRIES,
     *(entry for model in admin.site._registry for entry in admin_entries(model)),
@@ -950,6 +1145,8 @@ ENTRIES = [
 
 EXEMPT = {
     "healthz": "the load balancer's probe: answers for the services, reads no one's records",
+    "healthz/live": "the container's liveness probe: answers without reading anything",
+    "healthz/ready": "the load balancer's readiness probe: asks the database one SELECT 1",
     "accounts/log-out/": "ends the caller's own session; reads no one's records",
     "admin/logout/": "ends the caller's own session; reads no one's records",
     "accounts/language/": "sets the caller's own page language; reads no one's records",

@@ -35,9 +35,11 @@ PROJECT_APPS = {
     "surveys",
     "feedback",
     "refunds",
+    "counseling",
 }
-# Titles, and the names of departments, categories, calendars and instructors, shown in lists and choices.
-NAMES_SHOWN_IN_LISTS = {"title", "name", "name_en"}
+# Titles, and the names of departments, categories, calendars, instructors and counsellors, shown in lists and
+# choices.
+NAMES_SHOWN_IN_LISTS = {"title", "name", "name_en", "public_name"}
 
 
 def bad_admin_values(form_class, name: str, field: forms.Field) -> dict[str, str]:
@@ -138,3 +140,45 @@ def test_a_bad_value_in_an_admin_form_is_refused_next_to_its_field_and_nothing_i
     errors = response.context["adminform"].form.errors
     assert errors.get(field), f"no message next to {field}: {errors}"
     assert row_counts() == before
+
+
+def _counsellor_photo_post(client: Client, name: str, content: bytes):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    upload = SimpleUploadedFile(name, content, content_type="image/png")  # what the browser claims
+    return client.post("/admin/counseling/counsellor/add/", {"public_name": "林咨询师", "photo": upload})
+
+
+@pytest.mark.parametrize(
+    ("label", "name", "content"),
+    [
+        ("a PDF", "photo.png", "plain_pdf"),
+        ("a zip archive named as an image", "photo.png", "zip_archive"),
+        ("text named as an image", "photo.png", None),
+        ("an image with a zip after its end", "photo.png", "png_then_zip"),
+    ],
+)
+def test_a_counsellors_photo_that_is_not_an_image_is_refused_next_to_its_field(
+    label, name, content, settings, tmp_path
+):
+    from complaints.tests import evidence_files
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    client = Client()
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    client.cookies["django_language"] = "en"
+    if content is None:
+        body = b"<script>alert(1)</script>"
+    elif content == "png_then_zip":
+        body = evidence_files.png_image() + evidence_files.zip_archive()
+    else:
+        body = getattr(evidence_files, content)()
+    before = row_counts()
+
+    response = _counsellor_photo_post(client, name, body)
+
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert errors.get("photo"), f"no message next to the photo: {errors}"
+    assert row_counts() == before
+    assert not (tmp_path / "media").exists() or not any((tmp_path / "media").rglob("*.*"))

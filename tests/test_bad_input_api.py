@@ -106,6 +106,13 @@ def test_the_schema_gives_every_input_a_bad_value_to_try():
     paths = {case.values[0] for case in CASES}
     assert "/api/v1/complaints/" in paths
     assert "/api/v1/complaints/{reference}/propose-resolution/" in paths
+    assert {
+        "/api/v1/counselling/appointments/",
+        "/api/v1/counselling/appointments/{reference}/cancel/",
+        "/api/v1/counselling/appointments/{reference}/waive/",
+        "/api/v1/counselling/restrictions/{id}/appeal/",
+        "/api/v1/counselling/identity/",
+    } <= paths
     assert len(CASES) > 100
 
 
@@ -113,11 +120,38 @@ def row_counts() -> dict[str, int]:
     return {model._meta.label: model._default_manager.count() for model in apps.get_models()}
 
 
+def counselling_world(superuser) -> dict:
+    import datetime
+
+    from django.utils import timezone
+
+    from counseling.models import BookingRestriction, State
+    from counseling.tests.factories import AppointmentFactory
+
+    appointment = AppointmentFactory()
+    no_show = AppointmentFactory(
+        client=superuser,
+        state=State.NO_SHOW,
+        no_show_kind="not_attended",
+        starts_at=timezone.now() - datetime.timedelta(days=2),
+    )
+    restriction = BookingRestriction.objects.create(
+        client=superuser,
+        ends_at=timezone.now() + datetime.timedelta(days=30),
+        no_show_count=3,
+        last_no_show=no_show,
+    )
+    return {"appointment": appointment, "id": restriction.pk}
+
+
 @pytest.mark.parametrize(("path", "field", "value"), CASES)
 def test_a_bad_value_is_refused_next_to_its_field_and_nothing_is_stored(path, field, value):
     # given a complaint a superuser may act on, named in the URL
-    # (or, for the feedback endpoints, a feedback item; for the refund endpoints, a refund request)
+    # (or, for the feedback endpoints, a feedback item; for the refund endpoints, a refund request; for
+    # counselling, an appointment and the superuser's own booking restriction; for qualifications, one)
+    superuser = UserFactory(is_staff=True, is_superuser=True)
     complaint = ComplaintFactory(investigating=True)
+    named = {}
     if path.startswith("/api/v1/feedback/"):
         from feedback.tests.factories import FeedbackItemFactory
 
@@ -126,8 +160,15 @@ def test_a_bad_value_is_refused_next_to_its_field_and_nothing_is_stored(path, fi
         from refunds.tests.factories import RefundRequestFactory
 
         complaint = RefundRequestFactory()
-    client = logged_in(UserFactory(is_staff=True, is_superuser=True))
-    url = path.format(reference=complaint.reference) if "{reference}" in path or "{" not in path else path
+    if path.startswith("/api/v1/qualifications/"):
+        from qualifications.tests.test_bad_input import a_submitted_qualification
+
+        named["id"] = a_submitted_qualification().pk
+    if path.startswith("/api/v1/counselling/"):
+        named = counselling_world(superuser)
+        complaint = named.pop("appointment")
+    client = logged_in(superuser)
+    url = None
     if path.startswith(("/api/v1/courses/", "/api/v1/course-suggestions/", "/api/v1/enrolments/")):
         # a course the superuser learns in (they also own it), a suggestion of it, their finished enrolment
         from accounts.roles import Role
@@ -159,6 +200,8 @@ def test_a_bad_value_is_refused_next_to_its_field_and_nothing_is_stored(path, fi
         rating_comment_moderate(rating=rating, actor=moderator(), publish=True)
         client = logged_in(teacher)
         url = path.format(rating_id=rating.pk)
+    if url is None:
+        url = path.format(reference=complaint.reference, **named)
     before = row_counts()
 
     # when

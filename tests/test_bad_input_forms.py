@@ -23,6 +23,7 @@ from complaints import forms as complaint_forms
 from complaints.admin import forms as workspace_forms
 from complaints.admin.intake_forms import IntakeComplaintForm
 from complaints.tests.factories import CategoryFactory, ComplaintFactory
+from counseling import forms as counselling_forms
 from courses import forms as course_forms
 from dashboard.forms import ScopeForm
 from privacy.forms import ErasureRequestForm
@@ -79,7 +80,9 @@ class Form:
 
     form_class: type[forms.Form]
     url: Callable[[dict], str]
-    who: str  # anonymous, learner, parent, manager, superuser (the complaint's owner) or leader
+    # anonymous, learner, parent, manager, superuser (the complaint's owner), leader; for counselling the
+    # client of an appointment or its counsellor
+    who: str
     method: str = "post"
     state: str = "investigating"
     refund_state: str = ""  # for a refunds form: the state of the refund request it is about
@@ -186,6 +189,27 @@ FORMS = {
     "a review's opinion survey": Form(
         OpinionsSurveyForm, lambda w: f"/reviews/{w['review'].pk}/opinions-survey/", "manager"
     ),
+    # Counselling: a learner verifying their identity; the client of an appointment cancelling it or appealing
+    # against a limit on bookings; a counsellor changing one day's hours.
+    "counselling identity": Form(
+        counselling_forms.IdentityForm, lambda w: "/counselling/identity/", "learner"
+    ),
+    "counselling identity code": Form(
+        counselling_forms.CodeForm, lambda w: "/counselling/identity/confirm/", "learner"
+    ),
+    "counselling cancellation": Form(
+        counselling_forms.CancelForm,
+        lambda w: f"/counselling/appointments/{w['appointment'].reference}/cancel/",
+        "client",
+    ),
+    "counselling appeal": Form(
+        counselling_forms.AppealForm,
+        lambda w: f"/counselling/restrictions/{w['restriction'].pk}/appeal/",
+        "client",
+    ),
+    "counsellor's day off or extra hours": Form(
+        counselling_forms.ExceptionForm, lambda w: "/counselling/availability/exceptions/", "counsellor"
+    ),
 }
 
 
@@ -230,17 +254,17 @@ def world_for(form: Form) -> tuple[Client, dict]:
         "superuser": superuser,
         "leader": StaffFactory(roles=[Role.LEADERSHIP]),
     }
+    world = {"complaint": complaint, "parent": people["parent"], "review": ReviewFactory()}
+    if form.who in ("client", "counsellor"):
+        world.update(counselling_world())
+        people.update(client=world["appointment"].client, counsellor=world["appointment"].counsellor.user)
     client = Client()
     if form.who != "anonymous":
         client.force_login(people[form.who])
     client.cookies["django_language"] = "en"
-    return client, {
-        "complaint": complaint,
-        "parent": people["parent"],
-        "review": ReviewFactory(),
-        "refund": _refund_for(form, learner),
-        "course": _course_for(form, learner),
-    }
+    world["refund"] = _refund_for(form, learner)
+    world["course"] = _course_for(form, learner)
+    return client, world
 
 
 def _course_for(form: "Form", learner):
@@ -268,6 +292,33 @@ def _refund_for(form: "Form", learner):
     if form.refund_state == "approved":
         refund = refund_approve(request=refund, actor=StaffFactory(roles=[Role.AGENT]))
     return {"enrolment": enrolment, "request": refund}
+
+
+def counselling_world() -> dict:
+    """A verified client with a confirmed appointment two days ahead and a limit on new bookings."""
+    import datetime
+
+    from django.utils import timezone
+
+    from counseling.models import BookingRestriction, State
+    from counseling.tests.factories import AppointmentFactory
+
+    starts = timezone.now() + datetime.timedelta(days=2)
+    appointment = AppointmentFactory(starts_at=starts)
+    no_show = AppointmentFactory(
+        client=appointment.client,
+        counsellor=appointment.counsellor,
+        state=State.NO_SHOW,
+        no_show_kind="not_attended",
+        starts_at=starts - datetime.timedelta(days=5),
+    )
+    restriction = BookingRestriction.objects.create(
+        client=appointment.client,
+        ends_at=timezone.now() + datetime.timedelta(days=30),
+        no_show_count=3,
+        last_no_show=no_show,
+    )
+    return {"appointment": appointment, "restriction": restriction}
 
 
 def send(client: Client, form: Form, url: str, world: dict, field: str, value: str):

@@ -186,3 +186,58 @@ def test_the_benchmarks_trivial_page_is_not_routed_outside_the_bench_settings(cl
     client.force_login(LearnerFactory())
     assert client.get("/bench/trivial/").status_code == 404
     assert client.post("/bench/trivial/").status_code == 404
+
+
+ENTRY_POINTS = ("manage.py", "config/celery.py", "config/wsgi.py", "config/asgi.py")
+
+
+@pytest.mark.parametrize("entry", ENTRY_POINTS)
+def test_every_entry_point_takes_its_settings_from_the_one_default(entry):
+    source = (ROOT / entry).read_text()
+    assert "settings_module_default()" in source
+    assert "DJANGO_SETTINGS_MODULE" not in source  # no entry point names settings of its own
+
+
+def test_the_default_is_production_unless_the_environment_or_dotenv_names_others(tmp_path, monkeypatch):
+    from config import entry
+
+    monkeypatch.delenv("DJANGO_SETTINGS_MODULE", raising=False)
+    monkeypatch.setattr(entry, "DOTENV", tmp_path / ".env")
+    assert entry.settings_module_default() == "config.settings.production"
+
+    monkeypatch.delenv("DJANGO_SETTINGS_MODULE")
+    (tmp_path / ".env").write_text("DJANGO_SETTINGS_MODULE=config.settings.local\n")
+    assert entry.settings_module_default() == "config.settings.local"
+
+    monkeypatch.setenv("DJANGO_SETTINGS_MODULE", "config.settings.test")
+    assert entry.settings_module_default() == "config.settings.test"
+
+
+def test_a_worker_started_with_the_production_variables_runs_without_debug(tmp_path):
+    environment = {
+        **{
+            key: value
+            for key, value in os.environ.items()
+            if not key.startswith(("DJANGO_", "SECRET_KEY", "DEBUG", "ALLOWED_HOSTS", "EMAIL_URL"))
+        },
+        "SECRET_KEY": STRONG_KEY,
+        "ALLOWED_HOSTS": HOST,
+        **GOOD_KEYS,
+        **MAIL,
+    }
+    # A production host: no DJANGO_SETTINGS_MODULE and no .env (the checkout's own is set aside).
+    environment["DOTENV_PATH"] = str(tmp_path / "absent.env")
+    show_debug = (
+        "import config.celery, django; django.setup(); from django.conf import settings; "
+        "print(settings.SETTINGS_MODULE, settings.DEBUG)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", show_debug],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "config.settings.production False"

@@ -10,11 +10,13 @@ import environ
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
+from config.entry import DOTENV
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 env = environ.Env()
-# A developer may keep variables in a .env file beside manage.py; it is never committed.
-environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+# Variables may also come from a .env file beside manage.py (never committed), or the one DOTENV_PATH names.
+environ.Env.read_env(DOTENV, overwrite=False)
 
 DEBUG = env.bool("DEBUG", default=False)
 SECRET_KEY = env.str("SECRET_KEY", default="")
@@ -64,8 +66,8 @@ INSTALLED_APPS = [
     "dashboard",
     "reviews",
     "ratings",
-    "refunds",
     "qualifications",
+    "refunds",
 ]
 
 MIDDLEWARE = [
@@ -364,6 +366,8 @@ SPECTACULAR_SETTINGS = {
         "SuggestionKindEnum": "courses.suggestions.models.Kind",
         "SuggestionEventKindEnum": "courses.suggestions.models.EventKind",
         "EvaluationQuestionKindEnum": "courses.evaluations.models.QuestionKind",
+        "RefundEventKindEnum": "refunds.models.EventKind",
+        "WaiverReasonEnum": "counseling.models.WaiverReason",
     },
 }
 

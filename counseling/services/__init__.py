@@ -1,0 +1,65 @@
+"""Every change in counselling, one service per intent, each in a transaction with its timeline event."""
+
+from .booking import (
+    FREE_CANCELLATION,
+    HOLD_DURATION,
+    MAX_OPEN_HOLDS,
+    appointment_cancel,
+    appointment_cancel_by_counsellor,
+    appointment_complete,
+    appointment_confirm,
+    appointment_hold,
+    appointment_mark_no_show,
+    appointment_reschedule,
+    appointment_waive_no_show,
+)
+from .identity import (
+    identity_verification_confirm,
+    identity_verification_start,
+    minor_counselling_consent_give,
+    minor_counselling_consent_withdraw,
+    resident_id_birth_date,
+)
+from .others import (
+    availability_exception_add,
+    availability_exception_remove,
+    counselling_sweep,
+    counsellors_lapsed_handle,
+    holds_expire_due,
+    no_shows_mark_due,
+    reminders_send_due,
+    restriction_appeal_decide,
+    restriction_appeal_file,
+    weekly_hours_replace,
+)
+from .photos import counsellor_photo_check
+
+__all__ = [
+    "FREE_CANCELLATION",
+    "HOLD_DURATION",
+    "MAX_OPEN_HOLDS",
+    "appointment_cancel",
+    "appointment_cancel_by_counsellor",
+    "appointment_complete",
+    "appointment_confirm",
+    "appointment_hold",
+    "appointment_mark_no_show",
+    "appointment_reschedule",
+    "appointment_waive_no_show",
+    "availability_exception_add",
+    "availability_exception_remove",
+    "counselling_sweep",
+    "counsellor_photo_check",
+    "counsellors_lapsed_handle",
+    "holds_expire_due",
+    "identity_verification_confirm",
+    "identity_verification_start",
+    "minor_counselling_consent_give",
+    "minor_counselling_consent_withdraw",
+    "no_shows_mark_due",
+    "reminders_send_due",
+    "resident_id_birth_date",
+    "restriction_appeal_decide",
+    "restriction_appeal_file",
+    "weekly_hours_replace",
+]

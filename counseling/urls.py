@@ -1,0 +1,30 @@
+from django.urls import path
+
+from . import views
+
+app_name = "counseling"
+
+urlpatterns = [
+    path("", views.counsellor_find, name="find"),
+    path("counsellors/<int:pk>/", views.counsellor_page, name="counsellor"),
+    path("counsellors/<int:pk>/photo/", views.counsellor_photo, name="counsellor-photo"),
+    path("book/", views.appointment_book, name="book"),
+    path("identity/", views.identity_page, name="identity"),
+    path("identity/confirm/", views.identity_confirm, name="identity-confirm"),
+    path("appointments/", views.my_appointments, name="my-appointments"),
+    path("appointments/<str:reference>/", views.appointment_page, name="appointment"),
+    path("appointments/<str:reference>/confirm/", views.appointment_confirm_view, name="confirm"),
+    path("appointments/<str:reference>/cancel/", views.appointment_cancel_view, name="cancel"),
+    path("restrictions/<int:pk>/appeal/", views.restriction_appeal, name="appeal"),
+    path("wards/", views.guardian_wards, name="wards"),
+    path("wards/<int:learner_id>/consent/", views.guardian_consent, name="ward-consent"),
+    path("schedule/", views.my_schedule, name="schedule"),
+    path("schedule/<str:reference>/<slug:action>/", views.schedule_action, name="schedule-action"),
+    path("availability/", views.my_availability, name="availability"),
+    path("availability/exceptions/", views.availability_exception_add, name="exception-add"),
+    path(
+        "availability/exceptions/<int:pk>/remove/",
+        views.availability_exception_remove,
+        name="exception-remove",
+    ),
+]
