@@ -16,6 +16,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.roles import Role
 from core.evidence import evidence_response
+from privacy.models import AccessLogEntry
+from privacy.services import access_log_record
 from ratings.errors import RatingInvalid, RatingNotAllowed, RatingStateConflict
 from ratings.selectors import comments_published, summary_published
 from ratings.services import rating_reply
@@ -195,10 +197,20 @@ def suggestion_answer_view(request: HttpRequest, reference: str, move: str) -> H
 @login_required
 @require_GET
 def suggestion_attachment(request: HttpRequest, reference: str, attachment_id: int):
+    """One evidence file, to the proposer or an owner of the course; an owner's download is in the proposer's
+    access log."""
     suggestion = suggestion_get(reference=reference, user=request.user)
-    return evidence_response(
-        suggestion_attachment_get(suggestion=suggestion, user=request.user, pk=attachment_id)
-    )
+    attachment = suggestion_attachment_get(suggestion=suggestion, user=request.user, pk=attachment_id)
+    if suggestion.proposer_id is not None:
+        access_log_record(
+            actor=request.user,
+            subject=suggestion.proposer,
+            record=attachment,
+            fields=("file",),
+            channel=AccessLogEntry.Channel.PAGE,
+            screen=request.resolver_match.view_name,
+        )
+    return evidence_response(attachment)
 
 
 @login_required

@@ -297,3 +297,38 @@ def test_a_refused_answer_tells_nobody():
     with pytest.raises(CourseRuleViolation):
         suggestion_decline(suggestion=suggestion, actor=teacher_of(course), reason="")
     assert Notification.objects.count() == 0
+
+
+def test_an_owners_download_of_the_evidence_is_in_the_proposers_access_log(client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from accounts.roles import Role
+    from accounts.tests.factories import LearnerFactory, StaffFactory
+    from complaints.tests.evidence_files import png_image
+    from courses.suggestions.services import suggestion_propose
+    from courses.tests.factories import EnrolmentFactory
+    from privacy.models import AccessLogEntry
+
+    enrolment = EnrolmentFactory()
+    suggestion = suggestion_propose(
+        course=enrolment.course,
+        actor=enrolment.learner,
+        kind="chapter_error",
+        chapter=2,
+        text="第2章示例代码无法运行。",
+        attachments=[SimpleUploadedFile("screen.png", png_image(), content_type="image/png")],
+    )
+    attachment = suggestion.attachments.get()
+    url = f"/courses/suggestions/{suggestion.reference}/attachments/{attachment.pk}/"
+    owner = StaffFactory(department=enrolment.course.department, roles=[Role.AGENT])
+
+    client.force_login(enrolment.learner)
+    assert client.get(url).status_code == 200  # the proposer's own: not logged
+    client.force_login(LearnerFactory())
+    assert client.get(url).status_code == 404
+    assert not AccessLogEntry.objects.exists()
+    client.force_login(owner)
+    assert client.get(url).status_code == 200
+
+    logged = AccessLogEntry.objects.get()
+    assert (logged.actor, logged.subject, logged.fields) == (owner, enrolment.learner, ["file"])
