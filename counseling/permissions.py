@@ -16,7 +16,7 @@ from accounts.models import Guardianship, User
 from accounts.roles import Role
 from privacy import policy
 
-from .models import Appointment, Counsellor
+from .models import Appointment, Counsellor, SafetyCase
 
 READING_ROLES = frozenset({str(Role.AGENT), str(Role.SUPERVISOR), str(Role.MANAGER), str(Role.LEADERSHIP)})
 HANDLING_ROLES = frozenset({str(Role.AGENT), str(Role.SUPERVISOR), str(Role.LEADERSHIP)})
@@ -95,3 +95,11 @@ def may_spot_check(user: User) -> bool:
 
 def is_safety_officer(user: User) -> bool:
     return bool(user.is_authenticated and user.is_active and user.role_names & SAFETY_ROLES)
+
+
+@policy.rule(SafetyCase, policy.VIEW)
+def safety_cases_visible_by_role(user: User) -> Q:
+    """The safety officers handle every safety case; the leadership group reads them."""
+    if user.role_names & (SAFETY_ROLES | {str(Role.LEADERSHIP)}):
+        return policy.EVERYTHING
+    return policy.NOTHING
