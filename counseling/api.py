@@ -413,15 +413,15 @@ class AppointmentRatingAPI(ReadsBodyMixin, APIView):
         tags=TAGS,
         summary=_("Rate an attended session, once"),
         parameters=[REFERENCE],
-        request=io.RatingInput,
-        responses={201: io.RatingSerializer, **ERRORS},
+        request=io.SessionRatingInput,
+        responses={201: io.SessionRatingSerializer, **ERRORS},
     )
     def post(self, request: Request, reference: str) -> Response:
         appointment = _clients_appointment(request, reference)
-        data = io.RatingInput(data=request.data)
+        data = io.SessionRatingInput(data=request.data)
         data.is_valid(raise_exception=True)
         rating = services.appointment_rate(appointment=appointment, actor=request.user, **data.validated_data)
-        return Response(io.RatingSerializer(rating).data, status=status.HTTP_201_CREATED)
+        return Response(io.SessionRatingSerializer(rating).data, status=status.HTTP_201_CREATED)
 
 
 class PenaltyListAPI(generics.ListAPIView):

@@ -185,12 +185,12 @@ class IntakeSerializer(IntakeInput):
     answered_at = serializers.DateTimeField(read_only=True)
 
 
-class RatingInput(serializers.Serializer):
+class SessionRatingInput(serializers.Serializer):
     score = serializers.IntegerField(min_value=1, max_value=5)
     comment = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
 
 
-class RatingSerializer(serializers.Serializer):
+class SessionRatingSerializer(serializers.Serializer):
     score = serializers.IntegerField()
     comment = serializers.CharField()
     comment_state = serializers.CharField()

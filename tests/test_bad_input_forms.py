@@ -23,6 +23,7 @@ from complaints import forms as complaint_forms
 from complaints.admin import forms as workspace_forms
 from complaints.admin.intake_forms import IntakeComplaintForm
 from complaints.tests.factories import CategoryFactory, ComplaintFactory
+from counseling import forms as counselling_forms
 from dashboard.forms import ScopeForm
 from privacy.forms import ErasureRequestForm
 from privacy.models import AccessLogEntry
@@ -77,7 +78,9 @@ class Form:
 
     form_class: type[forms.Form]
     url: Callable[[dict], str]
-    who: str  # anonymous, learner, parent, manager, superuser (the complaint's owner) or leader
+    # anonymous, learner, parent, manager, superuser (the complaint's owner), leader, or a counselling
+    # session's client or counsellor
+    who: str
     method: str = "post"
     state: str = "investigating"
     given: Callable[[dict], dict] = lambda world: {}  # the other fields a form needs to reach its own
@@ -143,7 +146,60 @@ FORMS = {
     "a review's opinion survey": Form(
         OpinionsSurveyForm, lambda w: f"/reviews/{w['review'].pk}/opinions-survey/", "manager"
     ),
+    # After a counselling session: the client's intake answers and rating, the counsellor's record and reply.
+    "intake answers": Form(
+        counselling_forms.IntakeForm,
+        lambda w: f"/counselling/appointments/{w['upcoming'].reference}/intake/",
+        "client",
+    ),
+    "session rating": Form(
+        counselling_forms.RateForm,
+        lambda w: f"/counselling/appointments/{w['attended'].reference}/rate/",
+        "client",
+    ),
+    "session record": Form(
+        counselling_forms.SessionRecordForm,
+        lambda w: f"/counselling/schedule/{w['attended'].reference}/record/",
+        "counsellor",
+    ),
+    "penalty reply": Form(
+        counselling_forms.PenaltyReplyForm,
+        lambda w: f"/counselling/penalties/{w['penalty'].pk}/reply/",
+        "counsellor",
+    ),
 }
+
+
+def counselling_world() -> dict:
+    """A client's session attended yesterday and one booked for tomorrow with the same counsellor, and a
+    warning on that counsellor."""
+    import datetime
+
+    from django.utils import timezone
+
+    from counseling.models import CounsellorPenalty, State
+    from counseling.tests.factories import AppointmentFactory
+
+    upcoming = AppointmentFactory()
+    session = timezone.now() - datetime.timedelta(days=1)
+    attended = AppointmentFactory(
+        counsellor=upcoming.counsellor,
+        client=upcoming.client,
+        state=State.COMPLETED,
+        starts_at=session,
+        ends_at=session + datetime.timedelta(minutes=50),
+        blocked_from=session,
+        blocked_until=session + datetime.timedelta(hours=1),
+        completed_at=session + datetime.timedelta(hours=1),
+    )
+    penalty = CounsellorPenalty.objects.create(
+        counsellor=upcoming.counsellor,
+        kind="warning",
+        reason="记录不及时",
+        starts_at=timezone.now(),
+        imposed_by=StaffFactory(roles=[Role.MANAGER]),
+    )
+    return {"upcoming": upcoming, "attended": attended, "penalty": penalty}
 
 
 def cases() -> list:
@@ -187,11 +243,20 @@ def world_for(form: Form) -> tuple[Client, dict]:
         "superuser": superuser,
         "leader": StaffFactory(roles=[Role.LEADERSHIP]),
     }
+    counselling = counselling_world() if form.who in ("client", "counsellor") else {}
+    if counselling:
+        people["client"] = counselling["attended"].client
+        people["counsellor"] = counselling["attended"].counsellor.user
     client = Client()
     if form.who != "anonymous":
         client.force_login(people[form.who])
     client.cookies["django_language"] = "en"
-    return client, {"complaint": complaint, "parent": people["parent"], "review": ReviewFactory()}
+    return client, {
+        "complaint": complaint,
+        "parent": people["parent"],
+        "review": ReviewFactory(),
+        **counselling,
+    }
 
 
 def send(client: Client, form: Form, url: str, world: dict, field: str, value: str):
