@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import form_add_service_error  # noqa: F401  (the pages show refusals next to fields)
+from core.validators import validate_no_bidi_controls
 
 from .models import (
     MAX_REASON_LENGTH,
@@ -178,4 +179,19 @@ class RateForm(forms.Form):
 class PenaltyReplyForm(forms.Form):
     text = forms.CharField(
         label=_("Your reply"), max_length=MAX_REASON_LENGTH, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+
+class SessionComplaintForm(forms.Form):
+    title = forms.CharField(
+        label=_("Title"),
+        max_length=200,
+        help_text=_("One line that says what happened."),
+        validators=[validate_no_bidi_controls],
+    )
+    description = forms.CharField(
+        label=_("What happened"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("When it happened and what you would like us to do."),
     )

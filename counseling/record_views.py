@@ -17,7 +17,7 @@ from core.forms import form_add_service_error
 from privacy.models import AccessLogEntry
 
 from . import services
-from .forms import IntakeForm, PenaltyReplyForm, RateForm, SessionRecordForm
+from .forms import IntakeForm, PenaltyReplyForm, RateForm, SessionComplaintForm, SessionRecordForm
 from .models import Appointment, SessionRecord, State
 from .selectors import (
     OWN_RECORD_PURPOSE,
@@ -185,3 +185,27 @@ def record_page(request: HttpRequest, pk: int) -> HttpResponse:
         record=record, purpose=purpose, actor=request.user, channel=PAGE, screen="counseling:record"
     )
     return render(request, "counseling/record.html", {"record": record, "purpose": purpose})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def session_complaint(request: HttpRequest, reference: str) -> HttpResponse:
+    """The client complains about the counsellor of a session: a complaint in the complaints workflow."""
+    appointment = _own_appointment(request, reference)
+    form = SessionComplaintForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            complaint = services.counsellor_complaint_file(
+                appointment=appointment, actor=request.user, **form.cleaned_data
+            )
+        except DomainError as error:
+            form_add_service_error(form, error)
+        else:
+            messages.success(
+                request,
+                _("Your complaint %(reference)s has been filed. Keep this number to follow it.")
+                % {"reference": complaint.reference},
+            )
+            return redirect("complaints:detail", reference=complaint.reference)
+    context = {"appointment": appointment, "form": form}
+    return render(request, "counseling/complaint.html", context, status=400 if form.errors else 200)

@@ -17,6 +17,7 @@ urlpatterns = [
     path("appointments/<str:reference>/cancel/", views.appointment_cancel_view, name="cancel"),
     path("appointments/<str:reference>/intake/", record_views.intake_page, name="intake"),
     path("appointments/<str:reference>/rate/", record_views.appointment_rate, name="rate"),
+    path("appointments/<str:reference>/complaint/", record_views.session_complaint, name="complaint"),
     path("restrictions/<int:pk>/appeal/", views.restriction_appeal, name="appeal"),
     path("wards/", views.guardian_wards, name="wards"),
     path("wards/<int:learner_id>/consent/", views.guardian_consent, name="ward-consent"),

@@ -453,6 +453,11 @@ RECORD_ENTRIES = [
         url=appointment_url("intake/"),
     ),
     page(
+        "counselling/appointments/<str:reference>/complaint/",
+        CLIENT_ONLY_PAGE,
+        url=appointment_url("complaint/"),
+    ),
+    page(
         "counselling/appointments/<str:reference>/rate/",
         expect((ANONYMOUS, 302), (CLIENT, 400), (SIGNED_IN - CLIENT, 404)),
         method="post",

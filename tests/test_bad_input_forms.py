@@ -157,6 +157,11 @@ FORMS = {
         lambda w: f"/counselling/appointments/{w['attended'].reference}/rate/",
         "client",
     ),
+    "a complaint about a session": Form(
+        counselling_forms.SessionComplaintForm,
+        lambda w: f"/counselling/appointments/{w['attended'].reference}/complaint/",
+        "client",
+    ),
     "session record": Form(
         counselling_forms.SessionRecordForm,
         lambda w: f"/counselling/schedule/{w['attended'].reference}/record/",

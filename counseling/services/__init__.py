@@ -43,6 +43,7 @@ from .records import (
     session_record_write,
 )
 from .supervision import (
+    counsellor_complaint_file,
     counsellor_penalty_impose,
     counsellor_penalty_reply,
     counsellor_review_record,
@@ -68,6 +69,7 @@ __all__ = [
     "availability_exception_add",
     "availability_exception_remove",
     "counselling_sweep",
+    "counsellor_complaint_file",
     "counsellor_penalty_impose",
     "counsellor_penalty_reply",
     "counsellor_review_record",

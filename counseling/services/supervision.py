@@ -26,6 +26,7 @@ from ..models import (
     SessionRecord,
     SpotCheckFinding,
     SpotCheckSample,
+    State,
 )
 from ..notices import NoticeKind
 from ..permissions import SPOT_CHECK_ROLES, may_spot_check, may_supervise_counsellors
@@ -357,3 +358,34 @@ def counsellor_penalty_reply(
     locked.replied_at = now or timezone.now()
     locked.save(update_fields=["reply", "replied_at"])
     return locked
+
+
+# --- Complaints about counsellors ---------------------------------------------------------------------------
+
+COUNSELLING_CATEGORY = "counselling"
+
+
+def counsellor_complaint_file(*, appointment, title: str, description: str, actor: User):
+    """File a complaint about the counsellor of one of the client's sessions, through the complaints workflow:
+    category counselling (心理咨询服务), the counsellor's account as its subject, so the conflict-of-interest
+    rule keeps them from handling or deciding it, and from reading it.
+
+    Requires the appointment's client and a session that took place or was cancelled by the counsellor
+    (AppointmentMoveNotAllowed otherwise); the complaints service checks the texts and the rest.
+    """
+    from complaints.models import Category
+    from complaints.services.filing import complaint_file
+
+    if appointment.client_id != actor.pk:
+        raise CounsellingPermissionDenied(_("Only the client complains about their session here."))
+    if appointment.state in (State.HELD, State.EXPIRED):
+        raise AppointmentMoveNotAllowed(_("A complaint is filed about a booked session."), code="not_booked")
+    category = Category.objects.get(code=COUNSELLING_CATEGORY)
+    return complaint_file(
+        actor=actor,
+        complainant=actor,
+        category=category,
+        title=title,
+        description=description,
+        subject_staff=appointment.counsellor.user,
+    )

@@ -257,3 +257,41 @@ def test_a_removal_has_no_end_and_cancels_every_future_session(clock, counsellor
     later.refresh_from_db()
     assert penalty.ends_at is None and later.state == State.CANCELLED_BY_COUNSELLOR
     assert counsellor not in counsellors_bookable()
+
+
+def test_a_complaint_about_a_counsellor_names_them_as_its_subject_and_they_cannot_read_it(clock, counsellor):
+    from complaints.models import Complaint
+    from privacy import policy
+
+    session = attended(counsellor)
+    browser = Client()
+    browser.force_login(session.client)
+    assert (
+        browser.post(f"/counselling/appointments/{session.reference}/complaint/", {"title": ""}).status_code
+        == 400
+    )
+    assert not Complaint.objects.exists()
+
+    response = browser.post(
+        f"/counselling/appointments/{session.reference}/complaint/",
+        {"title": "咨询中途接听私人电话", "description": "第二次咨询时咨询师多次接听电话"},
+    )
+
+    complaint = Complaint.objects.get()
+    assert response.status_code == 302
+    assert (complaint.category.code, complaint.subject_staff, complaint.complainant) == (
+        "counselling",
+        counsellor.user,
+        session.client,
+    )
+    assert not policy.can(counsellor.user, policy.VIEW, complaint)
+    manager = StaffFactory(roles=[Role.MANAGER])
+    review = counsellor_review_record(
+        counsellor=counsellor,
+        period_start=datetime.date(2026, 12, 1),
+        period_end=datetime.date(2026, 12, 31),
+        decision=ReviewDecision.CONTINUE,
+        notes="已约谈",
+        actor=manager,
+    )
+    assert review.figures["complaints"] == 1
