@@ -298,12 +298,12 @@ class RestrictionAppealAPI(ReadsBodyMixin, APIView):
     @extend_schema(
         tags=TAGS,
         summary=_("Appeal against a limit on new bookings"),
-        request=io.AppealInput,
+        request=io.RestrictionAppealInput,
         responses={201: OpenApiResponse(description=_("The appeal was filed.")), **ERRORS},
     )
     def post(self, request: Request, pk: int) -> Response:
         restriction = get_object_or_404(BookingRestriction, pk=pk, client=request.user)
-        data = io.AppealInput(data=request.data)
+        data = io.RestrictionAppealInput(data=request.data)
         data.is_valid(raise_exception=True)
         services.restriction_appeal_file(
             restriction=restriction, text=data.validated_data["text"], actor=request.user

@@ -127,7 +127,7 @@ class IdentitySerializer(serializers.Serializer):
     code_sent = serializers.BooleanField()
 
 
-class AppealInput(serializers.Serializer):
+class RestrictionAppealInput(serializers.Serializer):
     text = serializers.CharField(max_length=MAX_REASON_LENGTH)
 
 

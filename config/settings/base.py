@@ -343,6 +343,10 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     # One name per choice set: a complaint's state and a remedy's state are different types to clients.
     "ENUM_NAME_OVERRIDES": {
+        "WaiverReasonEnum": "counseling.models.WaiverReason",
+        "CounsellingStateEnum": "counseling.models.State",
+        "RiskFlagEnum": "counseling.models.RiskFlag",
+        "PenaltyKindEnum": "counseling.models.PenaltyKind",
         "ComplaintStateEnum": "complaints.states.State",
         "SeverityEnum": "complaints.models.Severity",
         "ComplaintChannelEnum": "complaints.models.Channel",
