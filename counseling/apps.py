@@ -10,7 +10,7 @@ class CounselingConfig(AppConfig):
         from qualifications.registry import QualifiedHolder, qualified_holder_register
         from ratings.registry import RatedSubject, rated_subject_register
 
-        from . import clocks, notices, permissions  # noqa: F401  (permissions registers its access rules)
+        from . import clocks, notices, permissions, personal_data  # noqa: F401  (rules, export part)
         from .models import Counsellor
 
         notices.register()

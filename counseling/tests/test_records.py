@@ -440,3 +440,25 @@ def test_the_records_list_costs_a_fixed_number_of_queries(
         response = browser.get("/counselling/records/")
     assert len(response.context["page"].object_list) == 3
     assert SECRET not in response.content.decode()
+
+
+def test_the_clients_export_holds_their_appointments_and_intake_but_not_the_notes(
+    clock, counsellor, client_user
+):
+    import io
+    import json
+    import zipfile
+
+    from privacy.services import personal_data_export
+
+    upcoming = AppointmentFactory(counsellor=counsellor, client=client_user)
+    intake_answer(appointment=upcoming, concern="考试焦虑", actor=client_user)
+    session_record_write(appointment=attended(counsellor, client_user), notes=SECRET, actor=counsellor.user)
+
+    archive = zipfile.ZipFile(io.BytesIO(personal_data_export(user=client_user)))
+    document = json.loads(archive.read("personal-data.json"))
+
+    part = document["counselling"]
+    assert [row["concern"] for row in part["intake_answers"]] == ["考试焦虑"]
+    assert sorted(row["session_record_kept"] for row in part["appointments"]) == [False, True]
+    assert SECRET not in json.dumps(document, ensure_ascii=False)

@@ -295,3 +295,22 @@ def test_a_complaint_about_a_counsellor_names_them_as_its_subject_and_they_canno
         actor=manager,
     )
     assert review.figures["complaints"] == 1
+
+
+def test_a_suspension_that_begins_later_refuses_holds_within_it(clock, counsellor, client_user, manager):
+    from counseling.errors import SlotUnavailable
+    from counseling.services import appointment_hold
+
+    counsellor_penalty_impose(
+        counsellor=counsellor,
+        kind=PenaltyKind.SUSPENSION,
+        reason="停诊整改",
+        starts_at=at(3, 0),
+        ends_at=at(6, 0),
+        actor=manager,
+    )
+    assert counsellor in counsellors_bookable()  # not yet begun
+
+    with pytest.raises(SlotUnavailable):
+        appointment_hold(counsellor=counsellor, starts_at=at(4, 10), actor=client_user)
+    assert appointment_hold(counsellor=counsellor, starts_at=at(1, 10), actor=client_user).state == State.HELD
