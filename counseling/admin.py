@@ -526,6 +526,8 @@ class SafetyCaseAdmin(PersonalDataAdminMixin, admin.ModelAdmin):
 
     def has_view_permission(self, request, obj=None) -> bool:
         user = request.user
+        if not user.is_authenticated:
+            return False
         return user.is_superuser or is_safety_officer(user) or bool(user.role_names & {"leadership"})
 
     def has_add_permission(self, request) -> bool:
