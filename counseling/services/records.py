@@ -149,7 +149,9 @@ def session_record_write(
         raise CounsellingRuleViolation(
             _("Choose a risk flag from the list."), code="invalid", field="risk_flag"
         )
-    record = SessionRecord.objects.select_for_update().filter(appointment=appointment).first()
+    # The appointment's row is the lock: two first writes of one record wait for each other.
+    Appointment.objects.select_for_update().filter(pk=appointment.pk).get()
+    record = SessionRecord.objects.filter(appointment=appointment).first()
     if record is None:
         record = SessionRecord.objects.create(
             appointment=appointment,

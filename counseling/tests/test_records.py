@@ -462,3 +462,26 @@ def test_the_clients_export_holds_their_appointments_and_intake_but_not_the_note
     assert [row["concern"] for row in part["intake_answers"]] == ["考试焦虑"]
     assert sorted(row["session_record_kept"] for row in part["appointments"]) == [False, True]
     assert SECRET not in json.dumps(document, ensure_ascii=False)
+
+
+@pytest.mark.parametrize("count", [1, 4])
+def test_the_record_and_penalty_lists_cost_the_same_whatever_their_length(
+    clock, counsellor, manager, django_assert_num_queries, count
+):
+    from counseling.models import CounsellorPenalty
+
+    for day in range(1, count + 1):
+        session_record_write(appointment=attended(counsellor, day=-day), notes=SECRET, actor=counsellor.user)
+        CounsellorPenalty.objects.create(
+            counsellor=counsellor, kind="warning", reason="记录不及时", starts_at=NOW, imposed_by=manager
+        )
+    browser = logged_in(counsellor.user)
+    for url, queries in [
+        ("/api/v1/counselling/records/", 5),
+        ("/api/v1/counselling/penalties/", 5),
+        ("/counselling/penalties/", 7),
+    ]:
+        browser.get(url)
+        with django_assert_num_queries(queries):
+            response = browser.get(url)
+        assert response.status_code == 200, url
