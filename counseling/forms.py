@@ -195,3 +195,9 @@ class SessionComplaintForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("When it happened and what you would like us to do."),
     )
+
+
+class CommentReplyForm(forms.Form):
+    text = forms.CharField(
+        label=_("Your public reply"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )

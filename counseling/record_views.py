@@ -6,6 +6,7 @@ of intake answers is in the access log with its purpose.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,10 +16,20 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from core.errors import DomainError
 from core.forms import form_add_service_error
 from privacy.models import AccessLogEntry
+from ratings.models import CommentState, Rating
+from ratings.selectors import comments_published, summary_published
+from ratings.services import rating_reply
 
 from . import services
-from .forms import IntakeForm, PenaltyReplyForm, RateForm, SessionComplaintForm, SessionRecordForm
-from .models import Appointment, SessionRecord, State
+from .forms import (
+    CommentReplyForm,
+    IntakeForm,
+    PenaltyReplyForm,
+    RateForm,
+    SessionComplaintForm,
+    SessionRecordForm,
+)
+from .models import Appointment, Counsellor, SessionRecord, State
 from .selectors import (
     OWN_RECORD_PURPOSE,
     appointment_get_for_user,
@@ -30,6 +41,7 @@ from .selectors import (
 )
 
 LIST_PAGE_SIZE = 20
+COMMENTS_SHOWN = 50
 PAGE = AccessLogEntry.Channel.PAGE
 
 
@@ -209,3 +221,44 @@ def session_complaint(request: HttpRequest, reference: str) -> HttpResponse:
             return redirect("complaints:detail", reference=complaint.reference)
     context = {"appointment": appointment, "form": form}
     return render(request, "counseling/complaint.html", context, status=400 if form.errors else 200)
+
+
+def _comments_page(request, counsellor, *, form=None, status=200) -> HttpResponse:
+    context = {
+        "counsellor": counsellor,
+        "summary": summary_published(counsellor),
+        "comments": list(comments_published(counsellor)[:COMMENTS_SHOWN]),
+        "reply_form": form or CommentReplyForm(),
+    }
+    return render(request, "counseling/comments.html", context, status=status)
+
+
+@login_required
+@require_GET
+def my_comments(request: HttpRequest) -> HttpResponse:
+    """The counsellor's published rating and the published comments about them, each answerable once."""
+    return _comments_page(request, counsellor_for_user(user=request.user))
+
+
+@login_required
+@require_POST
+def comment_reply(request: HttpRequest, pk: int) -> HttpResponse:
+    counsellor = counsellor_for_user(user=request.user)
+    rating = get_object_or_404(
+        Rating.objects.filter(
+            subject_type=ContentType.objects.get_for_model(Counsellor),
+            subject_id=counsellor.pk,
+            comment_state=CommentState.PUBLISHED,
+        ),
+        pk=pk,
+    )
+    form = CommentReplyForm(request.POST)
+    if form.is_valid():
+        try:
+            rating_reply(rating=rating, actor=request.user, text=form.cleaned_data["text"])
+        except DomainError as error:
+            form_add_service_error(form, error)
+        else:
+            messages.success(request, _("Your reply is published beside the comment."))
+            return redirect("counseling:comments")
+    return _comments_page(request, counsellor, form=form, status=400)

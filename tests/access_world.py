@@ -189,6 +189,11 @@ def _counselling_records(*, victim, counsellor, people) -> dict:
         purpose="月度督导",
         granted_by=people["manager"],
     )
+    from ratings.models import CommentState
+
+    comment = rating_give(subject=counsellor, source=attended, rater=victim, score=4, comment="很耐心")
+    comment.comment_state, comment.moderated_at = CommentState.PUBLISHED, now
+    comment.save(update_fields=["comment_state", "moderated_at"])
     sample = SpotCheckSample.objects.create(
         counsellor=counsellor,
         month=now.date().replace(day=1),
@@ -204,6 +209,8 @@ def _counselling_records(*, victim, counsellor, people) -> dict:
         "intake": intake,
         "record grant": grant,
         "spot-check sample": sample,
+        # By id: the moderators' queue shows waiting comments, and this one is published.
+        "counsellor comment id": comment.pk,
         "spot-check finding": SpotCheckFinding.objects.create(
             sample=sample, record=record, outcome="satisfactory", recorded_by=people["supervisor"]
         ),

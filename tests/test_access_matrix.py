@@ -478,6 +478,14 @@ RECORD_ENTRIES = [
         url=lambda w: f"/counselling/records/{w.objects['session record'].pk}/",
     ),
     page("counselling/penalties/", COUNSELLOR_ONLY),
+    page("counselling/comments/", COUNSELLOR_ONLY),
+    page(
+        "counselling/comments/<int:pk>/reply/",
+        expect((ANONYMOUS, 302), (COUNSELLOR, 400), (SIGNED_IN - COUNSELLOR, 404)),
+        method="post",
+        data={},
+        url=lambda w: f"/counselling/comments/{w.objects['counsellor comment id']}/reply/",
+    ),
     page(
         "counselling/penalties/<int:pk>/reply/",
         expect((ANONYMOUS, 302), (COUNSELLOR, 400), (SIGNED_IN - COUNSELLOR, 404)),

@@ -167,6 +167,11 @@ FORMS = {
         lambda w: f"/counselling/schedule/{w['attended'].reference}/record/",
         "counsellor",
     ),
+    "a reply to a comment": Form(
+        counselling_forms.CommentReplyForm,
+        lambda w: f"/counselling/comments/{w['comment'].pk}/reply/",
+        "counsellor",
+    ),
     "penalty reply": Form(
         counselling_forms.PenaltyReplyForm,
         lambda w: f"/counselling/penalties/{w['penalty'].pk}/reply/",
@@ -176,8 +181,8 @@ FORMS = {
 
 
 def counselling_world() -> dict:
-    """A client's session attended yesterday and one booked for tomorrow with the same counsellor, and a
-    warning on that counsellor."""
+    """A client's session attended yesterday and one booked for tomorrow with the same counsellor, a warning
+    on that counsellor and a published comment about them."""
     import datetime
 
     from django.utils import timezone
@@ -204,7 +209,16 @@ def counselling_world() -> dict:
         starts_at=timezone.now(),
         imposed_by=StaffFactory(roles=[Role.MANAGER]),
     )
-    return {"upcoming": upcoming, "attended": attended, "penalty": penalty}
+    from ratings.models import CommentState, Rating
+    from ratings.services import rating_give
+
+    comment = rating_give(
+        subject=upcoming.counsellor, source=attended, rater=attended.client, score=4, comment="很耐心"
+    )
+    Rating.objects.filter(pk=comment.pk).update(
+        comment_state=CommentState.PUBLISHED, moderated_at=timezone.now()
+    )
+    return {"upcoming": upcoming, "attended": attended, "penalty": penalty, "comment": comment}
 
 
 def cases() -> list:

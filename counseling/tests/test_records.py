@@ -485,3 +485,26 @@ def test_the_record_and_penalty_lists_cost_the_same_whatever_their_length(
         with django_assert_num_queries(queries):
             response = browser.get(url)
         assert response.status_code == 200, url
+
+
+def test_the_counsellor_answers_a_published_comment_once_in_public(clock, counsellor):
+    from ratings.models import CommentState, Rating
+
+    appointment = attended(counsellor)
+    rating = appointment_rate(appointment=appointment, score=4, comment="很耐心", actor=appointment.client)
+    browser = logged_in(counsellor.user)
+    assert browser.post(f"/counselling/comments/{rating.pk}/reply/", {"text": "谢谢"}).status_code == 404
+
+    Rating.objects.filter(pk=rating.pk).update(comment_state=CommentState.PUBLISHED, moderated_at=NOW)
+    assert "很耐心" in browser.get("/counselling/comments/").content.decode()
+    assert browser.post(f"/counselling/comments/{rating.pk}/reply/", {"text": ""}).status_code == 400
+    assert (
+        browser.post(f"/counselling/comments/{rating.pk}/reply/", {"text": "谢谢您的反馈"}).status_code == 302
+    )
+    again = browser.post(f"/counselling/comments/{rating.pk}/reply/", {"text": "再次"})
+    assert again.status_code == 400
+    assert Rating.objects.get().reply == "谢谢您的反馈"
+    page = logged_in(ClientFactory()).get(f"/counselling/counsellors/{counsellor.pk}/").content.decode()
+    assert "谢谢您的反馈" in page
+    other = logged_in(CounsellorFactory().user)
+    assert other.post(f"/counselling/comments/{rating.pk}/reply/", {"text": "x"}).status_code == 404
