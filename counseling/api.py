@@ -7,6 +7,7 @@ serializer, calls its one service and answers the appointment as it now stands. 
 API's one exception handler (``core.api``): a lost race for a slot is a 409 ``slot_taken``.
 """
 
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -23,16 +24,21 @@ from privacy.services import access_log_record
 
 from . import serializers as io
 from . import services
-from .models import BookingRestriction
+from .models import Appointment, BookingRestriction
 from .permissions import is_counselling_staff
 from .selectors import (
     appointment_get_for_user,
     appointments_visible,
     booking_eligibility,
+    counsellor_for_user,
     counsellor_free_slots,
     counsellor_get_bookable,
     counsellors_find,
     identity_for_user,
+    intake_for,
+    penalties_of_counsellor,
+    record_get_for_reading,
+    records_list,
 )
 
 TAGS = ["counselling"]
@@ -51,6 +57,13 @@ ERRORS = {
 
 class SoonestLast(CursorPagination):
     ordering = ("-starts_at", "-id")
+    page_size = 25
+    page_size_query_param = "page_size"
+    max_page_size = 100
+
+
+class RecordsNewestFirst(CursorPagination):
+    ordering = ("-session_at", "-id")
     page_size = 25
     page_size_query_param = "page_size"
     max_page_size = 100
@@ -296,3 +309,149 @@ class RestrictionAppealAPI(ReadsBodyMixin, APIView):
             restriction=restriction, text=data.validated_data["text"], actor=request.user
         )
         return Response(status=status.HTTP_201_CREATED)
+
+
+# --- Session records, intake, ratings, penalties ----------------------------------------------------------
+
+API = AccessLogEntry.Channel.API
+
+
+class RecordListAPI(generics.ListAPIView):
+    """The session records this user may read now (their own as a counsellor; a supervisor's granted ones),
+    without their notes."""
+
+    serializer_class = io.SessionRecordListSerializer
+    pagination_class = RecordsNewestFirst
+    filter_backends = []
+
+    def get_queryset(self):
+        return records_list(user=self.request.user)
+
+    @extend_schema(tags=TAGS, summary=_("List the session records this user may read now"))
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+
+class RecordDetailAPI(APIView):
+    @extend_schema(
+        tags=TAGS,
+        summary=_("Read a session record (logged with its purpose)"),
+        responses={200: io.SessionRecordReadSerializer, 404: ERRORS[404]},
+    )
+    def get(self, request: Request, pk: int) -> Response:
+        record, purpose = record_get_for_reading(user=request.user, pk=pk)
+        services.session_record_read(
+            record=record, purpose=purpose, actor=request.user, channel=API, screen="api:counselling-record"
+        )
+        return Response(io.SessionRecordReadSerializer({"record": record, "purpose": purpose}).data)
+
+
+def _counsellors_appointment(request: Request, reference: str):
+    counsellor = counsellor_for_user(user=request.user)
+    return get_object_or_404(
+        Appointment.objects.select_related("counsellor", "client"), counsellor=counsellor, reference=reference
+    )
+
+
+def _clients_appointment(request: Request, reference: str):
+    appointment = appointment_get_for_user(user=request.user, reference=reference)
+    if appointment.client_id != request.user.pk:
+        raise Http404
+    return appointment
+
+
+class AppointmentRecordAPI(ReadsBodyMixin, APIView):
+    @extend_schema(
+        tags=TAGS,
+        summary=_("Write the record of an attended session, as its counsellor"),
+        description=_("A risk flag tells the safety officer at once and opens an urgent safety case."),
+        parameters=[REFERENCE],
+        request=io.SessionRecordInput,
+        responses={200: io.SessionRecordListSerializer, **ERRORS},
+    )
+    def post(self, request: Request, reference: str) -> Response:
+        appointment = _counsellors_appointment(request, reference)
+        data = io.SessionRecordInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        record = services.session_record_write(
+            appointment=appointment, actor=request.user, **data.validated_data
+        )
+        return Response(io.SessionRecordListSerializer(record).data)
+
+
+class AppointmentIntakeAPI(ReadsBodyMixin, APIView):
+    @extend_schema(
+        tags=TAGS,
+        summary=_("Read one's intake answers for this appointment's counsellor"),
+        parameters=[REFERENCE],
+        responses={200: io.IntakeSerializer, 404: ERRORS[404]},
+    )
+    def get(self, request: Request, reference: str) -> Response:
+        appointment = _clients_appointment(request, reference)
+        intake = intake_for(client=request.user, counsellor=appointment.counsellor)
+        if intake is None:
+            raise Http404
+        return Response(io.IntakeSerializer(intake).data)
+
+    @extend_schema(
+        tags=TAGS,
+        summary=_("Answer the intake questions before the session"),
+        parameters=[REFERENCE],
+        request=io.IntakeInput,
+        responses={200: io.IntakeSerializer, **ERRORS},
+    )
+    def post(self, request: Request, reference: str) -> Response:
+        appointment = _clients_appointment(request, reference)
+        data = io.IntakeInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        intake = services.intake_answer(appointment=appointment, actor=request.user, **data.validated_data)
+        return Response(io.IntakeSerializer(intake).data)
+
+
+class AppointmentRatingAPI(ReadsBodyMixin, APIView):
+    @extend_schema(
+        tags=TAGS,
+        summary=_("Rate an attended session, once"),
+        parameters=[REFERENCE],
+        request=io.SessionRatingInput,
+        responses={201: io.SessionRatingSerializer, **ERRORS},
+    )
+    def post(self, request: Request, reference: str) -> Response:
+        appointment = _clients_appointment(request, reference)
+        data = io.SessionRatingInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        rating = services.appointment_rate(appointment=appointment, actor=request.user, **data.validated_data)
+        return Response(io.SessionRatingSerializer(rating).data, status=status.HTTP_201_CREATED)
+
+
+class PenaltyListAPI(generics.ListAPIView):
+    """The penalties recorded on the counsellor's own profile."""
+
+    serializer_class = io.PenaltySerializer
+    pagination_class = None
+    filter_backends = []
+
+    def get_queryset(self):
+        return penalties_of_counsellor(counsellor=counsellor_for_user(user=self.request.user))
+
+    @extend_schema(tags=TAGS, summary=_("List the penalties on one's counsellor profile"))
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+
+class PenaltyReplyAPI(ReadsBodyMixin, APIView):
+    @extend_schema(
+        tags=TAGS,
+        summary=_("Reply to a penalty, once"),
+        request=io.PenaltyReplyInput,
+        responses={200: io.PenaltySerializer, **ERRORS},
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        counsellor = counsellor_for_user(user=request.user)
+        penalty = get_object_or_404(penalties_of_counsellor(counsellor=counsellor), pk=pk)
+        data = io.PenaltyReplyInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        penalty = services.counsellor_penalty_reply(
+            penalty=penalty, text=data.validated_data["text"], actor=request.user
+        )
+        return Response(io.PenaltySerializer(penalty).data)

@@ -25,6 +25,17 @@ urlpatterns = [
         path(f"{ITEM}{name}/", view.as_view(), name=f"counselling-appointment-{name}")
         for name, view in api.ACTION_VIEWS.items()
     ),
+    path(f"{ITEM}record/", api.AppointmentRecordAPI.as_view(), name="counselling-appointment-record"),
+    path(f"{ITEM}intake/", api.AppointmentIntakeAPI.as_view(), name="counselling-appointment-intake"),
+    path(f"{ITEM}rating/", api.AppointmentRatingAPI.as_view(), name="counselling-appointment-rating"),
+    path("counselling/records/", api.RecordListAPI.as_view(), name="counselling-record-list"),
+    path("counselling/records/<int:pk>/", api.RecordDetailAPI.as_view(), name="counselling-record"),
+    path("counselling/penalties/", api.PenaltyListAPI.as_view(), name="counselling-penalty-list"),
+    path(
+        "counselling/penalties/<int:pk>/reply/",
+        api.PenaltyReplyAPI.as_view(),
+        name="counselling-penalty-reply",
+    ),
     path(
         "counselling/restrictions/<int:pk>/appeal/",
         api.RestrictionAppealAPI.as_view(),

@@ -10,10 +10,11 @@ class CounselingConfig(AppConfig):
         from qualifications.registry import QualifiedHolder, qualified_holder_register
         from ratings.registry import RatedSubject, rated_subject_register
 
-        from . import notices, permissions  # noqa: F401  (permissions registers its access rules)
+        from . import clocks, notices, permissions, personal_data  # noqa: F401  (rules, export part)
         from .models import Counsellor
 
         notices.register()
+        clocks.register()
         rated_subject_register(RatedSubject(model=Counsellor, repliers=counsellor_repliers))
         qualified_holder_register(
             QualifiedHolder(model=Counsellor, person_field="user", on_lapse=counsellors_lapsed)

@@ -4,8 +4,16 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import form_add_service_error  # noqa: F401  (the pages show refusals next to fields)
+from core.validators import validate_no_bidi_controls
 
-from .models import MAX_REASON_LENGTH, AvailabilityException, Language, Weekday
+from .models import (
+    MAX_REASON_LENGTH,
+    MAX_RECORD_LENGTH,
+    AvailabilityException,
+    Language,
+    RiskFlag,
+    Weekday,
+)
 
 
 class FindForm(forms.Form):
@@ -117,3 +125,79 @@ class ExceptionForm(forms.Form):
         help_text=_("Leave both times empty for the whole day off."),
     )
     ends = forms.TimeField(label=_("Until"), required=False, widget=forms.TimeInput(attrs={"type": "time"}))
+
+
+# --- Session records, intake, ratings, penalties ------------------------------------------------------------
+
+INTAKE_LENGTH = 2000
+
+
+class IntakeForm(forms.Form):
+    concern = forms.CharField(
+        label=_("What brings you to counselling?"),
+        max_length=INTAKE_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    history = forms.CharField(
+        label=_("Have you had counselling or treatment before?"),
+        max_length=INTAKE_LENGTH,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    hopes = forms.CharField(
+        label=_("What do you hope for from the sessions?"),
+        max_length=INTAKE_LENGTH,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class SessionRecordForm(forms.Form):
+    notes = forms.CharField(
+        label=_("Session notes"), max_length=MAX_RECORD_LENGTH, widget=forms.Textarea(attrs={"rows": 12})
+    )
+    risk_flag = forms.ChoiceField(
+        label=_("Risk flag"),
+        choices=RiskFlag.choices,
+        required=False,
+        help_text=_("A risk flag tells the safety officer at once and opens an urgent safety case."),
+    )
+
+
+class RateForm(forms.Form):
+    score = forms.TypedChoiceField(
+        label=_("Your rating"), choices=[(n, str(n)) for n in range(5, 0, -1)], coerce=int
+    )
+    comment = forms.CharField(
+        label=_("Comment (optional; published only after moderation, without your name)"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class PenaltyReplyForm(forms.Form):
+    text = forms.CharField(
+        label=_("Your reply"), max_length=MAX_REASON_LENGTH, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+
+class SessionComplaintForm(forms.Form):
+    title = forms.CharField(
+        label=_("Title"),
+        max_length=200,
+        help_text=_("One line that says what happened."),
+        validators=[validate_no_bidi_controls],
+    )
+    description = forms.CharField(
+        label=_("What happened"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("When it happened and what you would like us to do."),
+    )
+
+
+class CommentReplyForm(forms.Form):
+    text = forms.CharField(
+        label=_("Your public reply"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )

@@ -597,3 +597,465 @@ class RestrictionAppeal(models.Model):
 
     def __str__(self) -> str:
         return str(_("Appeal against restriction %(id)s") % {"id": self.restriction_id})
+
+
+# --- Session records, intake answers, spot-check grants ----------------------------------------------------
+
+MAX_RECORD_LENGTH = 20000
+MAX_PURPOSE_LENGTH = 300
+
+
+class Intake(models.Model):
+    """The client's answers to the intake questions, given when booking or before the first session with a
+    counsellor; encrypted at rest. Read by that counsellor (and by a supervisor through a grant on the
+    counsellor's records)."""
+
+    client = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("client"),
+        on_delete=models.PROTECT,
+        related_name="counselling_intakes",
+    )
+    counsellor = models.ForeignKey(
+        Counsellor, verbose_name=_("counsellor"), on_delete=models.PROTECT, related_name="intakes"
+    )
+    concern = EncryptedTextField(_("what brings you to counselling"), max_length=2000)
+    history = EncryptedTextField(_("earlier counselling or treatment"), max_length=2000, blank=True)
+    hopes = EncryptedTextField(_("what you hope for"), max_length=2000, blank=True)
+    answered_at = models.DateTimeField(_("answered at"), default=timezone.now)
+
+    ACCESS_LOG_LABELS = {"intake": _("intake answers")}
+
+    class Meta:
+        verbose_name = _("intake answers")
+        verbose_name_plural = _("intake answers")
+        constraints = [
+            models.UniqueConstraint(fields=["client", "counsellor"], name="intake_once_per_counsellor"),
+        ]
+
+    def __str__(self) -> str:
+        return str(_("Intake %(id)s") % {"id": self.pk})
+
+
+class RiskFlag(models.TextChoices):
+    NONE = "", _("No risk noted")
+    SELF_HARM = "self_harm", _("Risk of self-harm")
+    HARM_TO_OTHERS = "harm_to_others", _("Risk of harm to others")
+
+
+class SessionRecord(models.Model):
+    """The counsellor's confidential notes of one attended session, encrypted at rest; never in the admin.
+
+    Read by its counsellor and, through a ``RecordGrant`` in force, by a supervisor; every read is in the
+    access log with its purpose. ``counsellor`` and ``client`` repeat the appointment's so that grants and
+    the monthly sample select records without a join."""
+
+    appointment = models.OneToOneField(
+        Appointment, verbose_name=_("appointment"), on_delete=models.PROTECT, related_name="record"
+    )
+    counsellor = models.ForeignKey(
+        Counsellor, verbose_name=_("counsellor"), on_delete=models.PROTECT, related_name="records"
+    )
+    client = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("client"),
+        on_delete=models.PROTECT,
+        related_name="counselling_records",
+    )
+    notes = EncryptedTextField(_("session notes"), max_length=MAX_RECORD_LENGTH)
+    risk_flag = models.CharField(_("risk flag"), max_length=20, choices=RiskFlag.choices, blank=True)
+    session_at = models.DateTimeField(_("session at"))
+    written_at = models.DateTimeField(_("written at"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
+
+    ACCESS_LOG_LABELS = {"notes": _("session notes"), "risk_flag": _("risk flag")}
+
+    class Meta:
+        verbose_name = _("session record")
+        verbose_name_plural = _("session records")
+        ordering = ["-session_at", "-id"]
+        indexes = [
+            models.Index(fields=["counsellor", "session_at"], name="session_record_counsellor_idx"),
+            models.Index(fields=["client"], condition=~Q(risk_flag=""), name="session_record_flagged_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(risk_flag__in=RiskFlag.values), name="session_record_risk_known"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(_("Record of session %(id)s") % {"id": self.appointment_id})
+
+
+class RecordGrant(models.Model):
+    """An explicit, time-limited permission for a supervisor to read session records: all of one
+    counsellor's, or one record, from ``valid_from`` until ``valid_until``, for a stated purpose.
+
+    django-guardian's direct permission tables hold grants without a time limit; a spot-check must end by
+    itself, so it has its own rows, and the readers' query compares ``valid_until`` with the time of the read.
+    """
+
+    supervisor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("supervisor"),
+        on_delete=models.PROTECT,
+        related_name="counselling_record_grants",
+    )
+    counsellor = models.ForeignKey(
+        Counsellor,
+        verbose_name=_("all records of the counsellor"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="record_grants",
+    )
+    record = models.ForeignKey(
+        SessionRecord,
+        verbose_name=_("one record"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="grants",
+    )
+    valid_from = models.DateTimeField(_("from"))
+    valid_until = models.DateTimeField(_("until"))
+    purpose = models.CharField(_("purpose"), max_length=MAX_PURPOSE_LENGTH)
+    sample = models.ForeignKey(
+        "SpotCheckSample",
+        verbose_name=_("spot-check sample"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="grants",
+    )
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("granted by"), on_delete=models.PROTECT, related_name="+"
+    )
+    granted_at = models.DateTimeField(_("granted at"), default=timezone.now)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("spot-check grant")
+        verbose_name_plural = _("spot-check grants")
+        ordering = ["-granted_at", "-id"]
+        indexes = [models.Index(fields=["supervisor", "valid_until"], name="record_grant_supervisor_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(counsellor__isnull=True, record__isnull=False)
+                | Q(counsellor__isnull=False, record__isnull=True),
+                name="record_grant_one_scope",
+            ),
+            models.CheckConstraint(condition=Q(valid_until__gt=F("valid_from")), name="record_grant_period"),
+            models.CheckConstraint(condition=~Q(purpose=""), name="record_grant_has_purpose"),
+            # A manager never grants themself; a supervisor's own draw of the monthly sample does.
+            models.CheckConstraint(
+                condition=Q(sample__isnull=False) | ~Q(supervisor=F("granted_by")),
+                name="record_grant_not_to_oneself",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(_("Grant %(id)s") % {"id": self.pk})
+
+
+class SpotCheckSample(models.Model):
+    """One draw of the monthly random sample of a counsellor's records: who drew it and when, and the records
+    it gave. The draw is seeded from the counsellor's id and the month, so drawing again gives the same list;
+    every draw is kept."""
+
+    counsellor = models.ForeignKey(
+        Counsellor, verbose_name=_("counsellor"), on_delete=models.PROTECT, related_name="samples"
+    )
+    month = models.DateField(_("month"), help_text=_("The first day of the month sampled."))
+    seed = models.CharField(_("seed"), max_length=60)
+    size = models.PositiveSmallIntegerField(_("records asked for"))
+    records = models.ManyToManyField(SessionRecord, verbose_name=_("records drawn"), related_name="samples")
+    drawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("drawn by"), on_delete=models.PROTECT, related_name="+"
+    )
+    drawn_at = models.DateTimeField(_("drawn at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("spot-check sample")
+        verbose_name_plural = _("spot-check samples")
+        ordering = ["-drawn_at", "-id"]
+        indexes = [models.Index(fields=["counsellor", "month"], name="spot_check_sample_idx")]
+        constraints = [
+            models.CheckConstraint(condition=Q(month__day=1), name="spot_check_sample_first_of_month"),
+            models.CheckConstraint(condition=Q(size__gte=1, size__lte=50), name="spot_check_sample_size"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.counsellor_id} {self.month:%Y-%m}"
+
+
+class SpotCheckFinding(models.Model):
+    """What a supervisor found reading one sampled record."""
+
+    class Outcome(models.TextChoices):
+        SATISFACTORY = "satisfactory", _("Satisfactory")
+        MINOR = "minor", _("Minor shortcomings")
+        SERIOUS = "serious", _("Serious concern")
+
+    sample = models.ForeignKey(
+        SpotCheckSample, verbose_name=_("sample"), on_delete=models.PROTECT, related_name="findings"
+    )
+    record = models.ForeignKey(
+        SessionRecord, verbose_name=_("record"), on_delete=models.PROTECT, related_name="findings"
+    )
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices)
+    note = models.TextField(_("note"), max_length=MAX_REASON_LENGTH, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("spot-check finding")
+        verbose_name_plural = _("spot-check findings")
+        ordering = ["-recorded_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["sample", "record"], name="spot_check_finding_once"),
+            models.CheckConstraint(
+                condition=Q(outcome__in=["satisfactory", "minor", "serious"]), name="spot_check_outcome_known"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.sample_id}:{self.record_id} {self.outcome}"
+
+
+# --- The safety case a risk flag opens ---------------------------------------------------------------------
+
+SAFETY_REFERENCE_PREFIX = "AQ"
+SAFETY_REFERENCE_PATTERN = reference_pattern(SAFETY_REFERENCE_PREFIX)
+
+
+class SafetyCaseState(models.TextChoices):
+    OPEN = "open", _("Open: waiting for the safety officer")
+    ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+    FOLLOWED_UP = "followed_up", _("Followed up")
+    CLOSED = "closed", _("Closed")
+
+
+class SafetyCase(models.Model):
+    """An urgent case opened by a risk flag on a session record, handled by the safety officer under a clock
+    of the shared SLA engine: acknowledge, follow up (within 4 hours by default), close."""
+
+    reference = models.CharField(_("reference number"), max_length=20, unique=True, editable=False)
+    record = models.OneToOneField(
+        SessionRecord, verbose_name=_("session record"), on_delete=models.PROTECT, related_name="safety_case"
+    )
+    client = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("client"), on_delete=models.PROTECT, related_name="+"
+    )
+    counsellor = models.ForeignKey(
+        Counsellor, verbose_name=_("counsellor"), on_delete=models.PROTECT, related_name="safety_cases"
+    )
+    risk = models.CharField(_("risk"), max_length=20, choices=RiskFlag.choices)
+    state = models.CharField(
+        _("state"), max_length=20, choices=SafetyCaseState.choices, default=SafetyCaseState.OPEN
+    )
+    opened_at = models.DateTimeField(_("opened at"), default=timezone.now)
+    acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
+    handler = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("safety officer"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    follow_up = EncryptedTextField(_("follow-up"), max_length=MAX_REASON_LENGTH, blank=True)
+    followed_up_at = models.DateTimeField(_("followed up at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    close_note = models.TextField(_("closing note"), max_length=MAX_REASON_LENGTH, blank=True)
+
+    ACCESS_LOG_LABELS = {"follow_up": _("follow-up"), "risk": _("risk")}
+
+    class Meta:
+        verbose_name = _("safety case")
+        verbose_name_plural = _("safety cases")
+        ordering = ["-opened_at", "-id"]
+        indexes = [models.Index(fields=["client"], condition=~Q(state="closed"), name="safety_case_open_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(reference__regex=SAFETY_REFERENCE_PATTERN), name="safety_case_reference_format"
+            ),
+            models.CheckConstraint(condition=Q(state__in=SafetyCaseState.values), name="safety_case_state"),
+            models.CheckConstraint(condition=~Q(risk=""), name="safety_case_has_risk"),
+            models.CheckConstraint(
+                condition=Q(state="open") | Q(acknowledged_at__isnull=False, handler__isnull=False),
+                name="safety_case_acknowledged",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state__in=["followed_up", "closed"]) | Q(followed_up_at__isnull=False),
+                name="safety_case_followed_up",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state="closed") | Q(closed_at__isnull=False), name="safety_case_closed"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+
+class SafetyCaseEvent(TimelineEvent):
+    """One entry in a safety case's timeline (moves and escalations); append-only by a database trigger."""
+
+    case = models.ForeignKey(
+        SafetyCase, verbose_name=_("safety case"), on_delete=models.PROTECT, related_name="events"
+    )
+
+    class Meta(TimelineEvent.Meta):
+        verbose_name = _("safety case event")
+        verbose_name_plural = _("safety case events")
+        indexes = [models.Index(fields=["case", "created_at"], name="safety_case_event_idx")]
+
+
+class RatingRequest(models.Model):
+    """The invitation to rate an attended session: one row per appointment, so it is sent once."""
+
+    appointment = models.OneToOneField(
+        Appointment, verbose_name=_("appointment"), on_delete=models.CASCADE, related_name="rating_request"
+    )
+    sent_at = models.DateTimeField(_("sent at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("rating request")
+        verbose_name_plural = _("rating requests")
+
+    def __str__(self) -> str:
+        return str(self.appointment_id)
+
+
+# --- Supervision: reviews, experts' assessments, penalties -------------------------------------------------
+
+
+class ReviewDecision(models.TextChoices):
+    CONTINUE = "continue", _("Continue as before")
+    IMPROVE = "improve", _("Continue with an improvement plan")
+    WARN = "warn", _("Warning")
+    SUSPEND = "suspend", _("Suspend")
+    REMOVE = "remove", _("Remove")
+
+
+class CounsellorReview(models.Model):
+    """A platform manager's periodic review of one counsellor: the figures of the period as gathered when it
+    was recorded (ratings, no-shows, cancellations, complaints, spot-check findings) and the decision."""
+
+    counsellor = models.ForeignKey(
+        Counsellor, verbose_name=_("counsellor"), on_delete=models.PROTECT, related_name="reviews"
+    )
+    period_start = models.DateField(_("period from"))
+    period_end = models.DateField(_("period until"))
+    figures = models.JSONField(_("figures"), default=dict)
+    decision = models.CharField(_("decision"), max_length=20, choices=ReviewDecision.choices)
+    notes = models.TextField(_("reasons"), max_length=MAX_REASON_LENGTH)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("reviewed by"), on_delete=models.PROTECT, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("counsellor review")
+        verbose_name_plural = _("counsellor reviews")
+        ordering = ["-reviewed_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(period_end__gte=F("period_start")), name="counsellor_review_period"
+            ),
+            models.CheckConstraint(
+                condition=Q(decision__in=ReviewDecision.values), name="review_decision_known"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.counsellor_id} {self.period_start}–{self.period_end}"
+
+
+class ExpertAssessment(models.Model):
+    """An invited external expert's assessment of a counsellor, as recorded by the platform."""
+
+    counsellor = models.ForeignKey(
+        Counsellor, verbose_name=_("counsellor"), on_delete=models.PROTECT, related_name="assessments"
+    )
+    expert_name = models.CharField(_("expert"), max_length=100)
+    expert_affiliation = models.CharField(_("affiliation"), max_length=200, blank=True)
+    assessed_on = models.DateField(_("assessed on"))
+    assessment = models.TextField(_("assessment"), max_length=MAX_RECORD_LENGTH)
+    recommendation = models.CharField(_("recommendation"), max_length=20, choices=ReviewDecision.choices)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("expert assessment")
+        verbose_name_plural = _("expert assessments")
+        ordering = ["-assessed_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.expert_name} {self.assessed_on}"
+
+
+class PenaltyKind(models.TextChoices):
+    WARNING = "warning", _("Warning")
+    SUSPENSION = "suspension", _("Suspension")
+    REMOVAL = "removal", _("Removal")
+
+
+# Kinds that stop bookings while they are in force.
+BLOCKING_PENALTIES = (PenaltyKind.SUSPENSION, PenaltyKind.REMOVAL)
+
+
+class CounsellorPenalty(models.Model):
+    """A penalty on a counsellor with its reason and period: a suspension or removal in force makes them not
+    bookable (``selectors.counsellors_bookable``) and cancels their sessions within it. The counsellor sees it
+    and may reply once."""
+
+    counsellor = models.ForeignKey(
+        Counsellor, verbose_name=_("counsellor"), on_delete=models.PROTECT, related_name="penalties"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=PenaltyKind.choices)
+    reason = models.TextField(_("reason"), max_length=MAX_REASON_LENGTH)
+    starts_at = models.DateTimeField(_("from"))
+    ends_at = models.DateTimeField(_("until"), null=True, blank=True, help_text=_("Empty: without end."))
+    review = models.ForeignKey(
+        CounsellorReview,
+        verbose_name=_("review"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="penalties",
+    )
+    imposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("imposed by"), on_delete=models.PROTECT, related_name="+"
+    )
+    imposed_at = models.DateTimeField(_("imposed at"), default=timezone.now)
+    reply = models.TextField(_("counsellor's reply"), max_length=MAX_REASON_LENGTH, blank=True)
+    replied_at = models.DateTimeField(_("replied at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("counsellor penalty")
+        verbose_name_plural = _("counsellor penalties")
+        ordering = ["-starts_at", "-id"]
+        indexes = [models.Index(fields=["counsellor", "starts_at"], name="counsellor_penalty_idx")]
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=PenaltyKind.values), name="penalty_kind_known"),
+            models.CheckConstraint(
+                condition=Q(ends_at__isnull=True) | Q(ends_at__gt=F("starts_at")), name="penalty_period"
+            ),
+            models.CheckConstraint(condition=~Q(reason=""), name="penalty_has_reason"),
+            models.CheckConstraint(
+                condition=Q(replied_at__isnull=True) | ~Q(reply=""), name="penalty_reply_has_text"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.counsellor_id}"
+
+    def in_force_at(self, moment: datetime.datetime) -> bool:
+        return self.starts_at <= moment and (self.ends_at is None or moment < self.ends_at)

@@ -32,6 +32,9 @@ class NoticeKind(StrEnum):
     RESTRICTED = "counselling_restricted"
     APPEAL_DECIDED = "counselling_appeal_decided"
     COUNSELLOR_UNAVAILABLE = "counselling_counsellor_unavailable"
+    RATE = "counselling_rate"
+    SAFETY_CASE = "counselling_safety_case"
+    PENALTY = "counselling_penalty"
 
 
 def appointment_path(context: dict) -> str:
@@ -237,8 +240,59 @@ NOTICE_KINDS = (
 )
 
 
+def penalties_path(context: dict) -> str:
+    return "/counselling/penalties/"
+
+
+def staff_safety_case_path(context: dict) -> str:
+    return f"/admin/counseling/safetycase/?q={context['reference']}"
+
+
+SUPERVISION_KINDS = (
+    _kind(
+        NoticeKind.RATE,
+        _("How was your counselling session %(reference)s?"),
+        _(
+            "You may rate your counselling session %(reference)s from 1 to 5, once. Others see only the "
+            "average of many ratings, never yours."
+        ),
+        pgettext_lazy("sms", "You may rate your counselling session %(reference)s online."),
+        _("Rate session %(reference)s"),
+    ),
+    NoticeKindSpec(
+        name=NoticeKind.SAFETY_CASE,
+        texts=NoticeTexts(
+            subject=_("Urgent: safety case %(reference)s opened by a risk flag"),
+            body=_(
+                "A counsellor flagged a risk in a session record: safety case %(reference)s is open. "
+                "Acknowledge it and follow it up within the target."
+            ),
+            sms=pgettext_lazy("sms", "Urgent: safety case %(reference)s opened. Please acknowledge it now."),
+            title=_("Safety case %(reference)s opened"),
+        ),
+        path=staff_safety_case_path,
+        link_label=_("Open the case in the staff workspace: %(url)s"),
+    ),
+    NoticeKindSpec(
+        name=NoticeKind.PENALTY,
+        texts=NoticeTexts(
+            subject=_("A penalty was recorded on your counsellor profile"),
+            body=_(
+                "The platform recorded a penalty on your counsellor profile. You may read its reason and "
+                "period, and reply, on your penalties page."
+            ),
+            sms=pgettext_lazy("sms", "A penalty was recorded on your counsellor profile. See it online."),
+            title=_("Penalty recorded"),
+        ),
+        path=penalties_path,
+        required_context=frozenset(),
+        link_label=_("Open it here: %(url)s"),
+    ),
+)
+
+
 def register() -> None:
-    for spec in NOTICE_KINDS:
+    for spec in (*NOTICE_KINDS, *SUPERVISION_KINDS):
         notice_kind_register(spec)
 
 

@@ -16,7 +16,7 @@ from accounts.models import Guardianship, User
 from accounts.roles import Role
 from privacy import policy
 
-from .models import Appointment, Counsellor
+from .models import Appointment, Counsellor, SafetyCase
 
 READING_ROLES = frozenset({str(Role.AGENT), str(Role.SUPERVISOR), str(Role.MANAGER), str(Role.LEADERSHIP)})
 HANDLING_ROLES = frozenset({str(Role.AGENT), str(Role.SUPERVISOR), str(Role.LEADERSHIP)})
@@ -72,3 +72,34 @@ def appointments_changeable_by_relation(user: User) -> Q:
         return policy.EVERYTHING
     _wards, counsellors = reach(user)
     return Q(client=user) | Q(counsellor__in=counsellors)
+
+
+# --- Session records and supervision ------------------------------------------------------------------------
+# Session records follow no relation but the counsellor's own: the desk does not read them. A supervisor reads
+# them only through a RecordGrant in force (selectors.records_readable); the platform's managers and the
+# leadership group grant, review counsellors, record experts' assessments and impose penalties; supervisors
+# (and managers) draw the monthly samples; the safety officer handles the cases a risk flag opens.
+
+SUPERVISING_ROLES = frozenset({str(Role.MANAGER), str(Role.LEADERSHIP)})
+SPOT_CHECK_ROLES = frozenset({str(Role.SUPERVISOR), str(Role.MANAGER)})
+SAFETY_ROLES = frozenset({str(Role.SAFETY_OFFICER)})
+
+
+def may_supervise_counsellors(user: User) -> bool:
+    return bool(user.is_authenticated and user.is_active and user.role_names & SUPERVISING_ROLES)
+
+
+def may_spot_check(user: User) -> bool:
+    return bool(user.is_authenticated and user.is_active and user.role_names & SPOT_CHECK_ROLES)
+
+
+def is_safety_officer(user: User) -> bool:
+    return bool(user.is_authenticated and user.is_active and user.role_names & SAFETY_ROLES)
+
+
+@policy.rule(SafetyCase, policy.VIEW)
+def safety_cases_visible_by_role(user: User) -> Q:
+    """The safety officers handle every safety case; the leadership group reads them."""
+    if user.role_names & (SAFETY_ROLES | {str(Role.LEADERSHIP)}):
+        return policy.EVERYTHING
+    return policy.NOTHING

@@ -4,6 +4,7 @@ reader may see (the client their own, a counsellor theirs, the desk all), throug
 import datetime
 from dataclasses import dataclass
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -14,27 +15,49 @@ from accounts.models import Guardianship, User
 from privacy import policy
 from privacy.models import Purpose, PurposeConsent
 from qualifications.selectors import qualified
+from ratings.models import Rating
 
 from .models import (
+    BLOCKING_PENALTIES,
     Appointment,
     AppointmentEvent,
     BookingRestriction,
     Counsellor,
+    CounsellorPenalty,
     IdentityVerification,
+    Intake,
     NoShowPolicy,
+    RecordGrant,
+    SafetyCase,
+    SafetyCaseState,
+    SessionRecord,
     Speciality,
+    SpotCheckFinding,
     State,
 )
-from .permissions import is_counselling_staff
+from .permissions import counsellor_of, is_counselling_staff
 from .slots import Slot, free_slots
 
 MINOR_AGE = 14
 
 
+def penalties_in_force(*, now: datetime.datetime | None = None) -> QuerySet[CounsellorPenalty]:
+    """The suspensions and removals in force at the moment: they stop a counsellor's bookings."""
+    moment = now or timezone.now()
+    return CounsellorPenalty.objects.filter(kind__in=BLOCKING_PENALTIES, starts_at__lte=moment).filter(
+        Q(ends_at__isnull=True) | Q(ends_at__gt=moment)
+    )
+
+
 def counsellors_bookable() -> QuerySet[Counsellor]:
-    """The one rule of who may be booked: active, not suspended, with an active account, and qualified today
-    (``qualifications.selectors.qualified``: a verified, current certificate of every required kind)."""
-    return qualified(Counsellor.objects.filter(is_active=True, is_suspended=False, user__is_active=True))
+    """The one rule of who may be booked: active, not suspended, with an active account, under no suspension
+    or removal in force (``CounsellorPenalty``), and qualified today (``qualifications.selectors.qualified``:
+    a verified, current certificate of every required kind)."""
+    return qualified(
+        Counsellor.objects.filter(is_active=True, is_suspended=False, user__is_active=True).exclude(
+            pk__in=penalties_in_force().values("counsellor_id")
+        )
+    )
 
 
 def counsellors_find(*, speciality: str = "", language: str = "") -> QuerySet[Counsellor]:
@@ -252,3 +275,147 @@ def specialities_in_use() -> QuerySet[Speciality]:
         .filter(bookable__gt=0)
         .order_by("position", "code")
     )
+
+
+# --- Session records ----------------------------------------------------------------------------------------
+
+OWN_RECORD_PURPOSE = _("Read by the client's own counsellor")
+
+
+def record_grants_in_force(*, user: User, now: datetime.datetime | None = None) -> QuerySet[RecordGrant]:
+    """The user's spot-check grants in force now (not yet begun, expired or revoked ones left out)."""
+    moment = now or timezone.now()
+    if not user.is_authenticated or not user.is_active:
+        return RecordGrant.objects.none()
+    return RecordGrant.objects.filter(
+        supervisor=user, valid_from__lte=moment, valid_until__gt=moment, revoked_at__isnull=True
+    )
+
+
+def records_readable(*, user: User, now: datetime.datetime | None = None) -> QuerySet[SessionRecord]:
+    """The session records the user may read now: their own as the counsellor, and those a grant in force
+    gives them (all of a counsellor's, or one record). Nobody else, the desk and superusers included."""
+    if not user.is_authenticated or not user.is_active:
+        return SessionRecord.objects.none()
+    grants = record_grants_in_force(user=user, now=now)
+    own = counsellor_of(user)
+    reach = Q(counsellor__in=grants.filter(counsellor__isnull=False).values("counsellor_id")) | Q(
+        pk__in=grants.filter(record__isnull=False).values("record_id")
+    )
+    if own is not None:
+        reach |= Q(counsellor_id=own)
+    return SessionRecord.objects.filter(reach)
+
+
+def record_get_for_reading(
+    *, user: User, pk: int, now: datetime.datetime | None = None
+) -> tuple[SessionRecord, str]:
+    """Return a record the user may read now and the purpose of this read (the counsellor's own, or a grant's
+    purpose); 404 when missing or not theirs to read, an expired grant included."""
+    moment = now or timezone.now()
+    record = (
+        records_readable(user=user, now=moment)
+        .select_related("appointment", "counsellor", "client")
+        .filter(pk=pk)
+        .first()
+    )
+    if record is None:
+        raise Http404
+    if record.counsellor.user_id == user.pk:
+        return record, str(OWN_RECORD_PURPOSE)
+    grant = (
+        record_grants_in_force(user=user, now=moment)
+        .filter(Q(record=record) | Q(counsellor_id=record.counsellor_id))
+        .order_by("record_id", "-valid_until")  # a grant of the one record first
+        .first()
+    )
+    return record, grant.purpose
+
+
+def records_list(*, user: User, now: datetime.datetime | None = None) -> QuerySet[SessionRecord]:
+    """The records the user may read now, newest session first, for the list (no notes read)."""
+    return (
+        records_readable(user=user, now=now)
+        .select_related("counsellor", "appointment")
+        .defer("notes")
+        .order_by("-session_at", "-id")
+    )
+
+
+def client_flagged_at_risk(*, client: User) -> bool:
+    """Whether a session of the client is flagged at risk and its safety case still open: then no rating is
+    asked of them and no rate form offered."""
+    return SafetyCase.objects.filter(client=client).exclude(state=SafetyCaseState.CLOSED).exists()
+
+
+def intake_for(*, client: User, counsellor: Counsellor) -> Intake | None:
+    return Intake.objects.filter(client=client, counsellor=counsellor).first()
+
+
+def appointment_rating(*, appointment: Appointment) -> Rating | None:
+    """The client's rating of this session, if given."""
+    return Rating.objects.filter(
+        source_type=ContentType.objects.get_for_model(Appointment), source_id=appointment.pk
+    ).first()
+
+
+def may_rate(*, appointment: Appointment, user: User) -> bool:
+    """Whether the rate form is offered: the client, an attended session, not yet rated, no session of theirs
+    flagged at risk."""
+    return (
+        appointment.client_id == user.pk
+        and appointment.state == State.COMPLETED
+        and appointment_rating(appointment=appointment) is None
+        and not client_flagged_at_risk(client=user)
+    )
+
+
+def penalties_of_counsellor(*, counsellor: Counsellor) -> QuerySet[CounsellorPenalty]:
+    return CounsellorPenalty.objects.filter(counsellor=counsellor).order_by("-starts_at", "-id")
+
+
+def counsellor_figures(
+    *, counsellor: Counsellor, first: datetime.date, last: datetime.date
+) -> dict[str, int | str | None]:
+    """The figures of a counsellor's review for the days ``first`` to ``last``: sessions attended, no-shows,
+    cancellations by the client and by the counsellor, ratings (count and mean), complaints about them and the
+    spot-check findings by outcome."""
+    from django.apps import apps
+    from django.db.models import Avg
+
+    zone = timezone.get_current_timezone()
+    since = datetime.datetime.combine(first, datetime.time.min, tzinfo=zone)
+    until = datetime.datetime.combine(last + datetime.timedelta(days=1), datetime.time.min, tzinfo=zone)
+    sessions = Appointment.objects.filter(counsellor=counsellor, starts_at__gte=since, starts_at__lt=until)
+    counts = sessions.aggregate(
+        attended=Count("pk", filter=Q(state=State.COMPLETED)),
+        no_shows=Count("pk", filter=Q(state=State.NO_SHOW)),
+        cancelled_by_client=Count("pk", filter=Q(state=State.CANCELLED)),
+        cancelled_by_counsellor=Count("pk", filter=Q(state=State.CANCELLED_BY_COUNSELLOR)),
+    )
+    ratings = Rating.objects.filter(
+        subject_type=ContentType.objects.get_for_model(Counsellor),
+        subject_id=counsellor.pk,
+        created_at__gte=since,
+        created_at__lt=until,
+    ).aggregate(count=Count("pk"), mean=Avg("score"))
+    complaint = apps.get_model("complaints", "Complaint")
+    complaints = complaint.objects.filter(
+        subject_staff_id=counsellor.user_id, created_at__gte=since, created_at__lt=until
+    ).count()
+    findings = SpotCheckFinding.objects.filter(
+        record__counsellor=counsellor, recorded_at__gte=since, recorded_at__lt=until
+    ).aggregate(
+        **{
+            f"findings_{outcome}": Count("pk", filter=Q(outcome=outcome))
+            for outcome in SpotCheckFinding.Outcome.values
+        }
+    )
+    mean = ratings["mean"]
+    return {
+        **counts,
+        "ratings": ratings["count"],
+        "rating_mean": f"{mean:.2f}" if mean is not None else None,
+        "complaints": complaints,
+        **findings,
+    }

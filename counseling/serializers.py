@@ -4,7 +4,17 @@ appointments."""
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from .models import MAX_REASON_LENGTH, Appointment, Counsellor, Speciality, WaiverReason
+from .models import (
+    MAX_REASON_LENGTH,
+    MAX_RECORD_LENGTH,
+    Appointment,
+    Counsellor,
+    CounsellorPenalty,
+    RiskFlag,
+    SessionRecord,
+    Speciality,
+    WaiverReason,
+)
 
 
 class SpecialitySerializer(serializers.ModelSerializer):
@@ -118,4 +128,81 @@ class IdentitySerializer(serializers.Serializer):
 
 
 class RestrictionAppealInput(serializers.Serializer):
+    text = serializers.CharField(max_length=MAX_REASON_LENGTH)
+
+
+# --- Session records, intake, ratings, penalties ----------------------------------------------------------
+
+
+class SessionRecordSerializer(serializers.ModelSerializer):
+    """A record as its reader sees it; the purpose is that of this read, as the access log keeps it."""
+
+    reference = serializers.CharField(source="appointment.reference", read_only=True)
+    counsellor = serializers.CharField(source="counsellor.public_name", read_only=True)
+
+    class Meta:
+        model = SessionRecord
+        fields = [
+            "id",
+            "reference",
+            "counsellor",
+            "session_at",
+            "risk_flag",
+            "notes",
+            "written_at",
+            "updated_at",
+        ]
+
+
+class SessionRecordReadSerializer(serializers.Serializer):
+    record = SessionRecordSerializer()
+    purpose = serializers.CharField(help_text=_("Why this read is allowed; the client sees it on “My data”."))
+
+
+class SessionRecordListSerializer(serializers.ModelSerializer):
+    reference = serializers.CharField(source="appointment.reference", read_only=True)
+    counsellor = serializers.CharField(source="counsellor.public_name", read_only=True)
+
+    class Meta:
+        model = SessionRecord
+        fields = ["id", "reference", "counsellor", "session_at", "risk_flag"]
+
+
+class SessionRecordInput(serializers.Serializer):
+    notes = serializers.CharField(max_length=MAX_RECORD_LENGTH)
+    risk_flag = serializers.ChoiceField(
+        choices=RiskFlag.choices, required=False, allow_blank=True, default=""
+    )
+
+
+class IntakeInput(serializers.Serializer):
+    concern = serializers.CharField(max_length=2000)
+    history = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+    hopes = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
+class IntakeSerializer(IntakeInput):
+    answered_at = serializers.DateTimeField(read_only=True)
+
+
+class SessionRatingInput(serializers.Serializer):
+    score = serializers.IntegerField(min_value=1, max_value=5)
+    comment = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
+class SessionRatingSerializer(serializers.Serializer):
+    score = serializers.IntegerField()
+    comment = serializers.CharField()
+    comment_state = serializers.CharField()
+
+
+class PenaltySerializer(serializers.ModelSerializer):
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+
+    class Meta:
+        model = CounsellorPenalty
+        fields = ["id", "kind", "kind_label", "reason", "starts_at", "ends_at", "reply", "replied_at"]
+
+
+class PenaltyReplyInput(serializers.Serializer):
     text = serializers.CharField(max_length=MAX_REASON_LENGTH)

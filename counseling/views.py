@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.selectors import learners_of_guardian
 from core.errors import ErrorKind
 from core.forms import form_add_service_error
+from ratings.selectors import comments_published, summaries_published, summary_published
 
 from . import services
 from .errors import CounsellingError
@@ -30,6 +31,7 @@ from .forms import (
     ExceptionForm,
     FindForm,
     IdentityForm,
+    RateForm,
     WeeklyHoursForm,
 )
 from .models import PHOTO_TYPES, AvailabilityException, BookingRestriction, Counsellor, State
@@ -45,6 +47,7 @@ from .selectors import (
     counsellors_find,
     guardian_consent_active,
     identity_for_user,
+    may_rate,
     restriction_active,
     specialities_in_use,
 )
@@ -63,6 +66,9 @@ def counsellor_find(request: HttpRequest) -> HttpResponse:
     values = form.cleaned_data if form.is_valid() else {}
     found = counsellors_find(speciality=values.get("speciality", ""), language=values.get("language", ""))
     page = Paginator(found, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    summaries = summaries_published(Counsellor, [counsellor.pk for counsellor in page.object_list])
+    for counsellor in page.object_list:
+        counsellor.rating_summary = summaries.get(counsellor.pk)
     context = {"form": form, "page": page, "eligibility": booking_eligibility(user=request.user)}
     return render(request, "counseling/find.html", context)
 
@@ -82,12 +88,18 @@ def _slots_by_day(counsellor: Counsellor) -> list[tuple[datetime.date, list]]:
 @require_GET
 def counsellor_page(request: HttpRequest, pk: int) -> HttpResponse:
     counsellor = counsellor_get_bookable(pk=pk)
-    context = {
+    return render(request, "counseling/counsellor.html", _counsellor_context(request, counsellor))
+
+
+def _counsellor_context(request: HttpRequest, counsellor: Counsellor) -> dict:
+    """The counsellor's public page: profile, free slots, the published rating and published comments."""
+    return {
         "counsellor": counsellor,
         "days": _slots_by_day(counsellor),
         "eligibility": booking_eligibility(user=request.user),
+        "summary": summary_published(counsellor),
+        "comments": list(comments_published(counsellor)[:10]),
     }
-    return render(request, "counseling/counsellor.html", context)
 
 
 @login_required
@@ -117,12 +129,9 @@ def appointment_book(request: HttpRequest) -> HttpResponse:
     except CounsellingError as error:
         messages.error(request, str(error.message))
         status = REFUSAL_STATUS.get(error.kind, 400)
-        context = {
-            "counsellor": counsellor,
-            "days": _slots_by_day(counsellor),
-            "eligibility": booking_eligibility(user=request.user),
-        }
-        return render(request, "counseling/counsellor.html", context, status=status)
+        return render(
+            request, "counseling/counsellor.html", _counsellor_context(request, counsellor), status=status
+        )
     return redirect("counseling:appointment", reference=appointment.reference)
 
 
@@ -182,10 +191,15 @@ def my_appointments(request: HttpRequest) -> HttpResponse:
     return render(request, "counseling/my_appointments.html", context)
 
 
-def _appointment_page(request, appointment, *, cancel_form=None, status=200) -> HttpResponse:
+def _appointment_page(request, appointment, *, cancel_form=None, rate_form=None, status=200) -> HttpResponse:
     now = timezone.now()
     is_client = appointment.client_id == request.user.pk
     context = {
+        "may_rate": is_client and may_rate(appointment=appointment, user=request.user),
+        "rate_form": rate_form or RateForm(),
+        "may_answer_intake": is_client
+        and appointment.state in (State.HELD, State.CONFIRMED)
+        and now < appointment.starts_at,
         "appointment": appointment,
         "events": appointment_timeline(appointment=appointment, user=request.user),
         "is_client": is_client,

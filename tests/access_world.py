@@ -147,6 +147,100 @@ def _counselling(*, victim, counsellor_user) -> dict:
     }
 
 
+def _counselling_records(*, victim, counsellor, people) -> dict:
+    """The victim's attended session with its record (flagged at risk, so a safety case is open), their intake
+    answers, a spot-check grant of the counsellor's records to the supervisor, a sample with a finding, a
+    review, an expert's assessment and a warning on the counsellor."""
+    from counseling.models import (
+        Appointment,
+        CounsellorPenalty,
+        CounsellorReview,
+        ExpertAssessment,
+        RecordGrant,
+        RiskFlag,
+        SpotCheckFinding,
+        SpotCheckSample,
+        State,
+    )
+    from counseling.services import intake_answer, session_record_write
+    from counseling.tests.factories import AppointmentFactory
+
+    now = timezone.now()
+    session = now.replace(hour=10, minute=0, second=0, microsecond=0) - datetime.timedelta(days=5)
+    attended = AppointmentFactory(
+        counsellor=counsellor,
+        client=victim,
+        state=State.COMPLETED,
+        starts_at=session,
+        ends_at=session + datetime.timedelta(minutes=50),
+        blocked_from=session,
+        blocked_until=session + datetime.timedelta(hours=1),
+        completed_at=session + datetime.timedelta(minutes=50),
+    )
+    record = session_record_write(
+        appointment=attended, notes="来访者的咨询记录", risk_flag=RiskFlag.SELF_HARM, actor=counsellor.user
+    )
+    upcoming = Appointment.objects.filter(counsellor=counsellor, client=victim, state=State.CONFIRMED).first()
+    intake = intake_answer(appointment=upcoming, concern="考试焦虑", actor=victim)
+    grant = RecordGrant.objects.create(
+        supervisor=people["supervisor"],
+        counsellor=counsellor,
+        valid_from=now - datetime.timedelta(days=1),
+        valid_until=now + datetime.timedelta(days=30),
+        purpose="月度督导",
+        granted_by=people["manager"],
+    )
+    from ratings.models import CommentState
+
+    comment = rating_give(subject=counsellor, source=attended, rater=victim, score=4, comment="很耐心")
+    comment.comment_state, comment.moderated_at = CommentState.PUBLISHED, now
+    comment.save(update_fields=["comment_state", "moderated_at"])
+    sample = SpotCheckSample.objects.create(
+        counsellor=counsellor,
+        month=now.date().replace(day=1),
+        seed="x",
+        size=1,
+        drawn_by=people["supervisor"],
+    )
+    sample.records.set([record])
+    return {
+        "attended appointment": attended,
+        "session record": record,
+        "safety case": record.safety_case,
+        "intake": intake,
+        "record grant": grant,
+        "spot-check sample": sample,
+        # By id: the moderators' queue shows waiting comments, and this one is published.
+        "counsellor comment id": comment.pk,
+        "spot-check finding": SpotCheckFinding.objects.create(
+            sample=sample, record=record, outcome="satisfactory", recorded_by=people["supervisor"]
+        ),
+        "counsellor review": CounsellorReview.objects.create(
+            counsellor=counsellor,
+            period_start=now.date() - datetime.timedelta(days=90),
+            period_end=now.date(),
+            decision="continue",
+            notes="良好",
+            reviewed_by=people["manager"],
+        ),
+        "expert assessment": ExpertAssessment.objects.create(
+            counsellor=counsellor,
+            expert_name="王教授",
+            assessed_on=now.date(),
+            assessment="良好",
+            recommendation="continue",
+            recorded_by=people["manager"],
+        ),
+        "penalty": CounsellorPenalty.objects.create(
+            counsellor=counsellor,
+            kind="warning",
+            reason="记录不及时",
+            starts_at=now,
+            imposed_by=people["manager"],
+        ),
+    }
+
+
 def build_world() -> World:
     world = World()
     department = DepartmentFactory()
@@ -376,6 +470,9 @@ def build_world() -> World:
     # The victim's counselling: a verified identity, a session booked with the subject staff member (who is
     # also a counsellor), a missed one that limits their bookings, and a day off in the counsellor's hours.
     counselling = _counselling(victim=victim, counsellor_user=subject_staff)
+    counselling.update(
+        _counselling_records(victim=victim, counsellor=counselling["counsellor"], people=people)
+    )
     world.objects = {
         **counselling,
         "development record": development,

@@ -29,9 +29,16 @@ from counseling.models import (
     Appointment,
     BookingRestriction,
     Counsellor,
+    CounsellorPenalty,
+    CounsellorReview,
+    ExpertAssessment,
     NoShowPolicy,
+    RecordGrant,
     RestrictionAppeal,
+    SafetyCase,
     Speciality,
+    SpotCheckFinding,
+    SpotCheckSample,
 )
 from courses.api import ACTION_VIEWS as COURSE_ACTION_VIEWS
 from courses.evaluations.models import EvaluationText
@@ -699,6 +706,100 @@ def appointment_url(
     return lambda w: f"{prefix}{w.objects['appointment'].reference}/{suffix}"
 
 
+# Session records: the client answers the intake and rates; only the counsellor writes and reads the record,
+# and the supervisor reads it through the grant the world gives them; no one else reaches a record, the desk
+# included. Penalties are the counsellor's own.
+CLIENT = frozenset({"learner"})
+RECORD_READERS = COUNSELLOR | {"supervisor"}
+CLIENT_ONLY_PAGE = expect((ANONYMOUS, 302), (CLIENT, 200), (SIGNED_IN - CLIENT, 404))
+RECORD_ENTRIES = [
+    page(
+        "counselling/appointments/<str:reference>/intake/",
+        CLIENT_ONLY_PAGE,
+        url=appointment_url("intake/"),
+    ),
+    page(
+        "counselling/appointments/<str:reference>/complaint/",
+        CLIENT_ONLY_PAGE,
+        url=appointment_url("complaint/"),
+    ),
+    page(
+        "counselling/appointments/<str:reference>/rate/",
+        expect((ANONYMOUS, 302), (CLIENT, 400), (SIGNED_IN - CLIENT, 404)),
+        method="post",
+        data={},
+        url=appointment_url("rate/"),
+    ),
+    page(
+        "counselling/schedule/<str:reference>/record/",
+        COUNSELLOR_ONLY,
+        readers=COUNSELLOR,
+        url=lambda w: f"/counselling/schedule/{w.objects['attended appointment'].reference}/record/",
+    ),
+    page("counselling/records/", OWN_PAGE),
+    page(
+        "counselling/records/<int:pk>/",
+        expect((ANONYMOUS, 302), (RECORD_READERS, 200), (SIGNED_IN - RECORD_READERS, 404)),
+        readers=RECORD_READERS,
+        url=lambda w: f"/counselling/records/{w.objects['session record'].pk}/",
+    ),
+    page("counselling/penalties/", COUNSELLOR_ONLY),
+    page("counselling/comments/", COUNSELLOR_ONLY),
+    page(
+        "counselling/comments/<int:pk>/reply/",
+        expect((ANONYMOUS, 302), (COUNSELLOR, 400), (SIGNED_IN - COUNSELLOR, 404)),
+        method="post",
+        data={},
+        url=lambda w: f"/counselling/comments/{w.objects['counsellor comment id']}/reply/",
+    ),
+    page(
+        "counselling/penalties/<int:pk>/reply/",
+        expect((ANONYMOUS, 302), (COUNSELLOR, 400), (SIGNED_IN - COUNSELLOR, 404)),
+        method="post",
+        data={},
+        url=lambda w: f"/counselling/penalties/{w.objects['penalty'].pk}/reply/",
+    ),
+    page(
+        "api/v1/counselling/appointments/<str:reference>/record/",
+        expect((ANONYMOUS, 403), (COUNSELLOR, 400), (SIGNED_IN - COUNSELLOR, 404)),
+        method="json",
+        data={},
+        url=lambda w: (
+            f"/api/v1/counselling/appointments/{w.objects['attended appointment'].reference}/record/"
+        ),
+    ),
+    page(
+        "api/v1/counselling/appointments/<str:reference>/intake/",
+        expect((ANONYMOUS, 403), (CLIENT, 200), (SIGNED_IN - CLIENT, 404)),
+        url=appointment_url("intake/", prefix="/api/v1/counselling/appointments/"),
+    ),
+    page(
+        "api/v1/counselling/appointments/<str:reference>/rating/",
+        expect((ANONYMOUS, 403), (CLIENT, 400), (SIGNED_IN - CLIENT, 404)),
+        method="json",
+        data={},
+        url=appointment_url("rating/", prefix="/api/v1/counselling/appointments/"),
+    ),
+    page("api/v1/counselling/records/", API_OWN),
+    page(
+        "api/v1/counselling/records/<int:pk>/",
+        expect((ANONYMOUS, 403), (RECORD_READERS, 200), (SIGNED_IN - RECORD_READERS, 404)),
+        readers=RECORD_READERS,
+        url=lambda w: f"/api/v1/counselling/records/{w.objects['session record'].pk}/",
+    ),
+    page(
+        "api/v1/counselling/penalties/",
+        expect((ANONYMOUS, 403), (COUNSELLOR, 200), (SIGNED_IN - COUNSELLOR, 404)),
+    ),
+    page(
+        "api/v1/counselling/penalties/<int:pk>/reply/",
+        expect((ANONYMOUS, 403), (COUNSELLOR, 400), (SIGNED_IN - COUNSELLOR, 404)),
+        method="json",
+        data={},
+        url=lambda w: f"/api/v1/counselling/penalties/{w.objects['penalty'].pk}/reply/",
+    ),
+]
+
 COUNSELLING_ENTRIES = [
     page("counselling/", OWN_PAGE),
     page(
@@ -820,6 +921,7 @@ COUNSELLING_ENTRIES = [
         data={},
         url=lambda w: f"/api/v1/counselling/restrictions/{w.objects['restriction'].pk}/appeal/",
     ),
+    *RECORD_ENTRIES,
 ]
 
 API_ENTRIES = [
@@ -1031,6 +1133,8 @@ ADMIN_ENTRIES = [
 # the admin's "does not exist" redirect, for a row outside the reader's queryset); ``readers``, when given,
 # who of them may also read the victim's data there (by default all of them).
 LEGAL = frozenset({"legal"})
+SPOT_CHECKERS = frozenset({"supervisor", "manager"})
+SAFETY_READERS = frozenset({"safety", "leadership"})
 ADMIN_MODEL_READERS: dict[type, dict[str, frozenset]] = {
     Complaint: {"list": STAFF, "row": CASE_STAFF, "hidden": OUTSIDE_STAFF},
     PolicyConsent: {"list": LEGAL, "row": LEGAL},
@@ -1074,6 +1178,24 @@ ADMIN_MODEL_READERS: dict[type, dict[str, frozenset]] = {
     NoShowPolicy: {"list": COUNSELLING_DESK, "row": COUNSELLING_DESK},
     BookingRestriction: {"list": COUNSELLING_DESK, "row": COUNSELLING_DESK},
     RestrictionAppeal: {"list": COUNSELLING_DESK, "row": COUNSELLING_DESK},
+    # Supervision: the managers and the leadership group grant, review, record assessments and penalties
+    # (added through their services, never changed); supervisors and managers draw samples and record
+    # findings, which the leadership reads; the safety officer and the leadership read the safety cases.
+    RecordGrant: {"list": DASHBOARD_READERS, "row": DASHBOARD_READERS, "add": DASHBOARD_READERS},
+    CounsellorReview: {"list": DASHBOARD_READERS, "row": DASHBOARD_READERS, "add": DASHBOARD_READERS},
+    ExpertAssessment: {"list": DASHBOARD_READERS, "row": DASHBOARD_READERS, "add": DASHBOARD_READERS},
+    CounsellorPenalty: {"list": DASHBOARD_READERS, "row": DASHBOARD_READERS, "add": DASHBOARD_READERS},
+    SpotCheckSample: {
+        "list": SPOT_CHECKERS | {"leadership"},
+        "row": SPOT_CHECKERS | {"leadership"},
+        "add": SPOT_CHECKERS,
+    },
+    SpotCheckFinding: {
+        "list": SPOT_CHECKERS | {"leadership"},
+        "row": SPOT_CHECKERS | {"leadership"},
+        "add": SPOT_CHECKERS,
+    },
+    SafetyCase: {"list": SAFETY_READERS, "row": SAFETY_READERS},
     # Managers keep the instructors' training and assessment records and read the instructor list.
     DevelopmentRequirement: {"list": MANAGERS, "row": MANAGERS, "add": MANAGERS},
     DevelopmentRecord: {"list": MANAGERS, "row": MANAGERS, "add": MANAGERS},

@@ -144,8 +144,64 @@ def counselling_world(superuser) -> dict:
     return {"appointment": appointment, "id": restriction.pk}
 
 
+# The counselling endpoints a session leaves behind answer only its counsellor or its client, so the body
+# is posted by them: the record by the counsellor of an attended session, the intake and the rating by its
+# client, a reply by the counsellor a penalty concerns.
+SESSION_ENDPOINTS = ("/record/", "/intake/", "/rating/")
+
+
+def session_endpoint_target(path: str):
+    """The URL and the person who may post to an endpoint after a session; None for another path."""
+    if not (
+        path.startswith("/api/v1/counselling/")
+        and (path.endswith(SESSION_ENDPOINTS) or "/penalties/" in path)
+    ):
+        return None
+    import datetime
+
+    from django.utils import timezone
+
+    from counseling.models import CounsellorPenalty, State
+    from counseling.tests.factories import AppointmentFactory
+
+    if path.endswith("/intake/"):
+        appointment = AppointmentFactory()
+        return path.format(reference=appointment.reference), appointment.client
+    session = timezone.now() - datetime.timedelta(days=1)
+    appointment = AppointmentFactory(
+        state=State.COMPLETED,
+        starts_at=session,
+        ends_at=session + datetime.timedelta(minutes=50),
+        blocked_from=session,
+        blocked_until=session + datetime.timedelta(hours=1),
+        completed_at=session + datetime.timedelta(hours=1),
+    )
+    if path.endswith("/rating/"):
+        return path.format(reference=appointment.reference), appointment.client
+    if "/penalties/" in path:
+        penalty = CounsellorPenalty.objects.create(
+            counsellor=appointment.counsellor,
+            kind="warning",
+            reason="记录不及时",
+            starts_at=timezone.now(),
+            imposed_by=UserFactory(),
+        )
+        return path.format(id=penalty.pk), appointment.counsellor.user
+    return path.format(reference=appointment.reference), appointment.counsellor.user
+
+
 @pytest.mark.parametrize(("path", "field", "value"), CASES)
 def test_a_bad_value_is_refused_next_to_its_field_and_nothing_is_stored(path, field, value):
+    target = session_endpoint_target(path)
+    if target is not None:
+        url, person = target
+        client = logged_in(person)
+        before = row_counts()
+        response = client.post(url, {field: value}, content_type="application/json")
+        assert response.status_code == 400, response.content[:500]
+        assert response.json().get(field), f"no message for {field}: {response.json()}"
+        assert row_counts() == before
+        return
     # given a complaint a superuser may act on, named in the URL
     # (or, for the feedback endpoints, a feedback item; for the refund endpoints, a refund request; for
     # counselling, an appointment and the superuser's own booking restriction; for qualifications, one)

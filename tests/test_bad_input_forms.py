@@ -210,7 +210,78 @@ FORMS = {
     "counsellor's day off or extra hours": Form(
         counselling_forms.ExceptionForm, lambda w: "/counselling/availability/exceptions/", "counsellor"
     ),
+    # After a counselling session: the client's intake answers and rating, the counsellor's record and reply.
+    "intake answers": Form(
+        counselling_forms.IntakeForm,
+        lambda w: f"/counselling/appointments/{w['upcoming'].reference}/intake/",
+        "client",
+    ),
+    "session rating": Form(
+        counselling_forms.RateForm,
+        lambda w: f"/counselling/appointments/{w['attended'].reference}/rate/",
+        "client",
+    ),
+    "a complaint about a session": Form(
+        counselling_forms.SessionComplaintForm,
+        lambda w: f"/counselling/appointments/{w['attended'].reference}/complaint/",
+        "client",
+    ),
+    "session record": Form(
+        counselling_forms.SessionRecordForm,
+        lambda w: f"/counselling/schedule/{w['attended'].reference}/record/",
+        "counsellor",
+    ),
+    "a reply to a comment": Form(
+        counselling_forms.CommentReplyForm,
+        lambda w: f"/counselling/comments/{w['comment'].pk}/reply/",
+        "counsellor",
+    ),
+    "penalty reply": Form(
+        counselling_forms.PenaltyReplyForm,
+        lambda w: f"/counselling/penalties/{w['penalty'].pk}/reply/",
+        "counsellor",
+    ),
 }
+
+
+def counselling_session_world(upcoming) -> dict:
+    """Beside a client's upcoming appointment: a session with the same counsellor attended yesterday, a
+    warning on that counsellor and a published comment about them."""
+    import datetime
+
+    from django.utils import timezone
+
+    from counseling.models import CounsellorPenalty, State
+    from counseling.tests.factories import AppointmentFactory
+
+    session = timezone.now() - datetime.timedelta(days=1)
+    attended = AppointmentFactory(
+        counsellor=upcoming.counsellor,
+        client=upcoming.client,
+        state=State.COMPLETED,
+        starts_at=session,
+        ends_at=session + datetime.timedelta(minutes=50),
+        blocked_from=session,
+        blocked_until=session + datetime.timedelta(hours=1),
+        completed_at=session + datetime.timedelta(hours=1),
+    )
+    penalty = CounsellorPenalty.objects.create(
+        counsellor=upcoming.counsellor,
+        kind="warning",
+        reason="记录不及时",
+        starts_at=timezone.now(),
+        imposed_by=StaffFactory(roles=[Role.MANAGER]),
+    )
+    from ratings.models import CommentState, Rating
+    from ratings.services import rating_give
+
+    comment = rating_give(
+        subject=upcoming.counsellor, source=attended, rater=attended.client, score=4, comment="很耐心"
+    )
+    Rating.objects.filter(pk=comment.pk).update(
+        comment_state=CommentState.PUBLISHED, moderated_at=timezone.now()
+    )
+    return {"upcoming": upcoming, "attended": attended, "penalty": penalty, "comment": comment}
 
 
 def cases() -> list:
@@ -258,6 +329,7 @@ def world_for(form: Form) -> tuple[Client, dict]:
     if form.who in ("client", "counsellor"):
         world.update(counselling_world())
         people.update(client=world["appointment"].client, counsellor=world["appointment"].counsellor.user)
+        world.update(counselling_session_world(world["appointment"]))
     client = Client()
     if form.who != "anonymous":
         client.force_login(people[form.who])

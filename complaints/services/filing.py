@@ -133,7 +133,10 @@ def complaint_file(
         )
     _check_filer(actor=actor, complainant=complainant, channel=channel)
     learner = _resolve_learner(complainant=complainant, learner=learner)
-    if subject_staff is not None and not subject_staff.is_staff_member:
+    # A counsellor is the subject of a complaint about their sessions (counselling's own filing names them).
+    if subject_staff is not None and not (
+        subject_staff.is_staff_member or Role.COUNSELLOR in subject_staff.role_names
+    ):
         raise RuleViolation(_("Choose a member of staff."), code="not_staff", field="subject_staff")
     co_learners = [person for person in dict.fromkeys(co_learners) if person != learner]
     if any(Role.LEARNER not in person.role_names for person in co_learners):

@@ -349,6 +349,10 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     # One name per choice set: a complaint's state and a remedy's state are different types to clients.
     "ENUM_NAME_OVERRIDES": {
+        "WaiverReasonEnum": "counseling.models.WaiverReason",
+        "CounsellingStateEnum": "counseling.models.State",
+        "RiskFlagEnum": "counseling.models.RiskFlag",
+        "PenaltyKindEnum": "counseling.models.PenaltyKind",
         "ComplaintStateEnum": "complaints.states.State",
         "SeverityEnum": "complaints.models.Severity",
         "ComplaintChannelEnum": "complaints.models.Channel",
@@ -367,7 +371,6 @@ SPECTACULAR_SETTINGS = {
         "SuggestionEventKindEnum": "courses.suggestions.models.EventKind",
         "EvaluationQuestionKindEnum": "courses.evaluations.models.QuestionKind",
         "RefundEventKindEnum": "refunds.models.EventKind",
-        "WaiverReasonEnum": "counseling.models.WaiverReason",
     },
 }
 

@@ -43,6 +43,7 @@ from ..selectors import (
     counsellors_bookable,
     no_show_policy,
     no_shows_counted,
+    penalties_in_force,
     restriction_active,
 )
 from ..slots import slot_offered
@@ -123,6 +124,9 @@ def appointment_hold(
     slot = slot_offered(counsellor=counsellor, starts_at=starts_at, now=now)
     if slot is None:
         _refuse_slot(counsellor=counsellor, starts_at=starts_at, now=now)
+    if penalties_in_force(now=slot.starts_at).filter(counsellor=counsellor).exists():
+        # A suspension that begins later covers this time: the session could not take place.
+        raise SlotUnavailable(_("This counsellor cannot be booked now."), code="counsellor_unavailable")
     blocked_from = slot.starts_at - counsellor.buffer_before
     blocked_until = slot.ends_at + counsellor.buffer_after
     with transaction.atomic():

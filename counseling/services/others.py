@@ -241,27 +241,42 @@ def no_shows_mark_due(*, now: datetime.datetime | None = None) -> int:
 
 
 def counselling_sweep(*, now: datetime.datetime | None = None) -> dict[str, int]:
-    """Run every counselling timer once: expire holds, send reminders, record missed sessions."""
+    """Run every counselling timer once: expire holds, send reminders, record missed sessions, ask for the
+    ratings of sessions attended a while ago."""
+    from .records import rating_requests_send_due
+
     now = now or timezone.now()
     return {
         "expired": holds_expire_due(now=now),
         "reminded": reminders_send_due(now=now),
         "no_shows": no_shows_mark_due(now=now),
+        "rating_requests": rating_requests_send_due(now=now),
     }
 
 
 # --- A counsellor no longer bookable ------------------------------------------------------------------------
 
 
-def counsellors_lapsed_handle(*, counsellor_ids: Iterable[int], now: datetime.datetime | None = None) -> int:
-    """Cancel the future appointments of counsellors who lapsed or were suspended, telling each client and
-    offering counsellors of the same speciality; return how many. Never the client's no-show."""
+def counsellors_lapsed_handle(
+    *,
+    counsellor_ids: Iterable[int],
+    now: datetime.datetime | None = None,
+    since: datetime.datetime | None = None,
+    until: datetime.datetime | None = None,
+) -> int:
+    """Cancel the future appointments of counsellors who lapsed or were suspended (only those starting from
+    ``since`` and before ``until``, when given: a suspension's period), telling each client and offering
+    counsellors of the same speciality; return how many. Never the client's no-show."""
     now = now or timezone.now()
     reason = _("The counsellor can no longer hold sessions.")
     done = 0
     future = Appointment.objects.filter(
-        counsellor_id__in=list(counsellor_ids), state__in=[State.HELD, State.CONFIRMED], starts_at__gt=now
+        counsellor_id__in=list(counsellor_ids),
+        state__in=[State.HELD, State.CONFIRMED],
+        starts_at__gt=max(now, since) if since else now,
     ).order_by("pk")
+    if until is not None:
+        future = future.filter(starts_at__lt=until)
     for appointment in future:
         try:
             with transaction.atomic():

@@ -133,8 +133,8 @@ def test_the_sweep_expires_holds_reminds_once_per_lead_and_records_missed_sessio
         actor=client_user,
     )
     clock.move_to(at(0, 16, 30))  # the session starts in 23.5 hours
-    assert counselling_sweep() == {"expired": 1, "reminded": 1, "no_shows": 0}
-    assert counselling_sweep() == {"expired": 0, "reminded": 0, "no_shows": 0}
+    assert counselling_sweep() == {"expired": 1, "reminded": 1, "no_shows": 0, "rating_requests": 0}
+    assert counselling_sweep() == {"expired": 0, "reminded": 0, "no_shows": 0, "rating_requests": 0}
     clock.move_to(at(1, 15, 30))
     assert counselling_sweep()["reminded"] == 1
     assert set(AppointmentReminder.objects.values_list("lead", flat=True)) == {"24h", "1h"}
