@@ -1,9 +1,11 @@
 """What refunds contribute to a person's data export: the refund requests of their enrolments, with the
-public timeline. Erasure keeps them as they are (amounts and dates are financial records the institution
-must keep); the person's name goes with their account."""
+public timeline. Erasure blanks the person's own words (the reason they gave) and keeps the rest: amounts,
+dates, the rule applied and the decision are financial records the institution must keep; the person's name
+goes with their account."""
 
 from accounts.models import User
 from privacy.export import section
+from privacy.services import ANONYMISERS
 
 from .models import RefundEvent, RefundRequest
 
@@ -38,3 +40,15 @@ def refund_requests_section(user: User) -> list:
         }
         for request in requests
     ]
+
+
+ERASED_REASON = "（已注销用户的退费理由已删除）"  # stored data: every reader sees the same
+
+
+def anonymise_refund_requests(user: User) -> None:
+    """Blank the reason the person gave for each refund they requested; the figures and decisions stay."""
+    RefundRequest.objects.filter(learner=user).update(reason=ERASED_REASON)
+
+
+if anonymise_refund_requests not in ANONYMISERS:
+    ANONYMISERS.append(anonymise_refund_requests)
