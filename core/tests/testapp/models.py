@@ -1,10 +1,13 @@
 """A parcel that is packed, sent and delivered, with its own append-only timeline; and a mentor that learners
-rate after their sessions, the ratings module's subject in the tests."""
+rate after their sessions, the ratings module's subject in the tests; and a note that search finds."""
 
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 
 from core.models import TimelineEvent
+from core.search import SearchVector
 
 
 class Parcel(models.Model):
@@ -45,3 +48,19 @@ class MentorSession(models.Model):
 
     def __str__(self) -> str:
         return f"session {self.pk}"
+
+
+class Note(models.Model):
+    """A titled text found by the search rule, as any searchable model is: a generated vector, a GIN index."""
+
+    title = models.CharField(max_length=200)
+    body = models.TextField()
+    search_vector = models.GeneratedField(
+        expression=SearchVector("title", "body"), output_field=SearchVectorField(), db_persist=True
+    )
+
+    class Meta:
+        indexes = [GinIndex(fields=["search_vector"], name="testapp_note_search")]
+
+    def __str__(self) -> str:
+        return self.title

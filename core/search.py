@@ -1,0 +1,178 @@
+"""Chinese full-text search: character bigrams in a PostgreSQL ``tsvector``, one rule for every searchable
+text.
+
+Chinese is written without spaces between words, so a dictionary tokenizer has to guess where a word ends,
+and a guess that differs between the text and the query loses the match (``退费`` inside ``申请退费的流程``
+may be cut as ``申请 / 退费 / 的 / 流程`` or not, depending on the dictionary's version). Here every run of
+Chinese characters is indexed as its overlapping two-character pieces (``申请退费`` → ``申请 请退 退费``,
+and its last character alone), every run of Latin letters or digits as a lower-cased word. A query is cut
+the same way and all its pieces must be present, so any term of two characters or more finds every text
+that contains it, and a one-character term finds texts through the pieces it begins or ends. Query terms
+of three characters or more are checked once more against the raw text, so ``退费流程`` does not match a
+text that has ``退费`` and ``流程`` apart.
+
+The document side is one SQL function (``lr_search_vector(title, body)``, created by this app's migration)
+that the searchable models call in a stored generated column, so every write path keeps its vector in step
+with its text without a line of code in the domain. Title pieces are indexed a second time with a ``^``
+mark, so a title match is one more ``@@`` over the same GIN index, and results list title matches first,
+then the newest. The query side is this module's ``search_filter``, which each domain's selector applies
+to the queryset its reader may already see: what a reader may read stays decided by that selector alone.
+"""
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.contrib.postgres.search import SearchQueryField, SearchVectorField
+from django.db.models import BooleanField, Expression, F, Func, Q, QuerySet, Value
+from django.db.models.functions import Coalesce
+
+# Longest query term kept: a search box is for a few words, not a pasted page.
+MAX_QUERY_LENGTH = 100
+# At most this many pieces are matched, so a long query cannot make one huge tsquery.
+MAX_QUERY_PIECES = 24
+
+_CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_WORD = "a-z0-9\u00c0-\u024f"
+_TERM_RE = re.compile(f"[{_CJK}]+|[{_WORD}]+")
+_CJK_RE = re.compile(f"^[{_CJK}]+$")
+TITLE_MARK = "^"
+
+# The document side, created by core's migration: the same cuts as ``SearchTerms.parse`` below.
+SQL_CREATE_FUNCTIONS = rf"""
+CREATE OR REPLACE FUNCTION lr_search_pieces(doc text) RETURNS text[]
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+  SELECT coalesce(array_agg(DISTINCT piece), '{{}}'::text[])
+  FROM (
+    SELECT substr(run, i, 2) AS piece
+    FROM regexp_matches(lower(normalize(doc, NFKC)), '[{_CJK}]+', 'g') AS m(parts)
+    CROSS JOIN LATERAL (SELECT m.parts[1] AS run) AS r
+    CROSS JOIN LATERAL generate_series(1, char_length(r.run)) AS i
+    WHERE i < char_length(r.run)
+    UNION ALL
+    SELECT right(m.parts[1], 1)
+    FROM regexp_matches(lower(normalize(doc, NFKC)), '[{_CJK}]+', 'g') AS m(parts)
+    UNION ALL
+    SELECT w.parts[1]
+    FROM regexp_matches(lower(normalize(doc, NFKC)), '[{_WORD}]+', 'g') AS w(parts)
+  ) AS pieces
+$$;
+
+CREATE OR REPLACE FUNCTION lr_search_vector(title text, body text) RETURNS tsvector
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT array_to_tsvector(
+    lr_search_pieces(coalesce(title, '') || ' ' || coalesce(body, ''))
+    || array(SELECT '{TITLE_MARK}' || piece FROM unnest(lr_search_pieces(coalesce(title, ''))) AS piece)
+  )
+$$;
+"""  # noqa: S608 (built from this module's constants, no input)
+
+SQL_DROP_FUNCTIONS = """
+DROP FUNCTION IF EXISTS lr_search_vector(text, text);
+DROP FUNCTION IF EXISTS lr_search_pieces(text);
+"""
+
+
+def _normalized(text: str) -> str:
+    return unicodedata.normalize("NFKC", text or "").lower()
+
+
+def _pieces_of_run(run: str) -> list[tuple[str, bool]]:
+    """The pieces a query run must match, each with whether it is a prefix."""
+    if _CJK_RE.match(run):
+        if len(run) == 1:
+            return [(run, True)]
+        return [(run[i : i + 2], False) for i in range(len(run) - 1)]
+    return [(run, True)]
+
+
+@dataclass(frozen=True)
+class SearchTerms:
+    """A parsed query: the tsquery every result matches, the one its title matches, and the terms that are
+    checked against the raw text because their pieces alone could match them apart."""
+
+    match: str
+    title: str
+    exact: tuple[str, ...]
+
+    @classmethod
+    def parse(cls, query: str) -> "SearchTerms | None":
+        """Parse what a person typed; None when it holds nothing searchable (punctuation, spaces)."""
+        text = _normalized(query)[:MAX_QUERY_LENGTH]
+        runs = _TERM_RE.findall(text)
+        pieces: list[tuple[str, bool]] = []
+        for run in runs:
+            for piece in _pieces_of_run(run):
+                if piece not in pieces:
+                    pieces.append(piece)
+        pieces = pieces[:MAX_QUERY_PIECES]
+        if not pieces:
+            return None
+        exact = tuple(run for run in runs if _CJK_RE.match(run) and len(run) > 2)
+        return cls(
+            match=_tsquery(pieces, mark=""),
+            title=_tsquery(pieces, mark=TITLE_MARK),
+            exact=exact,
+        )
+
+
+def _lexeme(text: str) -> str:
+    return "'" + text.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+def _tsquery(pieces: Sequence[tuple[str, bool]], *, mark: str) -> str:
+    return " & ".join(_lexeme(mark + piece) + (":*" if prefix else "") for piece, prefix in pieces)
+
+
+class TsQuery(Func):
+    """A tsquery written in PostgreSQL's own input syntax (the lexemes taken as they are, not re-parsed)."""
+
+    template = "%(expressions)s::tsquery"
+    output_field = SearchQueryField()
+
+
+class Matches(Func):
+    """``vector @@ query`` as a boolean expression, for filtering and ordering."""
+
+    template = "(%(expressions)s)"
+    arg_joiner = " @@ "
+    output_field = BooleanField()
+
+
+class SearchVector(Func):
+    """The generated column's expression: ``lr_search_vector(title, body)`` over a model's own fields."""
+
+    function = "lr_search_vector"
+    output_field = SearchVectorField()
+
+    def __init__(self, title: str | Expression | None, body: str | Expression, **extra):
+        title_expression = Value("") if title is None else (F(title) if isinstance(title, str) else title)
+        body_expression = F(body) if isinstance(body, str) else body
+        super().__init__(title_expression, body_expression, **extra)
+
+
+def search_filter(
+    queryset: QuerySet,
+    query: str,
+    *,
+    vector: str = "search_vector",
+    text_fields: Sequence[str] = (),
+    newest: Sequence[str] = ("-pk",),
+) -> QuerySet:
+    """Narrow ``queryset`` to the rows whose ``vector`` matches ``query``, title matches first, then by
+    ``newest``; an unsearchable query finds nothing. ``text_fields`` are the raw texts that the
+    three-character-or-longer terms are checked against (any of them holding the term is enough)."""
+    terms = SearchTerms.parse(query)
+    if terms is None:
+        return queryset.none()
+    found = queryset.filter(Matches(F(vector), TsQuery(Value(terms.match))))
+    for term in terms.exact:
+        if text_fields:
+            within = Q()
+            for name in text_fields:
+                within |= Q(**{f"{name}__icontains": term})
+            found = found.filter(within)
+    return found.annotate(
+        search_title_hit=Coalesce(Matches(F(vector), TsQuery(Value(terms.title))), Value(False))
+    ).order_by("-search_title_hit", *newest)
