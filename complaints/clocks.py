@@ -15,21 +15,17 @@ the admin's escalation list and on the dashboard.
 """
 
 import datetime
-import json
 from collections.abc import Sequence
 from functools import lru_cache
-from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection
 from django.db.models import QuerySet
-from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext_lazy
 
 from notifications.kinds import NoticeKindSpec, NoticeTexts, notice_kind_register
 from sla.models import Clock, Escalation, Target
+from sla.records import escalation_summary, escalations_record, local_time, sla_notice_kind
 from sla.services import clocks_sync
 from sla.subjects import (
     ClockFacts,
@@ -41,7 +37,7 @@ from sla.subjects import (
     recipients_by_chain,
 )
 
-from .models import Complaint, EventKind, Severity
+from .models import Complaint, ComplaintEvent, EventKind, Severity
 from .states import TERMINAL_STATES, State
 
 Level = Escalation.Level
@@ -119,69 +115,29 @@ def complaint_notice_context(complaint_ids: Sequence[int]) -> dict[int, dict]:
     }
 
 
-# One statement for the sweep's whole batch: a sweep may escalate thousands of complaints at once.
-_RECORD_SQL = """
-INSERT INTO complaints_complaintevent (complaint_id, kind, is_public, actor_id, body, from_state, to_state,
-    data, created_at)
-SELECT event.complaint_id, %(kind)s, false, NULL, event.body, '', '', event.data, event.created_at
-FROM unnest(%(complaints)s::bigint[], %(bodies)s::text[], %(data)s::jsonb[], %(created)s::timestamptz[])
-    AS event(complaint_id, body, data, created_at)
-"""
-
-
 def complaint_escalations_record(rows: Sequence[EscalationRow]) -> None:
-    """Write each escalation as a staff-only event on its complaint's timeline, in the sweep's transaction.
-
-    The text is in the institution's language (``LANGUAGE_CODE``), as the system writes it; the details say
-    the level, the target, the due time and how many people were told.
-    """
-    summary = lru_cache(maxsize=None)(_escalation_summary)
-    with translation.override(settings.LANGUAGE_CODE):
-        bodies = [
-            summary(row.level, row.target, _local_time(row.due_at, day_of=row.escalated_at), row.recipients)
-            for row in rows
-        ]
-    details = [
-        json.dumps(
-            {
-                "target": row.target,
-                "level": row.level,
-                "due_at": row.due_at.isoformat(),
-                "recipients": row.recipients,
-            }
-        )
-        for row in rows
-    ]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            _RECORD_SQL,
-            {
-                "kind": EventKind.ESCALATION,
-                "complaints": [row.subject_id for row in rows],
-                "bodies": bodies,
-                "data": details,
-                "created": [row.escalated_at for row in rows],
-            },
-        )
+    """Write each escalation as a staff-only event on its complaint's timeline, in the sweep's transaction
+    (the due time shown as the time of day when it falls on the day of the escalation)."""
+    summary = lru_cache(maxsize=None)(_summary)  # a batch repeats the same few texts thousands of times
+    escalations_record(
+        rows,
+        event_model=ComplaintEvent,
+        subject_field="complaint",
+        kind=EventKind.ESCALATION,
+        summary=lambda row: summary(
+            row.level, row.target, local_time(row.due_at, day_of=row.escalated_at), row.recipients
+        ),
+    )
 
 
-def _escalation_summary(level: str, target: str, due: str, recipients: int) -> str:
-    values = {"level": Level(level).label, "target": Target(target).label, "due": due}
-    summary = str(_("%(level)s: %(target)s due at %(due)s.")) % values
-    if recipients == 0:
-        nobody = _("Nobody could be told: no owner, supervisor or leadership group member.")
-        return f"{summary} {nobody}"
-    told = ngettext("%(count)d person told.", "%(count)d people told.", recipients) % {"count": recipients}
-    return f"{summary} {told}"
-
-
-def _local_time(moment: datetime.datetime, *, day_of: datetime.datetime) -> str:
-    """The time of day in the institution's zone, with the date when it is not the same day as ``day_of``."""
-    zone = ZoneInfo(settings.TIME_ZONE)  # zoneinfo keeps one instance per key: cheap per due time
-    local, reference = moment.astimezone(zone), day_of.astimezone(zone)
-    if local.date() == reference.date():
-        return f"{local:%H:%M}"
-    return f"{local:%Y-%m-%d %H:%M}"
+def _summary(level: str, target: str, due: str, recipients: int) -> str:
+    return escalation_summary(
+        level=level,
+        target=Target(target).label,
+        due=due,
+        recipients=recipients,
+        nobody=_("Nobody could be told: no owner, supervisor or leadership group member."),
+    )
 
 
 def _duration(span: datetime.timedelta) -> str:
@@ -205,7 +161,7 @@ def sla_notice_values(context: dict) -> dict:
     return {
         "reference": context["reference"],
         "target": TARGET_IN_SENTENCE[Target(context["target"])],
-        "due": _local_time(due_at, day_of=escalated_at),
+        "due": local_time(due_at, day_of=escalated_at),
         "left": _duration(due_at - escalated_at),
         "late": _duration(escalated_at - due_at),
     }
@@ -216,18 +172,15 @@ def staff_complaint_path(context: dict) -> str:
     return f"/admin/complaints/complaint/?q={context['reference']}"
 
 
-SLA_CONTEXT = frozenset({"reference", "target", "due_at", "escalated_at"})
-
-
 def _sla_notice_kind(*, name: str, texts: NoticeTexts) -> NoticeKindSpec:
-    """An SLA notice: its own texts; the context, the values shown and the link to the queue all share."""
-    return NoticeKindSpec(
-        name=name,
-        texts=texts,
+    """An SLA notice: its own texts; the values shown (with how long is left) and the link to the queue
+    all share."""
+    return sla_notice_kind(
+        name,
+        texts,
         path=staff_complaint_path,
-        required_context=SLA_CONTEXT,
-        values=sla_notice_values,
         link_label=_("Open the complaint in the staff queue: %(url)s"),
+        values=sla_notice_values,
     )
 
 

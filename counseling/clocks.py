@@ -22,6 +22,7 @@ from accounts.models import User
 from accounts.roles import Role
 from notifications.kinds import NoticeKindSpec, NoticeTexts, notice_kind_register
 from sla.models import Clock, Escalation, Severity, Target
+from sla.records import local_time, sla_notice_kind
 from sla.services import clocks_sync
 from sla.subjects import (
     ClockFacts,
@@ -105,12 +106,6 @@ def safety_notice_context(case_ids: Sequence[int]) -> dict[int, dict]:
     }
 
 
-def _local_time(moment: datetime.datetime) -> str:
-    from zoneinfo import ZoneInfo
-
-    return f"{moment.astimezone(ZoneInfo(settings.TIME_ZONE)):%Y-%m-%d %H:%M}"
-
-
 def safety_escalations_record(rows: Sequence[EscalationRow]) -> None:
     """Write each escalation as an event on its case's timeline, in the sweep's transaction."""
     with translation.override(settings.LANGUAGE_CODE):
@@ -123,7 +118,7 @@ def safety_escalations_record(rows: Sequence[EscalationRow]) -> None:
                     % {
                         "level": Level(row.level).label,
                         "target": TARGET_IN_SENTENCE[Target(row.target)],
-                        "due": _local_time(row.due_at),
+                        "due": local_time(row.due_at),
                         "count": row.recipients,
                     }
                 ),
@@ -134,29 +129,17 @@ def safety_escalations_record(rows: Sequence[EscalationRow]) -> None:
         )
 
 
-def sla_notice_values(context: dict) -> dict:
-    return {
-        "reference": context["reference"],
-        "target": TARGET_IN_SENTENCE[Target(context["target"])],
-        "due": _local_time(datetime.datetime.fromisoformat(context["due_at"])),
-    }
-
-
 def staff_case_path(context: dict) -> str:
     return f"/admin/counseling/safetycase/?q={context['reference']}"
 
 
-SLA_CONTEXT = frozenset({"reference", "target", "due_at", "escalated_at"})
-
-
 def _sla_kind(name: str, texts: NoticeTexts) -> NoticeKindSpec:
-    return NoticeKindSpec(
-        name=name,
-        texts=texts,
+    return sla_notice_kind(
+        name,
+        texts,
         path=staff_case_path,
-        required_context=SLA_CONTEXT,
-        values=sla_notice_values,
         link_label=_("Open the safety case in the staff workspace: %(url)s"),
+        targets=TARGET_IN_SENTENCE,
     )
 
 

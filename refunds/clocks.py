@@ -11,20 +11,16 @@ reaches the leadership group.
 """
 
 import datetime
-import json
 from collections.abc import Sequence
-from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection
 from django.db.models import QuerySet
-from django.utils import translation
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext, pgettext_lazy
+from django.utils.translation import pgettext_lazy
 
 from notifications.kinds import NoticeKindSpec, NoticeTexts, notice_kind_register
 from sla.models import Clock, Escalation, Severity, Target
+from sla.records import escalations_record, sla_notice_kind
 from sla.services import clocks_sync
 from sla.subjects import (
     ClockFacts,
@@ -36,7 +32,7 @@ from sla.subjects import (
     recipients_by_chain,
 )
 
-from .models import TERMINAL_STATES, EventKind, RefundRequest
+from .models import TERMINAL_STATES, EventKind, RefundEvent, RefundRequest
 
 Level = Escalation.Level
 
@@ -100,85 +96,29 @@ def refund_notice_context(request_ids: Sequence[int]) -> dict[int, dict]:
     }
 
 
-_RECORD_SQL = """
-INSERT INTO refunds_refundevent (request_id, kind, is_public, actor_id, body, from_state, to_state, data,
-    created_at)
-SELECT event.request_id, %(kind)s, false, NULL, event.body, '', '', event.data, event.created_at
-FROM unnest(%(requests)s::bigint[], %(bodies)s::text[], %(data)s::jsonb[], %(created)s::timestamptz[])
-    AS event(request_id, body, data, created_at)
-"""
-
-
 def refund_escalations_record(rows: Sequence[EscalationRow]) -> None:
     """Write each escalation as a staff-only event on its request's timeline, in the sweep's transaction."""
-    with translation.override(settings.LANGUAGE_CODE):
-        bodies = [_escalation_summary(row) for row in rows]
-    details = [
-        json.dumps(
-            {
-                "target": row.target,
-                "level": row.level,
-                "due_at": row.due_at.isoformat(),
-                "recipients": row.recipients,
-            }
-        )
-        for row in rows
-    ]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            _RECORD_SQL,
-            {
-                "kind": EventKind.ESCALATION,
-                "requests": [row.subject_id for row in rows],
-                "bodies": bodies,
-                "data": details,
-                "created": [row.escalated_at for row in rows],
-            },
-        )
-
-
-def _local_time(moment: datetime.datetime) -> str:
-    return f"{moment.astimezone(ZoneInfo(settings.TIME_ZONE)):%Y-%m-%d %H:%M}"
-
-
-def _escalation_summary(row: EscalationRow) -> str:
-    values = {
-        "level": Level(row.level).label,
-        "target": TARGET_LABELS[Target(row.target)],
-        "due": _local_time(row.due_at),
-    }
-    summary = str(_("%(level)s: %(target)s due at %(due)s.")) % values
-    if row.recipients == 0:
-        return f"{summary} {_('Nobody could be told: no supervisor or leadership group member.')}"
-    told = ngettext("%(count)d person told.", "%(count)d people told.", row.recipients) % {
-        "count": row.recipients
-    }
-    return f"{summary} {told}"
-
-
-def sla_notice_values(context: dict) -> dict:
-    return {
-        "reference": context["reference"],
-        "target": TARGET_IN_SENTENCE[Target(context["target"])],
-        "due": _local_time(datetime.datetime.fromisoformat(context["due_at"])),
-    }
+    escalations_record(
+        rows,
+        event_model=RefundEvent,
+        subject_field="request",
+        kind=EventKind.ESCALATION,
+        target_labels=TARGET_LABELS,
+        nobody=_("Nobody could be told: no supervisor or leadership group member."),
+    )
 
 
 def staff_refund_path(context: dict) -> str:
     return f"/admin/refunds/refundrequest/?q={context['reference']}"
 
 
-SLA_CONTEXT = frozenset({"reference", "target", "due_at", "escalated_at"})
-
-
 def _sla_kind(name: str, texts: NoticeTexts) -> NoticeKindSpec:
-    return NoticeKindSpec(
-        name=name,
-        texts=texts,
+    return sla_notice_kind(
+        name,
+        texts,
         path=staff_refund_path,
-        required_context=SLA_CONTEXT,
-        values=sla_notice_values,
         link_label=_("Open the refund request in the staff queue: %(url)s"),
+        targets=TARGET_IN_SENTENCE,
     )
 
 
