@@ -140,13 +140,10 @@ def agent(db):
 
 @pytest.fixture
 def celery_worker_thread(transactional_db):
-    """Run a real Celery worker in a thread, consuming from the test Redis broker."""
-    from celery.contrib.testing.worker import start_worker
+    """Run a real Celery worker in a thread, consuming every queue of the test Redis broker."""
+    from tests.worker import worker_on_every_queue
 
-    from config.celery import app
-
-    app.loader.import_default_modules()
-    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10) as worker:
+    with worker_on_every_queue() as worker:
         yield worker
 
 

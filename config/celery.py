@@ -1,4 +1,21 @@
-"""The Celery application: broker and results on Redis, tasks found in every installed app."""
+"""The Celery application: broker and results on Redis, tasks found in every installed app.
+
+Tasks run in four queues, so that a long report or a burst of notices never holds up a clock:
+
+- ``sla``: the sweeps that keep deadlines (SLA escalation, auto-close, counselling, surveys, qualifications,
+  review reminders): short, every minute or hour, the first to need a free worker;
+- ``notices``: delivery of the outbox (e-mail, SMS): many, each quick, slowed only by a provider;
+- ``reports``: the period report, the daily facts, imports and rating summaries: long, never urgent;
+- ``default``: the rest.
+
+Every task has a soft time limit (the task gets ``SoftTimeLimitExceeded`` and its transaction rolls back)
+and a hard one (the worker process is replaced), by its queue. ``scripts/run``'s one worker consumes
+every queue; Procfile.production runs a worker per kind of queue. Beat keeps its schedule and a lock in Redis
+(celery-redbeat): a stand-by beat waits on the lock and takes over within ``REDBEAT_LOCK_TIMEOUT`` seconds
+of the active one's death; each sweep is safe to run twice in any case.
+"""
+
+from fnmatch import fnmatchcase
 
 from celery import Celery
 from celery.schedules import crontab
@@ -10,6 +27,54 @@ settings_module_default()
 app = Celery("learner_rights")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+DEFAULT_QUEUE = "default"
+# Task name patterns per queue; the first queue whose pattern matches takes the task.
+QUEUE_ROUTES: dict[str, tuple[str, ...]] = {
+    "sla": (
+        "sla.tasks.*",
+        "complaints.tasks.*",
+        "counseling.tasks.*",
+        "surveys.tasks.*",
+        "qualifications.*",
+        "reviews.tasks.*",
+    ),
+    "notices": ("notifications.tasks.*",),
+    "reports": ("dashboard.tasks.*", "feedback.tasks.*", "ratings.*"),
+}
+QUEUES = (DEFAULT_QUEUE, *QUEUE_ROUTES)
+# (soft, hard) limits in seconds per queue: a sweep that runs past a minute is stuck, not busy.
+QUEUE_TIME_LIMITS: dict[str, tuple[int, int]] = {
+    "sla": (240, 300),
+    "notices": (60, 90),
+    "reports": (1800, 1900),
+    DEFAULT_QUEUE: (300, 360),
+}
+
+
+def queue_for(task_name: str) -> str:
+    """The queue a task runs in, by its name."""
+    for queue, patterns in QUEUE_ROUTES.items():
+        if any(fnmatchcase(task_name, pattern) for pattern in patterns):
+            return queue
+    return DEFAULT_QUEUE
+
+
+def route_task(name, args, kwargs, options, task=None, **kw):
+    return {"queue": queue_for(name)}
+
+
+class QueueTimeLimits:
+    """Task annotations: each task's soft and hard time limits are its queue's."""
+
+    def annotate(self, task):
+        soft, hard = QUEUE_TIME_LIMITS[queue_for(task.name)]
+        return {"soft_time_limit": soft, "time_limit": hard}
+
+
+app.conf.task_default_queue = DEFAULT_QUEUE
+app.conf.task_routes = (route_task,)
+app.conf.task_annotations = (QueueTimeLimits(),)
 
 app.conf.beat_schedule = {
     "sla-sweep": {"task": "sla.tasks.sla_sweep_task", "schedule": 60.0},

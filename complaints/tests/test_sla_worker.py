@@ -6,7 +6,6 @@ import datetime
 import pytest
 import redis
 import time_machine
-from celery.contrib.testing.worker import start_worker
 from django.conf import settings
 from django.core import mail
 from django.utils import timezone
@@ -20,6 +19,7 @@ from notifications.models import Notification
 from notifications.tasks import deliver_pending_notifications
 from sla.models import Escalation
 from sla.tasks import sla_sweep_task
+from tests.worker import worker_on_every_queue
 
 TIMEOUT = 30
 
@@ -39,7 +39,7 @@ def test_escalations_survive_an_emptied_redis_and_a_restarted_worker():
         )
 
     # a worker runs, then goes away (stopped from its own thread, as a real shutdown does)
-    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+    with worker_on_every_queue():
         assert app.control.ping(timeout=2)
 
     # and the broker is emptied of everything it held
@@ -47,7 +47,7 @@ def test_escalations_survive_an_emptied_redis_and_a_restarted_worker():
     broker.flushdb()
     assert broker.dbsize() == 0
 
-    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+    with worker_on_every_queue():
         first = sla_sweep_task.delay().get(timeout=TIMEOUT)
         assert (first["warnings"], first["breaches"]) == (1, 1)
         # the sweep queues a delivery sweep after it commits; the scheduled one may run as well

@@ -112,11 +112,11 @@ def test_a_committed_notice_queues_its_delivery_on_the_broker(django_capture_on_
 
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         notification_enqueue(recipient=learner, kind="complaint_closed", context={"reference": "R-9"})
-    assert broker.llen("celery") == 0  # nothing before the commit
+    assert broker.llen("notices") == 0  # nothing before the commit
     for callback in callbacks:
         callback()
 
-    assert broker.llen("celery") == 2  # one delivery task per notice: e-mail and in-app
+    assert broker.llen("notices") == 2  # one delivery task per notice: e-mail and in-app
     broker.flushdb()
 
 

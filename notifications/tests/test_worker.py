@@ -4,7 +4,6 @@ import time
 
 import pytest
 import redis
-from celery.contrib.testing.worker import start_worker
 from django.conf import settings
 from django.core import mail
 from django.db import transaction
@@ -17,6 +16,7 @@ from notifications.models import NotificationPreference as Preference
 from notifications.services import notification_enqueue
 from notifications.tasks import deliver_notification, deliver_pending_notifications
 from privacy.services import purpose_consent_grant
+from tests.worker import worker_on_every_queue
 
 TASK_TIMEOUT = 30
 
@@ -41,7 +41,7 @@ def test_every_due_notice_is_delivered_exactly_once_after_redis_is_emptied_and_t
         Preference.objects.create(user=person, email=True, sms=True)
 
     # given: while a worker runs, a notice written now is delivered at once through Redis
-    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+    with worker_on_every_queue():
         with transaction.atomic():
             [first] = notification_enqueue(
                 recipient=people[0],
@@ -65,7 +65,7 @@ def test_every_due_notice_is_delivered_exactly_once_after_redis_is_emptied_and_t
             )
         ]
     assert len(written) == 9  # e-mail, SMS and in-app for each of three people
-    assert broker.llen("celery") == 9
+    assert broker.llen("notices") == 9
 
     # when: Redis is emptied, and every queued task with it
     broker.flushdb()
@@ -74,7 +74,7 @@ def test_every_due_notice_is_delivered_exactly_once_after_redis_is_emptied_and_t
     # and a worker starts again, and the beat's next sweep runs on it. (Starting, the worker declares its
     # queue again: FLUSHDB also removed the queue's binding, and a process that had declared it before
     # routes new tasks nowhere until some worker declares it anew.)
-    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+    with worker_on_every_queue():
         assert deliver_pending_notifications.delay().get(timeout=TASK_TIMEOUT) == 9
 
         # then: every notice went out once; a second sweep and a redelivered task per notice find nothing
