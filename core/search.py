@@ -152,27 +152,57 @@ class SearchVector(Func):
         super().__init__(title_expression, body_expression, **extra)
 
 
+def _vector_expression(vector: str | Expression) -> Expression:
+    return F(vector) if isinstance(vector, str) else vector
+
+
+@dataclass(frozen=True)
+class SearchCondition:
+    """What a parsed query asks of a row: ``matches`` (a condition for ``filter``, combinable with ``Q``
+    by ``|``) and ``title_hit`` (an expression, true when the title holds every piece)."""
+
+    matches: Q
+    title_hit: Expression
+
+
+def search_condition(
+    query: str, *, vector: str | Expression = "search_vector", text_fields: Sequence[str] = ()
+) -> SearchCondition | None:
+    """The condition a row must meet to be found by ``query``, None when the query holds nothing
+    searchable. ``vector`` is a generated column's name or the indexed expression itself (a large table
+    keeps no stored vector: its GIN index is on ``SearchVector(title, body)``, and the query repeats that
+    expression, which PostgreSQL matches to the index)."""
+    terms = SearchTerms.parse(query)
+    if terms is None:
+        return None
+    expression = _vector_expression(vector)
+    matches = Q(Matches(expression, TsQuery(Value(terms.match))))
+    for term in terms.exact:
+        if text_fields:
+            within = Q()
+            for name in text_fields:
+                within |= Q(**{f"{name}__icontains": term})
+            matches &= within
+    title_hit = Coalesce(Matches(expression, TsQuery(Value(terms.title))), Value(False))
+    return SearchCondition(matches=matches, title_hit=title_hit)
+
+
 def search_filter(
     queryset: QuerySet,
     query: str,
     *,
-    vector: str = "search_vector",
+    vector: str | Expression = "search_vector",
     text_fields: Sequence[str] = (),
     newest: Sequence[str] = ("-pk",),
 ) -> QuerySet:
     """Narrow ``queryset`` to the rows whose ``vector`` matches ``query``, title matches first, then by
     ``newest``; an unsearchable query finds nothing. ``text_fields`` are the raw texts that the
     three-character-or-longer terms are checked against (any of them holding the term is enough)."""
-    terms = SearchTerms.parse(query)
-    if terms is None:
+    condition = search_condition(query, vector=vector, text_fields=text_fields)
+    if condition is None:
         return queryset.none()
-    found = queryset.filter(Matches(F(vector), TsQuery(Value(terms.match))))
-    for term in terms.exact:
-        if text_fields:
-            within = Q()
-            for name in text_fields:
-                within |= Q(**{f"{name}__icontains": term})
-            found = found.filter(within)
-    return found.annotate(
-        search_title_hit=Coalesce(Matches(F(vector), TsQuery(Value(terms.title))), Value(False))
-    ).order_by("-search_title_hit", *newest)
+    return (
+        queryset.filter(condition.matches)
+        .annotate(search_title_hit=condition.title_hit)
+        .order_by("-search_title_hit", *newest)
+    )

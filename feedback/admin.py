@@ -34,7 +34,7 @@ from .clocks import TARGET_LABELS
 from .errors import FeedbackError
 from .models import MAX_TEXT_LENGTH, FeedbackCategory, FeedbackItem, PaperBatch, RepresentativeMeeting, State
 from .permissions import is_feedback_staff, may_enter_feedback, may_handle_feedback
-from .selectors import feedback_reading
+from .selectors import feedback_reading, feedback_search
 from .workflow import Transition, allowed_transitions
 
 DUE_SOON = datetime.timedelta(hours=1)
@@ -355,12 +355,7 @@ class FeedbackItemAdmin(FeedbackStaffAdminMixin, PersonalDataAdminMixin, admin.M
         return lookup == "batch__id__exact" or super().lookup_allowed(lookup, value, request)
 
     def get_search_results(self, request, queryset, search_term):
-        term = search_term.strip()
-        if not term:
-            return queryset, False
-        if term.upper().startswith("FK-"):
-            return queryset.filter(reference=term.upper()), False
-        return queryset.filter(text__icontains=term), False
+        return feedback_search(queryset, search_term), False
 
     @admin.display(description=gettext_lazy("feedback"))
     def summary(self, item: FeedbackItem) -> str:

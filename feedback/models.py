@@ -7,6 +7,7 @@ all: whoever gave it follows it through a secret link whose hash alone is stored
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
+from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -15,10 +16,14 @@ from django.utils.translation import gettext_lazy as _
 from core.evidence import evidence_storage
 from core.models import LocalizedName, TimelineEvent
 from core.references import ReferenceSortKey, reference_pattern
+from core.search import SearchVector
 
 REFERENCE_PREFIX = "FK"
 REFERENCE_PATTERN = reference_pattern(REFERENCE_PREFIX)
 MAX_TEXT_LENGTH = 5000
+# What staff search finds an item by: a GIN index on this expression (no stored column), which the search
+# repeats (core.search.search_condition). Feedback has no title: its text is the body.
+SEARCH_VECTOR = SearchVector(None, "text")
 
 
 class Channel(models.TextChoices):
@@ -275,6 +280,8 @@ class FeedbackItem(models.Model):
             models.Index(fields=["learner", "created_at"], name="feedback_learner_idx"),
             models.Index(fields=["created_at"], name="feedback_created_idx"),
             models.Index(ReferenceSortKey("reference"), name="feedback_reference_order_idx"),
+            # Staff find feedback by a few characters of its text (core.search).
+            GinIndex(SEARCH_VECTOR, name="feedback_search_idx"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -8,10 +8,11 @@ from django.http import Http404
 
 from accounts.models import User
 from complaints.models import ImprovementAction
+from core.search import search_condition
 from privacy import policy
 from sla.selectors import with_running_clocks
 
-from .models import FeedbackAttachment, FeedbackEvent, FeedbackItem
+from .models import REFERENCE_PREFIX, SEARCH_VECTOR, FeedbackAttachment, FeedbackEvent, FeedbackItem
 from .permissions import is_feedback_staff
 from .services import follow_key_hash
 
@@ -93,3 +94,17 @@ def feedback_queue(*, user: User) -> QuerySet[FeedbackItem]:
     return with_running_clocks(
         feedback_items_visible(user=user).select_related("category", "course", "owner", "school_class")
     )
+
+
+def feedback_search(queryset: QuerySet[FeedbackItem], term: str) -> QuerySet[FeedbackItem]:
+    """Narrow items a member of staff already reaches (``feedback_queue``) to those a search term names:
+    a reference number, or a few characters of the feedback's text (``core.search``)."""
+    term = term.strip()
+    if not term:
+        return queryset
+    if term.upper().startswith(f"{REFERENCE_PREFIX}-"):
+        return queryset.filter(reference=term.upper())
+    condition = search_condition(term, vector=SEARCH_VECTOR, text_fields=("text",))
+    if condition is None:
+        return queryset.none()
+    return queryset.filter(condition.matches)

@@ -22,9 +22,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import User
-from accounts.validators import normalize_cn_mobile
 from complaints.clocks import complaint_clocks
 from complaints.models import Complaint
+from complaints.selectors.access import complaint_search
 from core.references import ReferenceSortKey
 from privacy.admin import PostedSearchChangeList
 from sla.models import RUNNING, Clock
@@ -276,6 +276,9 @@ class QueueAdminMixin:
     def get_ordering(self, request):
         """Nearest due time first, complaints without a running clock last (set as a method: the
         ordering names an annotation, which the admin's checks of ``ordering`` do not know)."""
+        if getattr(request, "posted_search_term", "").strip():
+            # A search lists what it found best first: title matches (a text search), then the newest.
+            return [F("search_title_hit").desc(nulls_last=True), "-pk"]
         return [F("next_due").asc(nulls_last=True), F("next_clock").asc(), "-pk"]
 
     def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
@@ -304,22 +307,9 @@ class QueueAdminMixin:
         return QueueChangeList
 
     def get_search_results(self, request, queryset, search_term):
-        """Find by reference, by the complainant's e-mail address, name, or mobile number (through its
-        blind index: the encrypted numbers are never read to search)."""
-        term = search_term.strip()
-        if not term:
-            return queryset, False
-        if term.upper().startswith("TS-"):
-            return queryset.filter(reference=term.upper()), False
-        digits = normalize_cn_mobile(term)
-        if digits.isdigit() and len(digits) == 11:
-            index = User._meta.get_field("mobile_index").index_for(digits)
-            people = User.objects.filter(mobile_index=index).values("pk")
-        elif "@" in term:
-            people = User.objects.filter(email=User.objects.normalize_email(term)).values("pk")
-        else:
-            people = User.objects.filter(display_name__icontains=term).values("pk")
-        return queryset.filter(complainant__in=people), False
+        """Find by reference, by the complainant's e-mail address, name or mobile number, or by a few
+        characters of the complaint's text (``complaint_search``: the queue's own rows, nothing more)."""
+        return complaint_search(queryset, search_term), False
 
     @admin.display(description=gettext_lazy("flags"), empty_value="")
     def markers(self, complaint: Complaint):

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
+from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -10,6 +11,7 @@ from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from complaints.states import TERMINAL_STATES, State
 from core.references import ReferenceSortKey, reference_pattern
+from core.search import SearchVector
 
 from .rules import Severity
 
@@ -18,6 +20,9 @@ REFERENCE_PREFIX = "TS"
 REFERENCE_PATTERN = reference_pattern(REFERENCE_PREFIX)
 # The longest free text a page or the API accepts: a description, a reply, a reason, a note.
 MAX_TEXT_LENGTH = 5000
+# What staff search finds a complaint by: no stored column (the queue never reads a vector), a GIN index on
+# this expression, which the search repeats (core.search.search_condition).
+SEARCH_VECTOR = SearchVector("title", "description")
 
 
 class Channel(models.TextChoices):
@@ -169,6 +174,8 @@ class Complaint(models.Model):
             models.Index(fields=["complainant", "category", "created_at"], name="complaint_duplicate_idx"),
             # The queue sorted by reference number: by number, not by text (…-1000000 after …-999999).
             models.Index(ReferenceSortKey("reference"), name="complaint_reference_order_idx"),
+            # Staff find complaints by a few characters of their title or description (core.search).
+            GinIndex(SEARCH_VECTOR, name="complaint_search_idx"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -6,15 +6,17 @@ in ``complaints.permissions``); every reader here goes through it.
 
 import datetime
 
-from django.db.models import Q, QuerySet
+from django.db.models import BooleanField, Q, QuerySet, Value
 from django.utils import timezone
 
 from accounts.models import User
 from accounts.roles import Role
 from accounts.validators import normalize_cn_mobile
+from core.search import search_condition
 from privacy import policy
 
 from ..models import Complaint, ComplaintRules
+from ..models.complaint import REFERENCE_PREFIX, SEARCH_VECTOR
 from ..services.filing import may_log_on_behalf
 from ..states import State
 
@@ -95,3 +97,30 @@ def complainant_search(*, actor: User, term: str, limit: int) -> list[User]:
     else:
         people = people.filter(display_name__icontains=term)
     return list(people.prefetch_related("groups").order_by("display_name", "pk")[: limit + 1])
+
+
+def complaint_search(queryset: QuerySet[Complaint], term: str) -> QuerySet[Complaint]:
+    """Narrow complaints a member of staff already reaches (their queue, narrowed by the access policy) to
+    those a search term names: a reference number; the complainant's mobile number (through its blind
+    index: the encrypted numbers are never read to search) or e-mail address; otherwise part of the
+    complainant's name, or a few characters of the title or description (``core.search``). Every row found
+    carries ``search_title_hit`` (true when a text search matched its title), for listing those first."""
+    term = term.strip()
+    if not term:
+        return queryset
+    not_by_title = Value(False, output_field=BooleanField())
+    if term.upper().startswith(f"{REFERENCE_PREFIX}-"):
+        return queryset.filter(reference=term.upper()).annotate(search_title_hit=not_by_title)
+    digits = normalize_cn_mobile(term)
+    if digits.isdigit() and len(digits) == 11:
+        index = User._meta.get_field("mobile_index").index_for(digits)
+        people = User.objects.filter(mobile_index=index)
+    elif "@" in term:
+        people = User.objects.filter(email=User.objects.normalize_email(term))
+    else:
+        named = Q(complainant__in=User.objects.filter(display_name__icontains=term).values("pk"))
+        condition = search_condition(term, vector=SEARCH_VECTOR, text_fields=("title", "description"))
+        if condition is not None:
+            return queryset.filter(named | condition.matches).annotate(search_title_hit=condition.title_hit)
+        return queryset.filter(named).annotate(search_title_hit=not_by_title)
+    return queryset.filter(complainant__in=people.values("pk")).annotate(search_title_hit=not_by_title)
