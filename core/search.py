@@ -171,9 +171,11 @@ def _vector_expression(vector: str | Expression) -> Expression:
 @dataclass(frozen=True)
 class SearchCondition:
     """What a parsed query asks of a row: ``matches`` (a condition for ``filter``, combinable with ``Q``
-    by ``|``) and ``title_hit`` (an expression, true when the title holds every piece)."""
+    by ``|``), ``in_title`` (true when the title holds every piece) and ``title_hit`` (the same as an
+    expression, for an annotation)."""
 
     matches: Q
+    in_title: Q
     title_hit: Expression
 
 
@@ -195,8 +197,34 @@ def search_condition(
             for name in text_fields:
                 within |= Q(**{f"{name}__icontains": term})
             matches &= within
-    title_hit = Coalesce(Matches(expression, TsQuery(Value(terms.title))), Value(False))
-    return SearchCondition(matches=matches, title_hit=title_hit)
+    in_title = Matches(expression, TsQuery(Value(terms.title)))
+    return SearchCondition(matches=matches, in_title=Q(in_title), title_hit=Coalesce(in_title, Value(False)))
+
+
+def title_first_rows(
+    found: QuerySet,
+    condition: SearchCondition,
+    *,
+    offset: int,
+    limit: int,
+    newest: Sequence[str] = ("-pk",),
+) -> list:
+    """Read ``limit`` rows from ``offset`` of ``found`` (a queryset a search already narrowed), title matches
+    first, each part newest first.
+
+    Two reads, each of which walks the ``newest`` index and stops at the page: one ORDER BY over the title
+    test would evaluate it on every row found, and a frequent term (退费 in a third of a million complaints)
+    finds hundreds of thousands. The second read is needed only when the first runs out on this page.
+    """
+    found = found.order_by()
+    in_title = found.filter(condition.in_title).order_by(*newest)
+    rows = list(in_title[offset : offset + limit])
+    if len(rows) == limit:
+        return rows
+    titled = offset + len(rows) if rows or offset == 0 else in_title.count()
+    start = max(offset - titled, 0)
+    rest = found.filter(~condition.in_title).order_by(*newest)
+    return rows + list(rest[start : start + limit - len(rows)])
 
 
 def search_filter(

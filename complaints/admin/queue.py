@@ -26,6 +26,7 @@ from complaints.clocks import complaint_clocks
 from complaints.models import Complaint
 from complaints.selectors.access import complaint_search
 from core.references import ReferenceSortKey
+from core.search import SearchCondition, title_first_rows
 from privacy.admin import PostedSearchChangeList
 from sla.models import RUNNING, Clock
 
@@ -86,6 +87,7 @@ class QueuePaginator(Paginator):
         queue_order: bool = False,
         only_with_clock: bool = False,
         due_range: Q | None = None,
+        search: SearchCondition | None = None,
         **kwargs,
     ):
         super().__init__(object_list, per_page, **kwargs)
@@ -95,6 +97,8 @@ class QueuePaginator(Paginator):
         self.only_with_clock = only_with_clock
         # The due filter's bounds, set on the joined nearest clock too, so its index range is read in order.
         self.due_range = due_range or Q()
+        # A text search's condition: its title matches are listed first (core.search.title_first_rows).
+        self.search = search
 
     @cached_property
     def count(self) -> int:
@@ -108,6 +112,12 @@ class QueuePaginator(Paginator):
 
     def page(self, number):
         number = self.validate_number(number)
+        if self.search is not None:
+            if number not in self._queue_pages:
+                self._queue_pages[number] = title_first_rows(
+                    self.object_list, self.search, offset=(number - 1) * self.per_page, limit=self.per_page
+                )
+            return self._get_page(self._queue_pages[number], number, self)
         if not self.queue_order:
             return super().page(number)
         # The changelist asks for its page twice when there is more than one (Django's get_results, then
@@ -277,8 +287,8 @@ class QueueAdminMixin:
         """Nearest due time first, complaints without a running clock last (set as a method: the
         ordering names an annotation, which the admin's checks of ``ordering`` do not know)."""
         if getattr(request, "posted_search_term", "").strip():
-            # A search lists what it found best first: title matches (a text search), then the newest.
-            return [F("search_title_hit").desc(nulls_last=True), "-pk"]
+            # A search lists the newest first (a text search its title matches before: the paginator).
+            return ["-pk"]
         return [F("next_due").asc(nulls_last=True), F("next_clock").asc(), "-pk"]
 
     def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
@@ -301,6 +311,7 @@ class QueueAdminMixin:
             queue_order=ORDER_VAR not in request.GET and not getattr(request, "posted_search_term", ""),
             only_with_clock=request.GET.get(DueFilter.parameter_name) in DueFilter.VALUES,
             due_range=DueFilter.nearest_clock_range(request.GET.get(DueFilter.parameter_name)),
+            search=getattr(request, "search_condition", None) if ORDER_VAR not in request.GET else None,
         )
 
     def get_changelist(self, request, **kwargs):
@@ -309,7 +320,9 @@ class QueueAdminMixin:
     def get_search_results(self, request, queryset, search_term):
         """Find by reference, by the complainant's e-mail address, name or mobile number, or by a few
         characters of the complaint's text (``complaint_search``: the queue's own rows, nothing more)."""
-        return complaint_search(queryset, search_term), False
+        found, condition = complaint_search(queryset, search_term)
+        request.search_condition = condition  # the paginator lists its title matches first
+        return found, False
 
     @admin.display(description=gettext_lazy("flags"), empty_value="")
     def markers(self, complaint: Complaint):
@@ -365,7 +378,7 @@ class QueueChangeList(PostedSearchChangeList):
 
     def get_results(self, request):
         super().get_results(request)
-        if self.paginator.queue_order and not self.show_all:
+        if (self.paginator.queue_order or self.paginator.search is not None) and not self.show_all:
             try:
                 self.result_list = self.paginator.page(self.page_num).object_list
             except InvalidPage as error:

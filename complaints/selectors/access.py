@@ -6,13 +6,13 @@ in ``complaints.permissions``); every reader here goes through it.
 
 import datetime
 
-from django.db.models import BooleanField, Q, QuerySet, Value
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
 from accounts.roles import Role
 from accounts.validators import normalize_cn_mobile
-from core.search import search_condition
+from core.search import SearchCondition, search_condition
 from privacy import policy
 
 from ..models import Complaint, ComplaintRules
@@ -99,28 +99,42 @@ def complainant_search(*, actor: User, term: str, limit: int) -> list[User]:
     return list(people.prefetch_related("groups").order_by("display_name", "pk")[: limit + 1])
 
 
-def complaint_search(queryset: QuerySet[Complaint], term: str) -> QuerySet[Complaint]:
+# A name search names at most this many complainants (a term such as 学 names half the learners: the text
+# search still finds their complaints by what they wrote).
+NAME_SEARCH_LIMIT = 200
+
+
+def complaint_search(
+    queryset: QuerySet[Complaint], term: str
+) -> tuple[QuerySet[Complaint], SearchCondition | None]:
     """Narrow complaints a member of staff already reaches (their queue, narrowed by the access policy) to
     those a search term names: a reference number; the complainant's mobile number (through its blind
     index: the encrypted numbers are never read to search) or e-mail address; otherwise part of the
-    complainant's name, or a few characters of the title or description (``core.search``). Every row found
-    carries ``search_title_hit`` (true when a text search matched its title), for listing those first."""
+    complainant's name, or a few characters of the title or description (``core.search``).
+
+    Returns the narrowed complaints and, for a text search, its condition, with which the caller lists
+    title matches first (``core.search.title_first_rows``). The complainants a name matches are read
+    first, so that the database combines their complaints with the text index's rather than testing
+    every complaint's text one by one.
+    """
     term = term.strip()
     if not term:
-        return queryset
-    not_by_title = Value(False, output_field=BooleanField())
+        return queryset, None
     if term.upper().startswith(f"{REFERENCE_PREFIX}-"):
-        return queryset.filter(reference=term.upper()).annotate(search_title_hit=not_by_title)
+        return queryset.filter(reference=term.upper()), None
     digits = normalize_cn_mobile(term)
     if digits.isdigit() and len(digits) == 11:
         index = User._meta.get_field("mobile_index").index_for(digits)
-        people = User.objects.filter(mobile_index=index)
-    elif "@" in term:
-        people = User.objects.filter(email=User.objects.normalize_email(term))
-    else:
-        named = Q(complainant__in=User.objects.filter(display_name__icontains=term).values("pk"))
-        condition = search_condition(term, vector=SEARCH_VECTOR, text_fields=("title", "description"))
-        if condition is not None:
-            return queryset.filter(named | condition.matches).annotate(search_title_hit=condition.title_hit)
-        return queryset.filter(named).annotate(search_title_hit=not_by_title)
-    return queryset.filter(complainant__in=people.values("pk")).annotate(search_title_hit=not_by_title)
+        return queryset.filter(complainant__in=User.objects.filter(mobile_index=index).values("pk")), None
+    if "@" in term:
+        email = User.objects.normalize_email(term)
+        return queryset.filter(complainant__in=User.objects.filter(email=email).values("pk")), None
+    named = list(
+        User.objects.filter(display_name__icontains=term).values_list("pk", flat=True)[:NAME_SEARCH_LIMIT]
+    )
+    condition = search_condition(term, vector=SEARCH_VECTOR, text_fields=("title", "description"))
+    if condition is None:
+        return queryset.filter(complainant__in=named), None
+    if named:
+        return queryset.filter(Q(complainant__in=named) | condition.matches), condition
+    return queryset.filter(condition.matches), condition

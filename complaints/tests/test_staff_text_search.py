@@ -54,6 +54,26 @@ def test_a_two_character_term_finds_titles_first_then_descriptions_newest_first(
     assert listed(searched(logged_in(dept_agent), QUEUE, "老师")) == [in_body.reference]
 
 
+def test_later_pages_continue_from_the_title_matches_into_the_rest(dept_agent, category, monkeypatch):
+    from complaints.admin.complaint import ComplaintAdmin
+
+    monkeypatch.setattr(ComplaintAdmin, "list_per_page", 2)
+    in_body = [
+        ComplaintFactory(category=category, title=f"课程问题{n}", description="申请退费。").reference
+        for n in range(2)
+    ]
+    in_title = [
+        ComplaintFactory(category=category, title=f"退费{n}", description="请处理。").reference
+        for n in range(3)
+    ]
+    client = logged_in(dept_agent)
+    address = client.post(QUEUE, {"q": "退费", "_search": "1"}).url
+
+    pages = [listed(client.get(address, {"p": number})) for number in (1, 2, 3)]
+
+    assert pages == [in_title[::-1][:2], [in_title[0], in_body[1]], [in_body[0]]]
+
+
 def test_a_longer_term_must_stand_together_in_the_text(dept_agent, category):
     together = ComplaintFactory(category=category, title="退费流程", description="请说明。")
     ComplaintFactory(category=category, title="退费", description="流程不清楚。")
@@ -115,10 +135,11 @@ def test_a_text_search_costs_the_same_queries_for_one_row_and_thirty(
     address = page.redirect_chain[-1][0]
     client.get(address)  # warm the content-type and site caches
 
-    # session, user, the second factor's device, privacy-policy check, the search token, roles, the
-    # reader's reach and grants, categories for the filter, the capped count, the page, the user's two
-    # permission lists for the side menu, and the access-log rows of the complaints shown (one INSERT)
-    with django_assert_num_queries(13):
+    # session, user, the second factor's device, privacy-policy check, the search token, the complainants
+    # the term names, roles, the reader's reach and grants, categories for the filter, the capped count,
+    # the page's title matches and the rest, the user's two permission lists for the side menu, and the
+    # access-log rows of the complaints shown (one INSERT)
+    with django_assert_num_queries(15):
         page = client.get(address)
 
     assert len(page.context["cl"].result_list) == rows
