@@ -59,7 +59,6 @@ def main() -> None:
     from accounts.roles import Role
     from accounts.services import user_add_role
     from complaints.models import Complaint
-    from complaints.models.complaint import SEARCH_VECTOR
     from complaints.selectors.access import complaint_search
     from core.search import search_condition, title_first_rows
     from privacy import policy
@@ -70,7 +69,7 @@ def main() -> None:
     say(f"{total:,} complaints; {SEARCHES} searches per figure.")
     shares = {}
     for term in TERMS:
-        condition = search_condition(term, vector=SEARCH_VECTOR)
+        condition = search_condition(term)
         shares[term] = Complaint.objects.filter(condition.matches).count()
     queue = reverse("admin:complaints_complaint_changelist")
     results = []

@@ -8,6 +8,7 @@ all: whoever gave it follows it through a secret link whose hash alone is stored
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
 from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -21,9 +22,6 @@ from core.search import SearchVector
 REFERENCE_PREFIX = "FK"
 REFERENCE_PATTERN = reference_pattern(REFERENCE_PREFIX)
 MAX_TEXT_LENGTH = 5000
-# What staff search finds an item by: a GIN index on this expression (no stored column), which the search
-# repeats (core.search.search_condition). Feedback has no title: its text is the body.
-SEARCH_VECTOR = SearchVector(None, "text")
 
 
 class Channel(models.TextChoices):
@@ -167,6 +165,10 @@ class FeedbackItem(models.Model):
     )
     is_urgent = models.BooleanField(_("urgent"), default=False)
     text = models.TextField(_("feedback"), max_length=MAX_TEXT_LENGTH)
+    # What staff search finds an item by (core.search), kept by the database from its text (no title).
+    search_vector = models.GeneratedField(
+        expression=SearchVector(None, "text"), output_field=SearchVectorField(), db_persist=True
+    )
     learner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("learner"),
@@ -281,7 +283,7 @@ class FeedbackItem(models.Model):
             models.Index(fields=["created_at"], name="feedback_created_idx"),
             models.Index(ReferenceSortKey("reference"), name="feedback_reference_order_idx"),
             # Staff find feedback by a few characters of its text (core.search).
-            GinIndex(SEARCH_VECTOR, name="feedback_search_idx"),
+            GinIndex(fields=["search_vector"], name="feedback_search_idx"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -12,7 +12,7 @@ from core.search import search_condition
 from privacy import policy
 from sla.selectors import with_running_clocks
 
-from .models import REFERENCE_PREFIX, SEARCH_VECTOR, FeedbackAttachment, FeedbackEvent, FeedbackItem
+from .models import REFERENCE_PREFIX, FeedbackAttachment, FeedbackEvent, FeedbackItem
 from .permissions import is_feedback_staff
 from .services import follow_key_hash
 
@@ -104,7 +104,7 @@ def feedback_search(queryset: QuerySet[FeedbackItem], term: str) -> QuerySet[Fee
         return queryset
     if term.upper().startswith(f"{REFERENCE_PREFIX}-"):
         return queryset.filter(reference=term.upper())
-    condition = search_condition(term, vector=SEARCH_VECTOR, text_fields=("text",))
+    condition = search_condition(term, text_fields=("text",))
     if condition is None:
         return queryset.none()
     return queryset.filter(condition.matches)

@@ -16,7 +16,7 @@ from core.search import SearchCondition, search_condition
 from privacy import policy
 
 from ..models import Complaint, ComplaintRules
-from ..models.complaint import REFERENCE_PREFIX, SEARCH_VECTOR
+from ..models.complaint import REFERENCE_PREFIX
 from ..services.filing import may_log_on_behalf
 from ..states import State
 
@@ -132,7 +132,7 @@ def complaint_search(
     named = list(
         User.objects.filter(display_name__icontains=term).values_list("pk", flat=True)[:NAME_SEARCH_LIMIT]
     )
-    condition = search_condition(term, vector=SEARCH_VECTOR, text_fields=("title", "description"))
+    condition = search_condition(term, text_fields=("title", "description"))
     if condition is None:
         return queryset.filter(complainant__in=named), None
     if named:
