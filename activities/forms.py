@@ -1,0 +1,30 @@
+"""The activities' forms: the learner's check-in code, and the staff's activity form in the admin."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import Activity
+from .services import EDITABLE_FIELDS, activity_problems
+
+
+class CheckInForm(forms.Form):
+    code = forms.CharField(label=_("Check-in code"), max_length=12, strip=True)
+
+
+class SubscriptionForm(forms.Form):
+    subscribed = forms.BooleanField(label=_("Tell me of new activities"), required=False)
+
+
+class ActivityAdminForm(forms.ModelForm):
+    """The staff's form: the rules of ``services.activity_problems`` shown next to their fields."""
+
+    class Meta:
+        model = Activity
+        fields = [*EDITABLE_FIELDS, "organiser"]
+
+    def clean(self):
+        cleaned = super().clean()
+        for field, message in activity_problems(cleaned).items():
+            if field in self.fields and field not in self.errors:
+                self.add_error(field, message)
+        return cleaned
