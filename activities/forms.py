@@ -21,6 +21,11 @@ class ActivityAdminForm(forms.ModelForm):
     class Meta:
         model = Activity
         fields = [*EDITABLE_FIELDS, "organiser"]
+        field_classes = {"link": forms.URLField}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["link"].assume_scheme = "https"
 
     def clean(self):
         cleaned = super().clean()
