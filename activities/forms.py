@@ -18,14 +18,17 @@ class SubscriptionForm(forms.Form):
 class ActivityAdminForm(forms.ModelForm):
     """The staff's form: the rules of ``services.activity_problems`` shown next to their fields."""
 
+    link = forms.URLField(
+        label=_("link"),
+        max_length=500,
+        required=False,
+        assume_scheme="https",
+        help_text=_("Where an online activity is joined."),
+    )
+
     class Meta:
         model = Activity
         fields = [*EDITABLE_FIELDS, "organiser"]
-        field_classes = {"link": forms.URLField}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["link"].assume_scheme = "https"
 
     def clean(self):
         cleaned = super().clean()
