@@ -22,7 +22,7 @@ from .selectors import activities_upcoming, activity_get_for_user, activity_read
 
 TAGS = ["activities"]
 ACTIVITY_ID = OpenApiParameter(
-    "pk", OpenApiTypes.INT, OpenApiParameter.PATH, description=_("The activity's id.")
+    "id", OpenApiTypes.INT, OpenApiParameter.PATH, description=_("The activity's id.")
 )
 ERRORS = {
     403: OpenApiResponse(ErrorSerializer, description=_("This user may not do this.")),

@@ -377,6 +377,9 @@ SPECTACULAR_SETTINGS = {
         "SuggestionEventKindEnum": "courses.suggestions.models.EventKind",
         "EvaluationQuestionKindEnum": "courses.evaluations.models.QuestionKind",
         "RefundEventKindEnum": "refunds.models.EventKind",
+        "ActivityKindEnum": "activities.models.Kind",
+        "ActivityStateEnum": "activities.models.State",
+        "ActivityRegistrationStatusEnum": "activities.models.RegistrationStatus",
     },
 }
 
