@@ -113,6 +113,14 @@ class ActivityAdmin(ActivityStaffAdminMixin, MoveFormsAdminMixin, NoBidiControls
         obj.pk, obj.state, obj.created_at = saved.pk, saved.state, saved.created_at
         obj._state.adding = False
 
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        failed = context.get("failed_move")
+        if failed is not None:
+            context["failed_form"] = failed[1]  # the refused move's bound form, with its errors
+        return super().render_change_form(
+            request, context, add=add, change=change, form_url=form_url, obj=obj
+        )
+
     def move_allowed(self, request) -> bool:
         return request.user.is_superuser or is_activity_staff(request.user)
 
