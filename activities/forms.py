@@ -3,7 +3,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import User
+
 from .models import Activity
+from .permissions import ACTIVITY_STAFF_ROLES
 from .services import EDITABLE_FIELDS, activity_problems
 
 
@@ -29,6 +32,15 @@ class ActivityAdminForm(forms.ModelForm):
     class Meta:
         model = Activity
         fields = [*EDITABLE_FIELDS, "organiser"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only the learner-services team organises activities: the choice never lists learners' names.
+        self.fields["organiser"].queryset = (
+            User.objects.filter(is_active=True, groups__name__in=ACTIVITY_STAFF_ROLES)
+            .distinct()
+            .order_by("display_name")
+        )
 
     def clean(self):
         cleaned = super().clean()

@@ -100,6 +100,15 @@ def _check(values: dict[str, Any]) -> None:
         raise ActivityError(message, code="invalid", field=field)
 
 
+def _check_organiser(organiser: User) -> None:
+    if not is_activity_staff(organiser):
+        raise ActivityError(
+            _("The organiser must be a member of the learner-services team."),
+            code="invalid",
+            field="organiser",
+        )
+
+
 def _require_staff(actor: User) -> None:
     if not is_activity_staff(actor):
         raise ActivityPermissionDenied
@@ -115,6 +124,7 @@ def activity_create(*, actor: User, organiser: User | None = None, **values: Any
         raise TypeError(f"Unknown activity fields: {sorted(unknown)}")
     values = {"place": "", "link": "", "check_in_code": "", **values}
     _check(values)
+    _check_organiser(organiser or actor)
     activity = Activity.objects.create(organiser=organiser or actor, state=State.DRAFT, **values)
     ActivityEvent.objects.create(
         activity=activity, kind=EventKind.STATE_CHANGE, actor=actor, to_state=State.DRAFT
@@ -140,6 +150,7 @@ def activity_update(
     for name, value in values.items():
         setattr(locked, name, value)
     if organiser is not None:
+        _check_organiser(organiser)
         locked.organiser = organiser
     locked.save(update_fields=[*values, *(["organiser"] if organiser is not None else [])])
     return locked
