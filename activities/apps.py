@@ -7,6 +7,7 @@ class ActivitiesConfig(AppConfig):
     verbose_name = _("Rights-knowledge activities")
 
     def ready(self) -> None:
-        from . import notices, permissions  # noqa: F401  (permissions registers its access rules)
+        # permissions registers its access rules; personal_data adds registrations to the data export
+        from . import notices, permissions, personal_data  # noqa: F401
 
         notices.register()
