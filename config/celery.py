@@ -3,7 +3,7 @@
 Tasks run in four queues, so that a long report or a burst of notices never holds up a clock:
 
 - ``sla``: the sweeps that keep deadlines (SLA escalation, auto-close, counselling, surveys, qualifications,
-  review reminders): short, every minute or hour, the first to need a free worker;
+  review reminders, activity reminders): short, every minute or hour, the first to need a free worker;
 - ``notices``: delivery of the outbox (e-mail, SMS): many, each quick, slowed only by a provider;
 - ``reports``: the period report, the daily facts, imports and rating summaries: long, never urgent;
 - ``default``: the rest.
@@ -38,6 +38,7 @@ QUEUE_ROUTES: dict[str, tuple[str, ...]] = {
         "surveys.tasks.*",
         "qualifications.*",
         "reviews.tasks.*",
+        "activities.tasks.*",
     ),
     "notices": ("notifications.tasks.*",),
     "reports": ("dashboard.tasks.*", "feedback.tasks.*", "ratings.*"),
@@ -127,6 +128,13 @@ app.conf.beat_schedule = {
     "qualifications-sweep": {
         "task": "qualifications.sweep",
         "schedule": crontab(minute=23),
+        "options": {"expires": 3000},
+    },
+    # Reminds the registered of activities starting within a day, once each. Hourly: a reminder goes out
+    # 23 to 24 hours before the start (at the next run for a registration made later).
+    "activity-reminders": {
+        "task": "activities.tasks.activity_reminders_task",
+        "schedule": crontab(minute=35),
         "options": {"expires": 3000},
     },
     "clear-expired-sessions": {

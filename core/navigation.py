@@ -29,6 +29,7 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem(_("My evaluations"), "courses:my-evaluations", frozenset({str(Role.INSTRUCTOR)})),
     NavItem(_("Counselling"), "counseling:find", frozenset({str(Role.LEARNER)})),
     NavItem(_("My schedule"), "counseling:schedule", frozenset({str(Role.COUNSELLOR)})),
+    NavItem(_("Activities"), "activities:list", None),
     NavItem(_("My points"), "incentives:my-points", frozenset({str(Role.LEARNER)})),
     # Term surveys ask learners; opinion surveys may ask teachers and the team as well.
     NavItem(

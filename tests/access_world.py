@@ -24,6 +24,7 @@ from accounts.tests.factories import (
     LearnerFactory,
     StaffFactory,
 )
+from activities.tests.factories import ActivityFactory, RegistrationFactory
 from complaints.models import Appeal, Approval, Attachment, Complaint, Remedy
 from complaints.services import (
     complaint_acknowledge,
@@ -473,8 +474,13 @@ def build_world() -> World:
     counselling.update(
         _counselling_records(victim=victim, counsellor=counselling["counsellor"], people=people)
     )
+    # A published rights talk the victim registered for.
+    activity = ActivityFactory(title="校园权益知识讲座", organiser=people["agent"])
+    activity_registration = RegistrationFactory(activity=activity, person=victim)
     world.objects = {
         **counselling,
+        "activity": activity,
+        "activity registration": activity_registration,
         "development record": development,
         "course promise": promise,
         "refund": refund,

@@ -22,6 +22,7 @@ from django.test import override_settings
 from django.urls import URLResolver, get_resolver
 
 from accounts.models import User
+from activities.models import Activity, Registration
 from complaints.api.urls import ACTION_VIEWS
 from complaints.models import Complaint
 from counseling.api import ACTION_VIEWS as COUNSELLING_ACTION_VIEWS
@@ -542,6 +543,72 @@ REFUND_ENTRIES = [
         method="post",
         data={},
         url=lambda w: f"/admin/refunds/refundrequest/{w.objects['refund'].pk}/move/approve/",
+    ),
+]
+
+# Rights-knowledge activities: anyone reads the published ones; learners and parents register (the victim
+# already has), cancel and check in; the learner-services team prepares them and reads who registered.
+ACTIVITY_STAFF = frozenset(
+    {"agent", "agent of another department", "supervisor", "manager", "leadership", "subject staff member"}
+)
+REGISTERING = frozenset({"other learner", "guardian", "co-learner"})
+
+
+def activity_url(suffix: str = "", *, prefix: str = "/activities/") -> Callable[[World], str]:
+    return lambda w: f"{prefix}{w.objects['activity'].pk}/{suffix}"
+
+
+ACTIVITY_ENTRIES = [
+    page("activities/", PUBLIC),
+    page("activities/mine/", OWN_PAGE),
+    page("activities/subscription/", OWN_FORM_REDIRECTS, method="post", data={}),
+    page("activities/<int:pk>/", PUBLIC, url=activity_url()),
+    page(
+        "activities/<int:pk>/register/",
+        expect((ANONYMOUS, 302), ({"learner"}, 409), (REGISTERING, 302), (STAFF, 403)),
+        method="post",
+        data={},
+        url=activity_url("register/"),
+    ),
+    page(
+        "activities/<int:pk>/cancel/",
+        expect((ANONYMOUS, 302), ({"learner"}, 302), (SIGNED_IN - {"learner"}, 409)),
+        method="post",
+        data={},
+        url=activity_url("cancel/"),
+    ),
+    page(
+        "activities/<int:pk>/check-in/",
+        OWN_FORM_REFUSED,
+        method="post",
+        data={},
+        url=activity_url("check-in/"),
+    ),
+    page("api/v1/activities/", API_OWN),
+    page("api/v1/activities/<int:pk>/", API_OWN, url=activity_url(prefix="/api/v1/activities/")),
+    page(
+        "api/v1/activities/<int:pk>/register/",
+        expect((ANONYMOUS, 403), ({"learner"}, 409), (REGISTERING, 201), (STAFF, 403)),
+        method="json",
+        data={},
+        url=activity_url("register/", prefix="/api/v1/activities/"),
+    ),
+    page(
+        "api/v1/activities/<int:pk>/cancel/",
+        expect((ANONYMOUS, 403), ({"learner"}, 200), (SIGNED_IN - {"learner"}, 409)),
+        method="json",
+        data={},
+        url=activity_url("cancel/", prefix="/api/v1/activities/"),
+    ),
+    page("api/v1/me/activity-registrations/", API_OWN),
+    # A cancellation without its reason: refused with the form's error for the activity staff, before the
+    # activity is looked up for anyone else.
+    page(
+        "admin/activities/activity/<path:object_id>/move/<slug:name>/",
+        expect((NOT_STAFF, 302), (ACTIVITY_STAFF, 400), (STAFF - ACTIVITY_STAFF, 403)),
+        method="post",
+        data={},
+        url=lambda w: f"/admin/activities/activity/{w.objects['activity'].pk}/move/cancel/",
     ),
 ]
 
@@ -1201,6 +1268,9 @@ ADMIN_MODEL_READERS: dict[type, dict[str, frozenset]] = {
     DevelopmentRecord: {"list": MANAGERS, "row": MANAGERS, "add": MANAGERS},
     Instructor: {"list": MANAGERS, "row": MANAGERS},
     QualificationKind: {"list": VETTERS, "row": VETTERS, "add": VETTERS},
+    # Activities: the learner-services team prepares them and reads who registered (names included).
+    Activity: {"list": ACTIVITY_STAFF, "row": ACTIVITY_STAFF, "add": ACTIVITY_STAFF},
+    Registration: {"list": ACTIVITY_STAFF, "row": ACTIVITY_STAFF},
 }
 # Rows whose history screen looks the row up in a queryset no staff role reaches: "does not exist" for all.
 ADMIN_HISTORY_HIDDEN = frozenset({User, IdentityDocument})
@@ -1259,6 +1329,7 @@ ENTRIES = [
     *FEEDBACK_ENTRIES,
     *REFUND_ENTRIES,
     *COURSE_ENTRIES,
+    *ACTIVITY_ENTRIES,
     *COUNSELLING_ENTRIES,
     *API_ENTRIES,
     *ADMIN_ENTRIES,

@@ -19,6 +19,8 @@ from django.test import Client
 from accounts import forms as account_forms
 from accounts.roles import Role
 from accounts.tests.factories import GuardianshipFactory, StaffFactory
+from activities import admin as activity_admin
+from activities import forms as activity_forms
 from complaints import forms as complaint_forms
 from complaints.admin import forms as workspace_forms
 from complaints.admin.intake_forms import IntakeComplaintForm
@@ -186,6 +188,15 @@ FORMS = {
     "planning a suggestion": suggestion_answer(course_forms.PlanForm, "plan"),
     "declining a suggestion": suggestion_answer(course_forms.DeclineForm, "decline"),
     "a suggestion done": suggestion_answer(course_forms.DoneForm, "done"),
+    # A learner checking in at a talk under way; staff cancelling a talk (the reason is required).
+    "an activity check-in": Form(
+        activity_forms.CheckInForm, lambda w: f"/activities/{w['activity'].pk}/check-in/", "learner"
+    ),
+    "an activity's cancellation": Form(
+        activity_admin.CancelForm,
+        lambda w: f"/admin/activities/activity/{w['activity'].pk}/move/cancel/",
+        "superuser",
+    ),
     "a review's opinion survey": Form(
         OpinionsSurveyForm, lambda w: f"/reviews/{w['review'].pk}/opinions-survey/", "manager"
     ),
@@ -334,9 +345,31 @@ def world_for(form: Form) -> tuple[Client, dict]:
     if form.who != "anonymous":
         client.force_login(people[form.who])
     client.cookies["django_language"] = "en"
+    world["activity"] = _activity_for(form, learner)
     world["refund"] = _refund_for(form, learner)
     world["course"] = _course_for(form, learner)
     return client, world
+
+
+def _activity_for(form: "Form", learner):
+    """The activity an activities form is about: a talk under way with a check-in code, the learner in it."""
+    if not form.form_class.__module__.startswith("activities."):
+        return None
+    import datetime
+
+    from django.utils import timezone
+
+    from activities.tests.factories import ActivityFactory, RegistrationFactory
+
+    now = timezone.now()
+    activity = ActivityFactory(
+        starts_at=now - datetime.timedelta(minutes=30),
+        registration_opens_at=now - datetime.timedelta(days=3),
+        registration_closes_at=now - datetime.timedelta(hours=1),
+        check_in_code="QY2026",
+    )
+    RegistrationFactory(activity=activity, person=learner)
+    return activity
 
 
 def _course_for(form: "Form", learner):

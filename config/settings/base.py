@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "ratings",
     "qualifications",
     "refunds",
+    "activities",
 ]
 
 MIDDLEWARE = [
@@ -376,6 +377,9 @@ SPECTACULAR_SETTINGS = {
         "SuggestionEventKindEnum": "courses.suggestions.models.EventKind",
         "EvaluationQuestionKindEnum": "courses.evaluations.models.QuestionKind",
         "RefundEventKindEnum": "refunds.models.EventKind",
+        "ActivityKindEnum": "activities.models.Kind",
+        "ActivityStateEnum": "activities.models.State",
+        "ActivityRegistrationStatusEnum": "activities.models.RegistrationStatus",
     },
 }
 
