@@ -106,6 +106,7 @@ class SearchTerms:
 
     match: str
     title: str
+    elsewhere: str
     exact: tuple[str, ...]
 
     @classmethod
@@ -125,6 +126,9 @@ class SearchTerms:
         return cls(
             match=_tsquery(pieces, mark=""),
             title=_tsquery(pieces, mark=TITLE_MARK),
+            # Found, but not by the title: one tsquery, so the planner estimates it from the column's
+            # statistics as a whole instead of multiplying two correlated guesses.
+            elsewhere=f"({_tsquery(pieces, mark='')}) & !({_tsquery(pieces, mark=TITLE_MARK)})",
             exact=exact,
         )
 
@@ -170,12 +174,13 @@ def _vector_expression(vector: str | Expression) -> Expression:
 
 @dataclass(frozen=True)
 class SearchCondition:
-    """What a parsed query asks of a row: ``matches`` (a condition for ``filter``, combinable with ``Q``
-    by ``|``), ``in_title`` (true when the title holds every piece) and ``title_hit`` (the same as an
-    expression, for an annotation)."""
+    """What a parsed query asks of a row: ``matches`` (every row found; a condition for ``filter``,
+    combinable with ``Q`` by ``|``), ``in_title`` (found by the title: the title holds every piece),
+    ``elsewhere`` (found, not by the title) and ``title_hit`` (``in_title`` as an expression)."""
 
     matches: Q
     in_title: Q
+    elsewhere: Q
     title_hit: Expression
 
 
@@ -192,41 +197,64 @@ def search_condition(
     if terms is None:
         return None
     expression = _vector_expression(vector)
-    matches = Q(Matches(expression, TsQuery(Value(terms.match))))
+    exact = Q()
     for term in terms.exact:
         if text_fields:
             within = Q()
             for name in text_fields:
                 within |= Q(**{f"{name}__icontains": term})
-            matches &= within
-    in_title = Matches(expression, TsQuery(Value(terms.title)))
-    return SearchCondition(matches=matches, in_title=Q(in_title), title_hit=Coalesce(in_title, Value(False)))
+            exact &= within
+
+    def matching(tsquery: str) -> Matches:
+        return Matches(expression, TsQuery(Value(tsquery)))
+
+    in_title = matching(terms.title)
+    return SearchCondition(
+        matches=Q(matching(terms.match)) & exact,
+        in_title=Q(in_title) & exact,
+        elsewhere=Q(matching(terms.elsewhere)) & exact,
+        title_hit=Coalesce(in_title, Value(False)),
+    )
 
 
-def title_first_rows(
-    found: QuerySet,
+def title_first(
+    queryset: QuerySet,
     condition: SearchCondition,
     *,
-    offset: int,
-    limit: int,
+    also: Q | None = None,
     newest: Sequence[str] = ("-pk",),
-) -> list:
-    """Read ``limit`` rows from ``offset`` of ``found`` (a queryset a search already narrowed), title matches
-    first, each part newest first.
+) -> tuple[QuerySet, QuerySet]:
+    """The two parts of a search's results within ``queryset``, each newest first: the title matches,
+    then the rest (with the rows ``also`` finds some other way, such as by the complainant's name, that
+    are no title match). Read them with ``read_in_parts``.
 
-    Two reads, each of which walks the ``newest`` index and stops at the page: one ORDER BY over the title
-    test would evaluate it on every row found, and a frequent term (退费 in a third of a million complaints)
-    finds hundreds of thousands. The second read is needed only when the first runs out on this page.
+    Two parts, each read along the ``newest`` index until its page is full: one ORDER BY over the title
+    test would test every row found, and a frequent term (退费 in a third of a million complaints) finds
+    hundreds of thousands.
     """
-    found = found.order_by()
-    in_title = found.filter(condition.in_title).order_by(*newest)
-    rows = list(in_title[offset : offset + limit])
-    if len(rows) == limit:
-        return rows
-    titled = offset + len(rows) if rows or offset == 0 else in_title.count()
-    start = max(offset - titled, 0)
-    rest = found.filter(~condition.in_title).order_by(*newest)
-    return rows + list(rest[start : start + limit - len(rows)])
+    rest = condition.elsewhere if also is None else condition.elsewhere | (also & ~condition.in_title)
+    return (
+        queryset.filter(condition.in_title).order_by(*newest),
+        queryset.filter(rest).order_by(*newest),
+    )
+
+
+def read_in_parts(parts: Sequence[QuerySet], *, offset: int, limit: int) -> list:
+    """Read ``limit`` rows from ``offset`` of ``parts`` listed one after the other; a part is counted only
+    when the page starts beyond it."""
+    rows: list = []
+    skip = offset
+    for part in parts:
+        wanted = limit - len(rows)
+        if wanted <= 0:
+            break
+        got = list(part[skip : skip + wanted])
+        if not got and skip:
+            skip -= part.count()
+            continue
+        rows += got
+        skip = 0
+    return rows
 
 
 def search_filter(

@@ -8,6 +8,7 @@ counts the whole table: it counts at most a few pages beyond the one asked for.
 """
 
 import datetime
+from collections.abc import Sequence
 
 from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
@@ -26,7 +27,7 @@ from complaints.clocks import complaint_clocks
 from complaints.models import Complaint
 from complaints.selectors.access import complaint_search
 from core.references import ReferenceSortKey
-from core.search import SearchCondition, title_first_rows
+from core.search import read_in_parts
 from privacy.admin import PostedSearchChangeList
 from sla.models import RUNNING, Clock
 
@@ -87,7 +88,7 @@ class QueuePaginator(Paginator):
         queue_order: bool = False,
         only_with_clock: bool = False,
         due_range: Q | None = None,
-        search: SearchCondition | None = None,
+        search_parts: Sequence[QuerySet] | None = None,
         **kwargs,
     ):
         super().__init__(object_list, per_page, **kwargs)
@@ -97,8 +98,8 @@ class QueuePaginator(Paginator):
         self.only_with_clock = only_with_clock
         # The due filter's bounds, set on the joined nearest clock too, so its index range is read in order.
         self.due_range = due_range or Q()
-        # A text search's condition: its title matches are listed first (core.search.title_first_rows).
-        self.search = search
+        # A text search's results in parts listed one after the other: its title matches, then the rest.
+        self.search_parts = search_parts
 
     @cached_property
     def count(self) -> int:
@@ -112,10 +113,10 @@ class QueuePaginator(Paginator):
 
     def page(self, number):
         number = self.validate_number(number)
-        if self.search is not None:
+        if self.search_parts is not None:
             if number not in self._queue_pages:
-                self._queue_pages[number] = title_first_rows(
-                    self.object_list, self.search, offset=(number - 1) * self.per_page, limit=self.per_page
+                self._queue_pages[number] = read_in_parts(
+                    self.search_parts, offset=(number - 1) * self.per_page, limit=self.per_page
                 )
             return self._get_page(self._queue_pages[number], number, self)
         if not self.queue_order:
@@ -311,7 +312,7 @@ class QueueAdminMixin:
             queue_order=ORDER_VAR not in request.GET and not getattr(request, "posted_search_term", ""),
             only_with_clock=request.GET.get(DueFilter.parameter_name) in DueFilter.VALUES,
             due_range=DueFilter.nearest_clock_range(request.GET.get(DueFilter.parameter_name)),
-            search=getattr(request, "search_condition", None) if ORDER_VAR not in request.GET else None,
+            search_parts=getattr(request, "search_parts", None) if ORDER_VAR not in request.GET else None,
         )
 
     def get_changelist(self, request, **kwargs):
@@ -320,8 +321,8 @@ class QueueAdminMixin:
     def get_search_results(self, request, queryset, search_term):
         """Find by reference, by the complainant's e-mail address, name or mobile number, or by a few
         characters of the complaint's text (``complaint_search``: the queue's own rows, nothing more)."""
-        found, condition = complaint_search(queryset, search_term)
-        request.search_condition = condition  # the paginator lists its title matches first
+        found, parts = complaint_search(queryset, search_term)
+        request.search_parts = parts  # the paginator lists a text search's title matches first
         return found, False
 
     @admin.display(description=gettext_lazy("flags"), empty_value="")
@@ -378,7 +379,7 @@ class QueueChangeList(PostedSearchChangeList):
 
     def get_results(self, request):
         super().get_results(request)
-        if (self.paginator.queue_order or self.paginator.search is not None) and not self.show_all:
+        if (self.paginator.queue_order or self.paginator.search_parts is not None) and not self.show_all:
             try:
                 self.result_list = self.paginator.page(self.page_num).object_list
             except InvalidPage as error:

@@ -12,7 +12,7 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.roles import Role
 from accounts.validators import normalize_cn_mobile
-from core.search import SearchCondition, search_condition
+from core.search import search_condition, title_first
 from privacy import policy
 
 from ..models import Complaint, ComplaintRules
@@ -106,16 +106,16 @@ NAME_SEARCH_LIMIT = 200
 
 def complaint_search(
     queryset: QuerySet[Complaint], term: str
-) -> tuple[QuerySet[Complaint], SearchCondition | None]:
+) -> tuple[QuerySet[Complaint], tuple[QuerySet[Complaint], QuerySet[Complaint]] | None]:
     """Narrow complaints a member of staff already reaches (their queue, narrowed by the access policy) to
     those a search term names: a reference number; the complainant's mobile number (through its blind
     index: the encrypted numbers are never read to search) or e-mail address; otherwise part of the
     complainant's name, or a few characters of the title or description (``core.search``).
 
-    Returns the narrowed complaints and, for a text search, its condition, with which the caller lists
-    title matches first (``core.search.title_first_rows``). The complainants a name matches are read
-    first, so that the database combines their complaints with the text index's rather than testing
-    every complaint's text one by one.
+    Returns the narrowed complaints and, for a text search, the same in two parts to list one after the
+    other: title matches, then the rest, each newest first (``core.search.title_first``). The complainants
+    a name matches are read first, so that the database combines their complaints with the text index's
+    rather than testing every complaint's text one by one.
     """
     term = term.strip()
     if not term:
@@ -135,6 +135,6 @@ def complaint_search(
     condition = search_condition(term, text_fields=("title", "description"))
     if condition is None:
         return queryset.filter(complainant__in=named), None
-    if named:
-        return queryset.filter(Q(complainant__in=named) | condition.matches), condition
-    return queryset.filter(condition.matches), condition
+    also = Q(complainant__in=named) if named else None
+    found = queryset.filter(condition.matches | also if also is not None else condition.matches)
+    return found, title_first(queryset, condition, also=also)

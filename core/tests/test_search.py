@@ -3,8 +3,9 @@ query."""
 
 import pytest
 from django.db import connection
+from django.db.models import Q
 
-from core.search import SearchTerms, search_filter
+from core.search import SearchTerms, read_in_parts, search_condition, search_filter, title_first
 from core.tests.testapp.models import Note
 
 pytestmark = pytest.mark.django_db
@@ -89,3 +90,25 @@ def test_the_vector_follows_an_edit_of_the_text():
 
     assert list(search_filter(Note.objects.all(), "老师")) == []
     assert list(search_filter(Note.objects.all(), "服务")) == [note]
+
+
+def test_title_first_lists_title_matches_then_the_rest_and_pages_across_the_seam():
+    body = [Note.objects.create(title=f"课程{n}", body="我要退费") for n in range(2)]
+    titled = [Note.objects.create(title=f"退费{n}", body="请处理") for n in range(3)]
+    named = Note.objects.create(title="无关", body="无关")
+    Note.objects.create(title="教室", body="太吵")
+    condition = search_condition("退费")
+
+    parts = title_first(Note.objects.all(), condition, also=Q(pk=named.pk))
+    pages = [read_in_parts(parts, offset=offset, limit=2) for offset in (0, 2, 4, 6)]
+
+    newest_titles = titled[::-1]
+    assert pages == [
+        newest_titles[:2],
+        [newest_titles[2], named],
+        body[::-1],
+        [],
+    ]
+    # A row found both by ``also`` and by its title is listed once, among the title matches.
+    again = title_first(Note.objects.all(), condition, also=Q(pk=titled[0].pk))
+    assert read_in_parts(again, offset=0, limit=10) == newest_titles + body[::-1]
