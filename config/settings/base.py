@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "ratings",
     "qualifications",
     "refunds",
+    "helpcentre",
 ]
 
 MIDDLEWARE = [
