@@ -146,9 +146,11 @@ def search_articles(*, reader: User | None, q: str, limit: int = 50) -> list[Sea
     hits = []
     for article in search_article_list(reader=reader, q=q)[:limit]:
         version = article.published_version
-        body = version.localized_body
-        if not _holds_any(body, q):
-            body = version.body
+        # The reader's language first; the other one when only it holds the words asked for.
+        body = next(
+            (text for text in (version.localized_body, version.body, version.body_en) if _holds_any(text, q)),
+            version.localized_body,
+        )
         hits.append(
             SearchHit(
                 kind="article",

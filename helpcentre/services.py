@@ -38,7 +38,9 @@ def article_publish(*, article: Article, actor: User) -> ArticleVersion:
     version. The article row is locked so that two editors publishing at once get consecutive numbers."""
     if not may_publish_articles(actor):
         raise HelpCentreNotAllowed(code="may_not_publish")
-    locked = Article.objects.select_for_update().select_related("published_version").get(pk=article.pk)
+    locked = (
+        Article.objects.select_for_update(of=("self",)).select_related("published_version").get(pk=article.pk)
+    )
     if not locked.has_unpublished_changes:
         raise NothingToPublish
     last = locked.versions.aggregate(last=Max("number"))["last"] or 0
