@@ -241,6 +241,15 @@ def _counselling_records(*, victim, counsellor, people) -> dict:
     }
 
 
+def _help_centre(*, victim):
+    """A published help article (with its first version) and the victim's vote that it helped."""
+    from helpcentre.services import article_vote
+    from helpcentre.tests.factories import ArticleFactory
+
+    article = ArticleFactory(published=True, slug="refund-policy", draft_title="退费政策")
+    return article, article_vote(article=article, voter=victim, is_helpful=True, reason="solved")
+
+
 def build_world() -> World:
     world = World()
     department = DepartmentFactory()
@@ -473,8 +482,11 @@ def build_world() -> World:
     counselling.update(
         _counselling_records(victim=victim, counsellor=counselling["counsellor"], people=people)
     )
+    help_article, help_vote = _help_centre(victim=victim)
     world.objects = {
         **counselling,
+        "help article": help_article,
+        "help vote": help_vote,
         "development record": development,
         "course promise": promise,
         "refund": refund,
