@@ -164,3 +164,17 @@ def test_a_draft_takes_no_vote():
     with pytest.raises(VoteRefused):
         article_vote(article=article, voter=LearnerFactory(), is_helpful=True)
     assert not HelpfulVote.objects.exists()
+
+
+def test_a_persons_votes_are_in_their_export_and_erasure_blanks_their_comments():
+    from helpcentre.personal_data import anonymise_help_votes, help_votes_section
+
+    learner = LearnerFactory()
+    article = ArticleFactory(published=True, slug="exported")
+    article_vote(article=article, voter=learner, is_helpful=False, reason="outdated", reason_text="电话变了")
+    [exported] = help_votes_section(learner)
+    assert (exported["article"], exported["helpful"], exported["comment"]) == ("exported", False, "电话变了")
+    anonymise_help_votes(learner)
+    assert HelpfulVote.objects.get().reason_text == ""
+    article.refresh_from_db()
+    assert article.unhelpful_count == 1
