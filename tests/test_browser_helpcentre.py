@@ -36,11 +36,19 @@ def test_a_learner_searches_opens_the_refund_article_and_votes_helpful(browser, 
 
     phone.click(phone.page.locator(".site-nav").get_by_role("link", name="帮助中心"))
     assert phone.page.url == f"{live_server.url}/help/"
+    assert phone.page.locator(".help-section-card h2").all_inner_texts() == [
+        "使用指南",
+        "常见问题",
+        "权益知识",
+        "选课建议",
+    ]
+    assert phone.page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     phone.page.get_by_label("搜索帮助中心").fill("退费")
     phone.click(phone.page.locator("main").get_by_role("button", name="查找"))
     results = phone.page.locator(".help-result-title")
     assert results.all_inner_texts() == ["退费政策：什么情况可以退费", "报名须知"]
     assert phone.page.locator(".help-snippet mark").first.inner_text() == "退费"
+    assert phone.page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
 
     phone.click(results.first.get_by_role("link"))
     assert phone.page.url == f"{live_server.url}/help/faq/refund-policy/"
