@@ -50,7 +50,7 @@ def test_an_editor_writes_a_draft_publishes_it_and_reads_the_history(editor_clie
     assert article.published_version.number == 2 and article.published_version.body == "第二版正文。"
     # then both versions are listed on the article's page and the first is readable as it was
     page = editor_client.get(url).content.decode()
-    assert "Version 1" in page or "版本 1" in page
+    assert "第 1 版" in page and "第 2 版" in page
     first = ArticleVersion.objects.get(article=article, number=1)
     assert (
         "第一版正文。"
