@@ -37,6 +37,7 @@ MIGRATION_SEEDS = (
     ("courses.migrations.0006_development_defaults", "let_managers_record"),
     ("refunds.migrations.0002_defaults", "seed"),
     ("courses.migrations.0007_default_questionnaire", "seed"),
+    ("helpcentre.migrations.0002_sections_editors_append_only", "seed"),
 )
 
 

@@ -53,6 +53,7 @@ api_v1 = [
     path("", include("courses.api_urls")),
     path("", include("qualifications.api_urls")),
     path("", include("activities.api_urls")),
+    path("", include("helpcentre.api_urls")),
 ]
 
 handler404 = "core.views.page_not_found"
@@ -76,6 +77,7 @@ urlpatterns = [
     path("refunds/", include("refunds.urls")),
     path("courses/", include("courses.urls")),
     path("activities/", include("activities.urls")),
+    path("help/", include("helpcentre.urls")),
     # Before the admin's own: the same address (widgets reverse admin:autocomplete), its reads logged. Asked
     # by POST only: a GET is refused before the admin would send it to log in with its term in the address.
     path(

@@ -242,6 +242,15 @@ def _counselling_records(*, victim, counsellor, people) -> dict:
     }
 
 
+def _help_centre(*, victim):
+    """A published help article (with its first version) and the victim's vote that it helped."""
+    from helpcentre.services import article_vote
+    from helpcentre.tests.factories import ArticleFactory
+
+    article = ArticleFactory(published=True, slug="refund-policy", draft_title="退费政策")
+    return article, article_vote(article=article, voter=victim, is_helpful=True, reason="solved")
+
+
 def build_world() -> World:
     world = World()
     department = DepartmentFactory()
@@ -477,10 +486,13 @@ def build_world() -> World:
     # A published rights talk the victim registered for.
     activity = ActivityFactory(title="校园权益知识讲座", organiser=people["agent"])
     activity_registration = RegistrationFactory(activity=activity, person=victim)
+    help_article, help_vote = _help_centre(victim=victim)
     world.objects = {
         **counselling,
         "activity": activity,
         "activity registration": activity_registration,
+        "help article": help_article,
+        "help vote": help_vote,
         "development record": development,
         "course promise": promise,
         "refund": refund,

@@ -310,6 +310,53 @@ SITE_ENTRIES = [
     ),
 ]
 
+
+# The help centre: published articles are everyone's to read, signed in or not; the empty vote form is
+# refused (a reason to choose) for everyone; only the help centre's editors (no role here) reach its admin.
+def help_article_url(suffix: str = "") -> Callable[[World], str]:
+    return lambda w: (
+        f"/help/{w.objects['help article'].section.slug}/{w.objects['help article'].slug}/{suffix}"
+    )
+
+
+HELP_ENTRIES = [
+    page("help/", PUBLIC),
+    page("help/search/", PUBLIC, url=lambda w: "/help/search/?q=退费"),
+    page("help/context/", PUBLIC, url=lambda w: f"/help/context/?category={w.objects['category'].pk}"),
+    page("help/<slug:section>/", PUBLIC, url=lambda w: "/help/faq/"),
+    page("help/<slug:section>/<slug:slug>/", PUBLIC, url=help_article_url()),
+    page(
+        "help/<slug:section>/<slug:slug>/helpful/",
+        expect((EVERYONE, 400)),
+        method="post",
+        data={},
+        url=help_article_url("helpful/"),
+    ),
+    page("api/v1/help/sections/", PUBLIC),
+    page("api/v1/help/articles/", PUBLIC),
+    page(
+        "api/v1/help/articles/<slug:slug>/",
+        PUBLIC,
+        url=lambda w: f"/api/v1/help/articles/{w.objects['help article'].slug}/",
+    ),
+    page(
+        "api/v1/help/articles/<slug:slug>/helpful/",
+        expect((ANONYMOUS, 403), (SIGNED_IN, 400)),
+        method="json",
+        data={},
+        url=lambda w: f"/api/v1/help/articles/{w.objects['help article'].slug}/helpful/",
+    ),
+    page("api/v1/help/search/", PUBLIC, url=lambda w: "/api/v1/help/search/?q=退费"),
+    page("admin/helpcentre/article/figures/", expect((NOT_STAFF, 302), (STAFF, 403))),
+    page(
+        "admin/helpcentre/article/<path:object_id>/move/<slug:name>/",
+        expect((NOT_STAFF, 302), (STAFF, 403)),
+        method="post",
+        data={},
+        url=lambda w: f"/admin/helpcentre/article/{w.objects['help article'].pk}/move/publish/",
+    ),
+]
+
 # Feedback: the learner and their guardian follow it; the learner-services team (every agent, supervisor,
 # manager and leader) reads every item, and all but managers move items; legal counsel and the safety
 # officer have no part in it. Learners and parents give feedback; staff key in paper forms.
@@ -1326,6 +1373,7 @@ def admin_entries(model: type) -> list[Entry]:
 
 ENTRIES = [
     *SITE_ENTRIES,
+    *HELP_ENTRIES,
     *FEEDBACK_ENTRIES,
     *REFUND_ENTRIES,
     *COURSE_ENTRIES,

@@ -204,7 +204,8 @@ def test_a_bad_value_is_refused_next_to_its_field_and_nothing_is_stored(path, fi
         return
     # given a complaint a superuser may act on, named in the URL
     # (or, for the feedback endpoints, a feedback item; for the refund endpoints, a refund request; for
-    # counselling, an appointment and the superuser's own booking restriction; for qualifications, one)
+    # counselling, an appointment and the superuser's own booking restriction; for qualifications, one; for
+    # the help centre, a published article)
     superuser = UserFactory(is_staff=True, is_superuser=True)
     complaint = ComplaintFactory(investigating=True)
     named = {}
@@ -220,6 +221,10 @@ def test_a_bad_value_is_refused_next_to_its_field_and_nothing_is_stored(path, fi
         from qualifications.tests.test_bad_input import a_submitted_qualification
 
         named["id"] = a_submitted_qualification().pk
+    if path.startswith("/api/v1/help/"):
+        from helpcentre.tests.factories import ArticleFactory
+
+        named["slug"] = ArticleFactory(published=True).slug
     if path.startswith("/api/v1/counselling/"):
         named = counselling_world(superuser)
         complaint = named.pop("appointment")

@@ -28,6 +28,7 @@ from complaints.tests.factories import CategoryFactory, ComplaintFactory
 from counseling import forms as counselling_forms
 from courses import forms as course_forms
 from dashboard.forms import ScopeForm
+from helpcentre import forms as help_forms
 from privacy.forms import ErasureRequestForm
 from privacy.models import AccessLogEntry
 from refunds import forms as refund_forms
@@ -247,6 +248,13 @@ FORMS = {
         lambda w: f"/counselling/comments/{w['comment'].pk}/reply/",
         "counsellor",
     ),
+    # The help centre: anyone searches; a reader answers "was this helpful?" under a published article.
+    "help centre search": Form(help_forms.SearchForm, lambda w: "/help/search/", "anonymous", method="get"),
+    "was this article helpful": Form(
+        help_forms.HelpfulForm,
+        lambda w: f"/help/{w['help article'].section.slug}/{w['help article'].slug}/helpful/",
+        "learner",
+    ),
     "penalty reply": Form(
         counselling_forms.PenaltyReplyForm,
         lambda w: f"/counselling/penalties/{w['penalty'].pk}/reply/",
@@ -346,6 +354,10 @@ def world_for(form: Form) -> tuple[Client, dict]:
         client.force_login(people[form.who])
     client.cookies["django_language"] = "en"
     world["activity"] = _activity_for(form, learner)
+    if form.form_class.__module__.startswith("helpcentre."):
+        from helpcentre.tests.factories import ArticleFactory
+
+        world["help article"] = ArticleFactory(published=True)
     world["refund"] = _refund_for(form, learner)
     world["course"] = _course_for(form, learner)
     return client, world

@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "qualifications",
     "refunds",
     "activities",
+    "helpcentre",
 ]
 
 MIDDLEWARE = [
