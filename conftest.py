@@ -37,6 +37,8 @@ MIGRATION_SEEDS = (
     ("courses.migrations.0006_development_defaults", "let_managers_record"),
     ("refunds.migrations.0002_defaults", "seed"),
     ("courses.migrations.0007_default_questionnaire", "seed"),
+    ("community.migrations.0002_boards", "seed"),
+    ("community.migrations.0002_boards", "let_supervisors_moderate"),
 )
 
 

@@ -52,6 +52,7 @@ api_v1 = [
     path("", include("refunds.api_urls")),
     path("", include("courses.api_urls")),
     path("", include("qualifications.api_urls")),
+    path("", include("community.api_urls")),
 ]
 
 handler404 = "core.views.page_not_found"
@@ -74,6 +75,7 @@ urlpatterns = [
     path("qualifications/", include("qualifications.urls")),
     path("refunds/", include("refunds.urls")),
     path("courses/", include("courses.urls")),
+    path("community/", include("community.urls")),
     # Before the admin's own: the same address (widgets reverse admin:autocomplete), its reads logged. Asked
     # by POST only: a GET is refused before the admin would send it to log in with its term in the address.
     path(
