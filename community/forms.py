@@ -25,7 +25,9 @@ PERSONAL_DATA_HELP = _(
 
 
 class PostForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=TITLE_MAX_LENGTH, validators=[validate_no_bidi_controls])
+    title = forms.CharField(
+        label=_("Title"), max_length=TITLE_MAX_LENGTH, validators=[validate_no_bidi_controls]
+    )
     body = forms.CharField(
         label=_("Text"),
         max_length=BODY_MAX_LENGTH,

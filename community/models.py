@@ -178,6 +178,9 @@ class Like(models.Model):
         verbose_name_plural = _("likes")
         constraints = [models.UniqueConstraint(fields=["post", "user"], name="community_like_once")]
 
+    def __str__(self) -> str:
+        return f"{self.user_id} → {self.post_id}"
+
 
 class Follow(models.Model):
     """A person following a thread: they get an in-app notice when a reply lands in it."""
@@ -192,6 +195,9 @@ class Follow(models.Model):
         verbose_name = _("follow")
         verbose_name_plural = _("follows")
         constraints = [models.UniqueConstraint(fields=["post", "user"], name="community_follow_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} → {self.post_id}"
 
 
 class SensitiveWord(models.Model):
@@ -239,7 +245,12 @@ class Report(models.Model):
         Post, verbose_name=_("post"), on_delete=models.PROTECT, null=True, blank=True, related_name="reports"
     )
     reply = models.ForeignKey(
-        Reply, verbose_name=_("reply"), on_delete=models.PROTECT, null=True, blank=True, related_name="reports"
+        Reply,
+        verbose_name=_("reply"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reports",
     )
     reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices)
     text = models.TextField(_("details"), max_length=REPORT_TEXT_MAX_LENGTH, blank=True)
@@ -273,7 +284,9 @@ class Report(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["created_at", "id"], condition=Q(state="open"), name="community_report_queue")
+            models.Index(
+                fields=["created_at", "id"], condition=Q(state="open"), name="community_report_queue"
+            )
         ]
 
     def __str__(self) -> str:

@@ -154,7 +154,9 @@ def notify_followers(*, post_id: int, board_slug: str, follower_ids: list[int]) 
     """Tell each follower (in one statement) that a reply landed in the thread."""
     context = {"reference": str(post_id), "target": board_slug}
     notifications_enqueue_bulk(
-        notices=[NoticeRequest(recipient_id=pk, kind=NoticeKind.REPLY, context=context) for pk in follower_ids],
+        notices=[
+            NoticeRequest(recipient_id=pk, kind=NoticeKind.REPLY, context=context) for pk in follower_ids
+        ],
         channels=IN_APP,
     )
 

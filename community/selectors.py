@@ -81,7 +81,11 @@ def reply_get_for_reader(*, reader: User, pk: int) -> Reply:
 
 def own_post_get(*, reader: User, pk: int) -> Post:
     """One of the reader's own posts, hidden or not (for turning it into a complaint); 404 otherwise."""
-    post = Post.objects.select_related("board").filter(pk=pk, author=reader).first() if reader.is_authenticated else None
+    post = (
+        Post.objects.select_related("board").filter(pk=pk, author=reader).first()
+        if reader.is_authenticated
+        else None
+    )
     if post is None:
         raise Http404
     return post
@@ -97,7 +101,9 @@ class HiddenMessage:
 
 
 def _hiding_actions(**target) -> QuerySet[ModerationAction]:
-    return ModerationAction.objects.filter(kind=ModerationAction.Kind.HIDE, **target).order_by("-created_at", "-id")
+    return ModerationAction.objects.filter(kind=ModerationAction.Kind.HIDE, **target).order_by(
+        "-created_at", "-id"
+    )
 
 
 def own_hidden_post(*, reader: User, pk: int, board: Board) -> HiddenMessage:
@@ -147,11 +153,16 @@ def thread_read(*, reader: User, post: Post) -> Thread:
         .prefetch_related(Prefetch("images", queryset=Image.objects.order_by("uploaded_at", "id")))
         .order_by("-is_official", "created_at", "id")
     )
-    mine = Post.objects.filter(pk=post.pk).annotate(
-        like_total=Count("likes", distinct=True),
-        liked=Exists(Like.objects.filter(post=OuterRef("pk"), user=reader)),
-        following=Exists(Follow.objects.filter(post=OuterRef("pk"), user=reader)),
-    ).values("like_total", "liked", "following").get()
+    mine = (
+        Post.objects.filter(pk=post.pk)
+        .annotate(
+            like_total=Count("likes", distinct=True),
+            liked=Exists(Like.objects.filter(post=OuterRef("pk"), user=reader)),
+            following=Exists(Follow.objects.filter(post=OuterRef("pk"), user=reader)),
+        )
+        .values("like_total", "liked", "following")
+        .get()
+    )
     return Thread(
         post=post,
         replies=list(replies),
@@ -166,7 +177,9 @@ def thread_read(*, reader: User, post: Post) -> Thread:
 
 def _own_hidden_replies(reader: User, post: Post) -> list[HiddenMessage]:
     """The reader's own replies in the thread that a moderator hid, each with the decision: two queries."""
-    replies = list(Reply.objects.filter(post=post, author=reader, is_hidden=True).order_by("created_at", "id"))
+    replies = list(
+        Reply.objects.filter(post=post, author=reader, is_hidden=True).order_by("created_at", "id")
+    )
     if not replies:
         return []
     latest: dict[int, ModerationAction] = {}
@@ -195,10 +208,14 @@ def moderation_queue() -> QuerySet[Report]:
     """The open reports, oldest first, with the message each names (hidden or not): the moderators' queue."""
     return (
         Report.objects.filter(state=Report.State.OPEN)
-        .select_related("reporter", "post", "post__author", "post__board", "reply", "reply__author", "reply__post")
+        .select_related(
+            "reporter", "post", "post__author", "post__board", "reply", "reply__author", "reply__post"
+        )
         .order_by("created_at", "id")
     )
 
 
-def appeals_pending() -> QuerySet[Appeal]:
-    return Appeal.objects.select_related("action", "action__subject", "action__moderator").order_by("created_at", "id")
+def appeals_queue() -> QuerySet[Appeal]:
+    return Appeal.objects.select_related("action", "action__subject", "action__moderator").order_by(
+        "created_at", "id"
+    )

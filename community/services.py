@@ -131,7 +131,10 @@ def _screened(text: str, *, field: str) -> str:
     word = sensitive_word_found(masked)
     if word is not None:
         raise SensitiveWordFound(
-            _("“%(word)s” is not allowed in the community. Nothing was posted: change the text and send it again.")
+            _(
+                "“%(word)s” is not allowed in the community. Nothing was posted: change the text and "
+                "send it again."
+            )
             % {"word": word},
             field=field,
         )
@@ -210,7 +213,10 @@ def reply_create(*, actor: User, post: Post, body: str, images: Sequence[File] =
             _images_record(checked, stored_names, reply=reply)
         Post.objects.filter(pk=locked.pk).update(last_activity_at=now)
         followers = list(
-            Follow.objects.filter(post=locked).exclude(user=actor).order_by("user_id").values_list("user_id", flat=True)
+            Follow.objects.filter(post=locked)
+            .exclude(user=actor)
+            .order_by("user_id")
+            .values_list("user_id", flat=True)
         )
         if followers:
             notices.notify_followers(post_id=locked.pk, board_slug=locked.board.slug, follower_ids=followers)
@@ -333,10 +339,14 @@ def moderation_act(
         raise CommunityRuleViolation(_("Choose what to do."), code="invalid_kind", field="kind")
     reason = (decision.reason or "").strip()
     if not reason:
-        raise CommunityRuleViolation(_("Give the reason the author will read."), code="required", field="reason")
+        raise CommunityRuleViolation(
+            _("Give the reason the author will read."), code="required", field="reason"
+        )
     if len(reason) > REASON_MAX_LENGTH:
         raise CommunityRuleViolation(
-            _("At most %(count)d characters, please.") % {"count": REASON_MAX_LENGTH}, code="too_long", field="reason"
+            _("At most %(count)d characters, please.") % {"count": REASON_MAX_LENGTH},
+            code="too_long",
+            field="reason",
         )
     muted_until = None
     now = timezone.now()
@@ -371,7 +381,9 @@ def moderation_act(
             moderator=actor,
             created_at=now,
         )
-        reports = Report.objects.filter(state=Report.State.OPEN, **({"post": locked} if is_post else {"reply": locked}))
+        reports = Report.objects.filter(
+            state=Report.State.OPEN, **({"post": locked} if is_post else {"reply": locked})
+        )
         reports.update(state=Report.State.ACTED, handled_by=actor, handled_at=now)
         notices.notify_author(
             author=locked.author,
@@ -429,7 +441,9 @@ def appeal_file(*, actor: User, action: ModerationAction, text: str) -> Appeal:
         with transaction.atomic():
             return Appeal.objects.create(action=action, text=personal_data_mask(text))
     except IntegrityError:
-        raise CommunityConflict(_("You have already appealed this decision."), code="already_appealed") from None
+        raise CommunityConflict(
+            _("You have already appealed this decision."), code="already_appealed"
+        ) from None
 
 
 def appeal_decide(*, actor: User, appeal: Appeal, uphold: bool, reason: str) -> Appeal:
@@ -441,10 +455,14 @@ def appeal_decide(*, actor: User, appeal: Appeal, uphold: bool, reason: str) -> 
     _require_moderator(actor)
     reason = (reason or "").strip()
     if not reason:
-        raise CommunityRuleViolation(_("Give the reason the author will read."), code="required", field="reason")
+        raise CommunityRuleViolation(
+            _("Give the reason the author will read."), code="required", field="reason"
+        )
     if len(reason) > REASON_MAX_LENGTH:
         raise CommunityRuleViolation(
-            _("At most %(count)d characters, please.") % {"count": REASON_MAX_LENGTH}, code="too_long", field="reason"
+            _("At most %(count)d characters, please.") % {"count": REASON_MAX_LENGTH},
+            code="too_long",
+            field="reason",
         )
     with transaction.atomic():
         locked = Appeal.objects.select_for_update().select_related("action").get(pk=appeal.pk)
@@ -488,4 +506,3 @@ def sensitive_word_delete(*, actor: User, word: SensitiveWord) -> None:
     with transaction.atomic():
         word.delete()
         sensitive_words_forget()
-

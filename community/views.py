@@ -77,7 +77,9 @@ def _thread_page(request, post: Post, *, reply_form=None, report_form=None, stat
     thread = selectors.thread_read(reader=request.user, post=post)
     complaint_url = ""
     if post.board.offers_complaint and post.author_id == request.user.pk:
-        complaint_url = reverse("complaints:new") + "?" + urlencode({"from": COMPLAINT_SOURCE, "ref": post.pk})
+        complaint_url = (
+            reverse("complaints:new") + "?" + urlencode({"from": COMPLAINT_SOURCE, "ref": post.pk})
+        )
     context = {
         "post": post,
         "thread": thread,
@@ -104,12 +106,17 @@ def thread_page(request: HttpRequest, board: str, post_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def reply_new(request: HttpRequest, board: str, post_id: int) -> HttpResponse:
-    post = selectors.post_get_for_reader(reader=request.user, pk=post_id, board=selectors.board_get(slug=board))
+    post = selectors.post_get_for_reader(
+        reader=request.user, pk=post_id, board=selectors.board_get(slug=board)
+    )
     form = ReplyForm(request.POST, request.FILES)
     if form.is_valid():
         try:
             reply = services.reply_create(
-                actor=request.user, post=post, body=form.cleaned_data["body"], images=form.cleaned_data["images"]
+                actor=request.user,
+                post=post,
+                body=form.cleaned_data["body"],
+                images=form.cleaned_data["images"],
             )
         except CommunityError as error:
             form_add_service_error(form, error)
@@ -122,7 +129,9 @@ def reply_new(request: HttpRequest, board: str, post_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def post_like_toggle(request: HttpRequest, board: str, post_id: int) -> HttpResponse:
-    post = selectors.post_get_for_reader(reader=request.user, pk=post_id, board=selectors.board_get(slug=board))
+    post = selectors.post_get_for_reader(
+        reader=request.user, pk=post_id, board=selectors.board_get(slug=board)
+    )
     if request.POST.get("like") == "0":
         services.post_unlike(actor=request.user, post=post)
     else:
@@ -133,7 +142,9 @@ def post_like_toggle(request: HttpRequest, board: str, post_id: int) -> HttpResp
 @login_required
 @require_POST
 def post_follow_toggle(request: HttpRequest, board: str, post_id: int) -> HttpResponse:
-    post = selectors.post_get_for_reader(reader=request.user, pk=post_id, board=selectors.board_get(slug=board))
+    post = selectors.post_get_for_reader(
+        reader=request.user, pk=post_id, board=selectors.board_get(slug=board)
+    )
     if request.POST.get("follow") == "0":
         services.post_unfollow(actor=request.user, post=post)
         messages.success(request, _("You no longer follow this thread."))
@@ -147,14 +158,18 @@ def post_follow_toggle(request: HttpRequest, board: str, post_id: int) -> HttpRe
 @require_POST
 def report_new(request: HttpRequest, board: str, post_id: int) -> HttpResponse:
     """Report the post, or (with ``reply``) one of its visible replies."""
-    post = selectors.post_get_for_reader(reader=request.user, pk=post_id, board=selectors.board_get(slug=board))
+    post = selectors.post_get_for_reader(
+        reader=request.user, pk=post_id, board=selectors.board_get(slug=board)
+    )
     reply = None
     if request.POST.get("reply"):
         try:
             reply_pk = int(request.POST["reply"])
         except ValueError:
             reply_pk = 0
-        reply = next((r for r in selectors.visible_replies(request.user).filter(post=post, pk=reply_pk)), None)
+        reply = next(
+            (r for r in selectors.visible_replies(request.user).filter(post=post, pk=reply_pk)), None
+        )
         if reply is None:
             return _thread_page(request, post, status=404)
     form = ReportForm(request.POST)
@@ -178,12 +193,16 @@ def report_new(request: HttpRequest, board: str, post_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def reply_official(request: HttpRequest, board: str, post_id: int, reply_id: int) -> HttpResponse:
-    post = selectors.post_get_for_reader(reader=request.user, pk=post_id, board=selectors.board_get(slug=board))
+    post = selectors.post_get_for_reader(
+        reader=request.user, pk=post_id, board=selectors.board_get(slug=board)
+    )
     reply = selectors.reply_get_for_reader(reader=request.user, pk=reply_id)
     if reply.post_id != post.pk:
         return _thread_page(request, post, status=404)
     try:
-        services.reply_mark_official(actor=request.user, reply=reply, official=request.POST.get("official") != "0")
+        services.reply_mark_official(
+            actor=request.user, reply=reply, official=request.POST.get("official") != "0"
+        )
     except CommunityError as error:
         messages.error(request, str(error.message))
         return _thread_page(request, post, status=403 if error.kind.value == "not_allowed" else 409)
@@ -195,7 +214,9 @@ def reply_official(request: HttpRequest, board: str, post_id: int, reply_id: int
 @require_GET
 def image_file(request: HttpRequest, board: str, post_id: int, image_id: int) -> FileResponse:
     """One picture of a visible post or of one of its visible replies."""
-    post = selectors.post_get_for_reader(reader=request.user, pk=post_id, board=selectors.board_get(slug=board))
+    post = selectors.post_get_for_reader(
+        reader=request.user, pk=post_id, board=selectors.board_get(slug=board)
+    )
     return evidence_response(selectors.thread_read(reader=request.user, post=post).image(image_id))
 
 
@@ -232,9 +253,10 @@ def appeal_new(request: HttpRequest, action_id: int) -> HttpResponse:
         except CommunityError as error:
             form_add_service_error(form, error)
         else:
-            messages.success(request, _("Your appeal is with the moderators; you will get a notice of their decision."))
+            messages.success(
+                request, _("Your appeal is with the moderators; you will get a notice of their decision.")
+            )
             return redirect("community:my-moderation")
     return render(
         request, "community/appeal.html", {"action": action, "form": form}, status=400 if form.errors else 200
     )
-
