@@ -16,17 +16,19 @@ from .models import SensitiveWord
 WORDS_CACHE_KEY = "community:sensitive-words"
 WORDS_CACHE_SECONDS = 3600
 
-# Digits may be full-width (``re``'s \d matches any decimal digit) and a mobile number may be written in
+# Full-width digits and letters are read as their ASCII forms first, and a mobile number may be written in
 # groups (138 1234 5678, 138-1234-5678).
+_FULL_WIDTH = str.maketrans({chr(0xFF10 + i): str(i) for i in range(10)} | {"Ｘ": "X", "ｘ": "x", "＠": "@"})
 _SEP = r"[ \-\u00a0]?"
-_MOBILE = re.compile(rf"(?<!\d)(?:\+?86{_SEP})?(1[3-9]\d){_SEP}(\d{{4}}){_SEP}(\d{{4}})(?!\d)")
-_RESIDENT_ID = re.compile(r"(?<![\dA-Za-z])(\d{6})(\d{8})(\d{3})([\dXx])(?![\dA-Za-z])")
+_MOBILE = re.compile(rf"(?<!\d)(?:\+?86{_SEP})?(1[3-9][0-9]){_SEP}([0-9]{{4}}){_SEP}([0-9]{{4}})(?!\d)")
+_RESIDENT_ID = re.compile(r"(?<![\dA-Za-z])([0-9]{6})([0-9]{8})([0-9]{3})([0-9Xx])(?![\dA-Za-z])")
 _EMAIL = re.compile(r"(?<![\w.+-])([\w.+-])[\w.+-]*@([\w-]+(?:\.[\w-]+)+)")
 
 
 def personal_data_mask(text: str) -> str:
     """Return ``text`` with Chinese mobile numbers, 18-character resident ID numbers and e-mail addresses
     masked: 138****5678, 110101********123X, a***@example.com."""
+    text = text.translate(_FULL_WIDTH)
     text = _RESIDENT_ID.sub(lambda m: m.group(1) + "*" * 8 + m.group(3) + m.group(4), text)
     text = _MOBILE.sub(lambda m: f"{m.group(1)}****{m.group(3)}", text)
     return _EMAIL.sub(lambda m: f"{m.group(1)}***@{m.group(2)}", text)
