@@ -40,7 +40,10 @@ def test_personal_data_is_masked_before_the_post_reaches_the_table(learner, expe
         actor=learner,
         board=experience,
         title="联系我 13812345678",
-        body="电话 138 1234 5678，身份证 11010519491231002X，邮箱 wang.xiao@example.com，全角１３９１２３４５６７８。",
+        body=(
+            "电话 138 1234 5678，身份证 11010519491231002X，邮箱 wang.xiao@example.com，"
+            "全角１３９１２３４５６７８。"
+        ),
     )
 
     row = _raw_row("community_post", post.pk)
