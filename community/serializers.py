@@ -8,6 +8,8 @@ from core.validators import validate_no_bidi_controls
 from .models import BODY_MAX_LENGTH, REPORT_TEXT_MAX_LENGTH, TITLE_MAX_LENGTH, Board, Post, Reply, Report
 from .services import MAX_IMAGES
 
+MAX_ID = 2**31 - 1  # ids are given out one by one: a larger one names no row
+
 
 class BoardSerializer(serializers.ModelSerializer):
     name = serializers.CharField(source="localized_name", read_only=True)
@@ -82,8 +84,12 @@ class ReplyInput(serializers.Serializer):
 
 
 class ReportInput(serializers.Serializer):
-    post = serializers.IntegerField(required=False, help_text=_("The post reported (or give a reply)."))
-    reply = serializers.IntegerField(required=False, help_text=_("The reply reported (or give a post)."))
+    post = serializers.IntegerField(
+        required=False, min_value=1, max_value=MAX_ID, help_text=_("The post reported (or give a reply).")
+    )
+    reply = serializers.IntegerField(
+        required=False, min_value=1, max_value=MAX_ID, help_text=_("The reply reported (or give a post).")
+    )
     reason = serializers.ChoiceField(choices=Report.Reason.choices)
     text = serializers.CharField(
         max_length=REPORT_TEXT_MAX_LENGTH,
