@@ -36,6 +36,7 @@ PROJECT_APPS = {
     "feedback",
     "refunds",
     "counseling",
+    "community",
 }
 # Titles, and the names of departments, categories, calendars, instructors and counsellors, shown in lists and
 # choices.
@@ -76,6 +77,8 @@ WRITTEN_BY_THE_SITE = {
     "ratings.Rating": "given through the domains' services; moderators only publish or reject comments",
     "courses.EvaluationText": "written with a learner's evaluation; moderators only publish or reject it",
     "courses.UpdateSuggestion": "proposed by a learner of the course; its owners answer it with the moves",
+    "community.Report": "sent by a learner from the thread page; moderators act on it with the moves",
+    "community.Appeal": "filed by the author on their moderation page; moderators decide it with the moves",
 }
 
 

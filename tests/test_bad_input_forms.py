@@ -19,6 +19,7 @@ from django.test import Client
 from accounts import forms as account_forms
 from accounts.roles import Role
 from accounts.tests.factories import GuardianshipFactory, StaffFactory
+from community import forms as community_forms
 from complaints import forms as complaint_forms
 from complaints.admin import forms as workspace_forms
 from complaints.admin.intake_forms import IntakeComplaintForm
@@ -241,6 +242,27 @@ FORMS = {
         lambda w: f"/counselling/penalties/{w['penalty'].pk}/reply/",
         "counsellor",
     ),
+    # The community: a new post, a reply and a report in a thread, an appeal against a moderator's warning.
+    "a community post": Form(community_forms.PostForm, lambda w: "/community/experience/new/", "learner"),
+    "a community reply": Form(
+        community_forms.ReplyForm,
+        lambda w: f"/community/experience/{w['community']['post'].pk}/reply/",
+        "learner",
+    ),
+    "a community report": Form(
+        community_forms.ReportForm,
+        lambda w: f"/community/experience/{w['community']['post'].pk}/report/",
+        "learner",
+        given=lambda w: {"reason": "abuse"},
+    ),
+    "a community appeal": Form(
+        community_forms.AppealForm,
+        lambda w: f"/community/my/moderation/{w['community']['warning'].pk}/appeal/",
+        "learner",
+    ),
+    "a community search": Form(
+        community_forms.SearchForm, lambda w: "/community/search/", "learner", method="get"
+    ),
 }
 
 
@@ -336,7 +358,23 @@ def world_for(form: Form) -> tuple[Client, dict]:
     client.cookies["django_language"] = "en"
     world["refund"] = _refund_for(form, learner)
     world["course"] = _course_for(form, learner)
+    world["community"] = _community_for(form, learner)
     return client, world
+
+
+def _community_for(form: "Form", learner):
+    """For a community form: another learner's post, and a moderator's warning about one of the learner's."""
+    if not form.form_class.__module__.startswith("community."):
+        return None
+    from community.services import Decision, moderation_act
+    from community.tests.factories import PostFactory
+
+    warning = moderation_act(
+        actor=StaffFactory(roles=[Role.SUPERVISOR]),
+        target=PostFactory(author=learner),
+        decision=Decision(kind="warn", reason="语气过激"),
+    )
+    return {"post": PostFactory(), "warning": warning}
 
 
 def _course_for(form: "Form", learner):
