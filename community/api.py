@@ -75,12 +75,12 @@ class BoardPostsAPI(ReadsBodyMixin, generics.ListAPIView):
             "Personal data is masked before the post is stored; a sensitive word, a mute or the hourly limit "
             "refuses it and nothing is stored. Send form data to attach images."
         ),
-        request={"multipart/form-data": io.PostInput, "application/json": io.PostInput},
+        request={"multipart/form-data": io.CommunityPostInput, "application/json": io.CommunityPostInput},
         responses={201: io.PostDetailSerializer, **ERRORS},
     )
     def post(self, request: Request, slug: str) -> Response:
         board = selectors.board_get(slug=slug)
-        data = io.PostInput(data=request.data)
+        data = io.CommunityPostInput(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
         post = services.post_create(
@@ -128,24 +128,28 @@ class ReplyListAPI(ReadsBodyMixin, APIView):
     """A thread's visible replies; and replying in it."""
 
     @extend_schema(
-        tags=TAGS, summary=_("List a thread's replies"), responses={200: io.ReplySerializer(many=True)}
+        tags=TAGS,
+        summary=_("List a thread's replies"),
+        responses={200: io.CommunityReplySerializer(many=True)},
     )
     def get(self, request: Request, pk: int) -> Response:
         post = selectors.post_get_for_reader(reader=request.user, pk=pk)
         return Response(
-            io.ReplySerializer(selectors.thread_read(reader=request.user, post=post).replies, many=True).data
+            io.CommunityReplySerializer(
+                selectors.thread_read(reader=request.user, post=post).replies, many=True
+            ).data
         )
 
     @extend_schema(
         tags=TAGS,
         summary=_("Reply in a thread"),
         description=_("Screened as a post is; the thread's followers get an in-app notice."),
-        request={"multipart/form-data": io.ReplyInput, "application/json": io.ReplyInput},
-        responses={201: io.ReplySerializer, **ERRORS},
+        request={"multipart/form-data": io.CommunityReplyInput, "application/json": io.CommunityReplyInput},
+        responses={201: io.CommunityReplySerializer, **ERRORS},
     )
     def post(self, request: Request, pk: int) -> Response:
         post = selectors.post_get_for_reader(reader=request.user, pk=pk)
-        data = io.ReplyInput(data=request.data)
+        data = io.CommunityReplyInput(data=request.data)
         data.is_valid(raise_exception=True)
         reply = services.reply_create(
             actor=request.user,
@@ -153,7 +157,7 @@ class ReplyListAPI(ReadsBodyMixin, APIView):
             body=data.validated_data["body"],
             images=data.validated_data.get("images", []),
         )
-        return Response(io.ReplySerializer(reply).data, status=status.HTTP_201_CREATED)
+        return Response(io.CommunityReplySerializer(reply).data, status=status.HTTP_201_CREATED)
 
 
 def _toggle_view(name: str, on, off, summary_on, summary_off):
@@ -196,11 +200,11 @@ class ReportCreateAPI(ReadsBodyMixin, APIView):
     @extend_schema(
         tags=TAGS,
         summary=_("Report a post or a reply"),
-        request=io.ReportInput,
-        responses={201: io.ReportSerializer, **ERRORS},
+        request=io.CommunityReportInput,
+        responses={201: io.CommunityReportSerializer, **ERRORS},
     )
     def post(self, request: Request) -> Response:
-        data = io.ReportInput(data=request.data)
+        data = io.CommunityReportInput(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
         post = reply = None
@@ -211,4 +215,4 @@ class ReportCreateAPI(ReadsBodyMixin, APIView):
         report = services.report_create(
             actor=request.user, post=post, reply=reply, reason=values["reason"], text=values.get("text", "")
         )
-        return Response(io.ReportSerializer(report).data, status=status.HTTP_201_CREATED)
+        return Response(io.CommunityReportSerializer(report).data, status=status.HTTP_201_CREATED)

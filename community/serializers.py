@@ -39,7 +39,7 @@ class PostSummarySerializer(serializers.ModelSerializer):
         ]
 
 
-class ReplySerializer(serializers.ModelSerializer):
+class CommunityReplySerializer(serializers.ModelSerializer):
     author = serializers.CharField(source="author.display_name", read_only=True)
 
     class Meta:
@@ -58,7 +58,7 @@ class PostDetailSerializer(serializers.ModelSerializer):
 
 class ThreadSerializer(serializers.Serializer):
     post = PostDetailSerializer()
-    replies = ReplySerializer(many=True)
+    replies = CommunityReplySerializer(many=True)
     like_count = serializers.IntegerField()
     liked = serializers.BooleanField()
     following = serializers.BooleanField()
@@ -68,7 +68,7 @@ class ImagesField(serializers.ListField):
     child = serializers.FileField()
 
 
-class PostInput(serializers.Serializer):
+class CommunityPostInput(serializers.Serializer):
     title = serializers.CharField(max_length=TITLE_MAX_LENGTH, validators=[validate_no_bidi_controls])
     body = serializers.CharField(max_length=BODY_MAX_LENGTH, validators=[validate_no_bidi_controls])
     images = ImagesField(
@@ -76,14 +76,14 @@ class PostInput(serializers.Serializer):
     )
 
 
-class ReplyInput(serializers.Serializer):
+class CommunityReplyInput(serializers.Serializer):
     body = serializers.CharField(max_length=BODY_MAX_LENGTH, validators=[validate_no_bidi_controls])
     images = ImagesField(
         required=False, max_length=MAX_IMAGES, help_text=_("Up to four JPEG or PNG pictures (form data).")
     )
 
 
-class ReportInput(serializers.Serializer):
+class CommunityReportInput(serializers.Serializer):
     post = serializers.IntegerField(
         required=False, min_value=1, max_value=MAX_ID, help_text=_("The post reported (or give a reply).")
     )
@@ -104,7 +104,7 @@ class ReportInput(serializers.Serializer):
         return attrs
 
 
-class ReportSerializer(serializers.ModelSerializer):
+class CommunityReportSerializer(serializers.ModelSerializer):
     class Meta:
         model = Report
         fields = ["id", "post", "reply", "reason", "text", "state", "created_at"]

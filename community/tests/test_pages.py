@@ -50,7 +50,7 @@ def test_a_sensitive_word_is_shown_next_to_the_field_and_nothing_is_stored(learn
     assert answer.status_code == 400
     errors = answer.context["form"].errors
     assert (
-        list(errors) == ["body"] and "代考" in errors["body"][0] and "Nothing was posted" in errors["body"][0]
+        list(errors) == ["body"] and "代考" in errors["body"][0] and "本次未发布任何内容" in errors["body"][0]
     )
     assert Post.objects.count() == 0
 
@@ -64,7 +64,7 @@ def test_a_muted_learner_is_told_until_when_next_to_the_reply(learner, moderator
     )
     answer = _client(learner).post(f"/community/experience/{post.pk}/reply/", {"body": "我来回复"})
     assert answer.status_code == 400
-    assert "until" in answer.context["reply_form"].non_field_errors()[0]
+    assert "前您不能发帖或回复" in answer.context["reply_form"].non_field_errors()[0]
     assert Reply.objects.count() == 0
 
 

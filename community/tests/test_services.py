@@ -73,7 +73,7 @@ def test_a_sensitive_word_refuses_the_post_next_to_its_field_and_stores_nothing(
         )
 
     assert refused.value.field == "body"
-    assert "代考" in str(refused.value.message) and "Nothing was posted" in str(refused.value.message)
+    assert "代考" in str(refused.value.message) and "本次未发布任何内容" in str(refused.value.message)
     assert Post.objects.count() == 0 and Image.objects.count() == 0 and Follow.objects.count() == 0
     assert not media_root.exists() or not any(media_root.rglob("*.png"))
 
