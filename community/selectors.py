@@ -1,5 +1,6 @@
-"""What each reader may see of the community: one rule (``visible_posts``) that the pages, the API, the admin
-lists and the search all call, so a hidden message is gone from all of them at once."""
+"""What each reader may see of the community: one rule (``visible_posts``, with ``visible_replies`` built on
+it) that the pages, the API and the search all call, so a hidden message is gone from all of them at once.
+The moderators' queue (``moderation_queue``) is the one place that still shows a hidden message, to them."""
 
 from dataclasses import dataclass
 

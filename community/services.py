@@ -30,6 +30,11 @@ from .errors import (
     SensitiveWordFound,
 )
 from .models import (
+    APPEAL_TEXT_MAX_LENGTH,
+    BODY_MAX_LENGTH,
+    REASON_MAX_LENGTH,
+    REPORT_TEXT_MAX_LENGTH,
+    TITLE_MAX_LENGTH,
     Appeal,
     Board,
     Follow,
@@ -174,8 +179,6 @@ def post_create(*, actor: User, board: Board, title: str, body: str, images: Seq
     refused. Refuses a muted author (until when), one past ``COMMUNITY_POSTS_PER_HOUR`` and images the rules
     refuse; nothing is stored then.
     """
-    from .models import BODY_MAX_LENGTH, TITLE_MAX_LENGTH
-
     _require_participant(actor)
     title = _screened(_text_required(title, field="title", max_length=TITLE_MAX_LENGTH), field="title")
     body = _screened(_text_required(body, field="body", max_length=BODY_MAX_LENGTH), field="body")
@@ -197,8 +200,6 @@ def reply_create(*, actor: User, post: Post, body: str, images: Sequence[File] =
 
     Screened and refused as ``post_create``; a hidden thread takes no reply.
     """
-    from .models import BODY_MAX_LENGTH
-
     _require_participant(actor)
     body = _screened(_text_required(body, field="body", max_length=BODY_MAX_LENGTH), field="body")
     checked = images_check(images)
@@ -260,8 +261,6 @@ def report_create(
 ) -> Report:
     """Report a post or a reply to the moderators: it joins their queue. One open report per person and
     message; one's own messages are not reported."""
-    from .models import REPORT_TEXT_MAX_LENGTH
-
     _require_participant(actor)
     if (post is None) == (reply is None):
         raise ValueError("Report either a post or a reply.")
@@ -331,8 +330,6 @@ def moderation_act(
     hidden message leaves every list, page, API answer and search at once. Closes the message's open reports
     as acted on, and tells the author (an in-app notice; the reason is on their moderation page).
     """
-    from .models import REASON_MAX_LENGTH
-
     _require_moderator(actor)
     kind = decision.kind
     if kind not in ModerationAction.Kind.values:
@@ -429,8 +426,6 @@ def report_act(*, actor: User, report: Report, decision: Decision) -> Moderation
 
 def appeal_file(*, actor: User, action: ModerationAction, text: str) -> Appeal:
     """Appeal a decision about one's own message (once per decision); a moderator decides it."""
-    from .models import APPEAL_TEXT_MAX_LENGTH
-
     _require_participant(actor)
     if action.subject_id != actor.pk:
         raise CommunityNotAllowed(_("You may appeal only decisions about your own messages."))
@@ -450,8 +445,6 @@ def appeal_decide(*, actor: User, appeal: Appeal, uphold: bool, reason: str) -> 
     """Decide a pending appeal with a reason the author reads. Upholding undoes the action: a hidden message
     is shown again, a mute or a warning no longer counts. A moderator does not decide an appeal against
     their own decision."""
-    from .models import REASON_MAX_LENGTH
-
     _require_moderator(actor)
     reason = (reason or "").strip()
     if not reason:

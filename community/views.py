@@ -15,6 +15,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.errors import ErrorKind
 from core.evidence import evidence_response
 from core.forms import form_add_service_error
 
@@ -73,8 +74,20 @@ def post_new(request: HttpRequest, board: str) -> HttpResponse:
     )
 
 
-def _thread_page(request, post: Post, *, reply_form=None, report_form=None, status=200) -> HttpResponse:
+def _report_form(target: str, data=None) -> ReportForm:
+    """A report form whose fields' ids are its own, so each reply's form on the page labels its own fields."""
+    return ReportForm(data, auto_id=f"id_report_{target}_%s")
+
+
+def _thread_page(
+    request, post: Post, *, reply_form=None, report_form=None, reported: str = "post", status=200
+) -> HttpResponse:
     thread = selectors.thread_read(reader=request.user, post=post)
+    for reply in thread.replies:
+        target = f"reply{reply.pk}"
+        reply.report_form = (
+            report_form if report_form is not None and reported == target else _report_form(target)
+        )
     complaint_url = ""
     if post.board.offers_complaint and post.author_id == request.user.pk:
         complaint_url = (
@@ -84,7 +97,9 @@ def _thread_page(request, post: Post, *, reply_form=None, report_form=None, stat
         "post": post,
         "thread": thread,
         "reply_form": reply_form or ReplyForm(),
-        "report_form": report_form or ReportForm(),
+        "report_form": report_form
+        if report_form is not None and reported == "post"
+        else _report_form("post"),
         "complaint_url": complaint_url,
     }
     return render(request, "community/thread.html", context, status=status)
@@ -172,7 +187,8 @@ def report_new(request: HttpRequest, board: str, post_id: int) -> HttpResponse:
         )
         if reply is None:
             return _thread_page(request, post, status=404)
-    form = ReportForm(request.POST)
+    reported = f"reply{reply.pk}" if reply else "post"
+    form = _report_form(reported, request.POST)
     if form.is_valid():
         try:
             services.report_create(
@@ -187,7 +203,7 @@ def report_new(request: HttpRequest, board: str, post_id: int) -> HttpResponse:
         else:
             messages.success(request, _("Thank you: the moderators will look at your report."))
             return redirect(_thread_url(post))
-    return _thread_page(request, post, report_form=form, status=400)
+    return _thread_page(request, post, report_form=form, reported=reported, status=400)
 
 
 @login_required
@@ -205,7 +221,7 @@ def reply_official(request: HttpRequest, board: str, post_id: int, reply_id: int
         )
     except CommunityError as error:
         messages.error(request, str(error.message))
-        return _thread_page(request, post, status=403 if error.kind.value == "not_allowed" else 409)
+        return _thread_page(request, post, status=403 if error.kind is ErrorKind.NOT_ALLOWED else 409)
     messages.success(request, _("The official answer is marked."))
     return redirect(_thread_url(post))
 

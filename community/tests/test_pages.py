@@ -186,3 +186,20 @@ def test_the_thread_costs_the_same_queries_whatever_its_length(learner, replies,
     client.get(f"/community/experience/{post.pk}/")
     with django_assert_num_queries(QUERIES["thread"]):
         assert client.get(f"/community/experience/{post.pk}/").status_code == 200
+
+
+def test_a_refused_report_opens_its_own_form_with_the_error(learner, other_learner):
+    post = PostFactory(author=other_learner)
+    first, second = ReplyFactory(post=post), ReplyFactory(post=post)
+    answer = _client(learner).post(
+        f"/community/experience/{post.pk}/report/", {"reply": second.pk, "reason": "not-a-reason"}
+    )
+    assert answer.status_code == 400 and Report.objects.count() == 0
+    page = answer.content.decode()
+    assert (
+        f'id="id_report_reply{first.pk}_reason"' in page and f'id="id_report_reply{second.pk}_reason"' in page
+    )
+    replies = {reply.pk: reply for reply in answer.context["thread"].replies}
+    assert (
+        list(replies[second.pk].report_form.errors) == ["reason"] and not replies[first.pk].report_form.errors
+    )
