@@ -17,7 +17,7 @@ from core.validators import NoBidiControlsAdminMixin, validate_no_bidi_controls
 
 from . import selectors, services
 from .errors import CommunityError
-from .models import REASON_MAX_LENGTH, Appeal, Report, SensitiveWord
+from .models import REASON_MAX_LENGTH, Appeal, Post, Report, SensitiveWord
 from .permissions import may_moderate_community
 from .services import MAX_MUTE_DAYS, Decision
 
@@ -218,6 +218,45 @@ class AppealAdmin(MoveFormsAdminMixin, ModeratorOnlyAdmin):
             actor=request.user, appeal=obj, uphold=name == "uphold", reason=cleaned["reason"]
         )
         return _("Appeal upheld; the action is undone.") if name == "uphold" else _("Appeal rejected.")
+
+
+@admin.register(Post)
+class CommunityPostAdmin(ModeratorOnlyAdmin):
+    """The community's posts for every member of staff, read-only: what ``selectors.visible_posts`` shows a
+    reader (a hidden post is not here), and for moderators the hidden ones as well, marked."""
+
+    list_display = ["title", "board", "author", "created_at", "like_count", "reply_count", "shown"]
+    list_filter = ["board"]
+    fields = ["board", "title", "body", "author", "created_at", "shown"]
+    readonly_fields = fields
+    list_per_page = 50
+    show_full_result_count = False
+    actions = None
+
+    def has_module_permission(self, request) -> bool:
+        return request.user.is_active and request.user.is_staff_member
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return request.user.is_active and request.user.is_staff_member
+
+    def get_queryset(self, request):
+        if may_moderate_community(request.user):
+            posts = Post.objects.all()
+        else:
+            posts = selectors.visible_posts(request.user)
+        return selectors.with_list_figures(posts).order_by("-created_at", "-id")
+
+    @admin.display(description=gettext_lazy("likes"))
+    def like_count(self, post: Post) -> int:
+        return post.like_count
+
+    @admin.display(description=gettext_lazy("replies"))
+    def reply_count(self, post: Post) -> int:
+        return post.reply_count
+
+    @admin.display(description=gettext_lazy("shown"), boolean=True)
+    def shown(self, post: Post) -> bool:
+        return not post.is_hidden
 
 
 @admin.register(SensitiveWord)

@@ -23,6 +23,7 @@ from django.urls import URLResolver, get_resolver
 
 from accounts.models import User
 from community.models import Appeal as CommunityAppeal
+from community.models import Post as CommunityPost
 from community.models import Report as CommunityReport
 from community.models import SensitiveWord
 from complaints.api.urls import ACTION_VIEWS
@@ -1205,6 +1206,8 @@ ADMIN_MODEL_READERS: dict[type, dict[str, frozenset]] = {
     Instructor: {"list": MANAGERS, "row": MANAGERS},
     QualificationKind: {"list": VETTERS, "row": VETTERS, "add": VETTERS},
     # The community's moderators work the queue and the appeals and keep the sensitive-word list.
+    # Every member of staff lists the visible posts (authors' display names are public there).
+    CommunityPost: {"list": STAFF, "row": STAFF},
     CommunityReport: {"list": frozenset({"supervisor"}), "row": frozenset({"supervisor"})},
     CommunityAppeal: {"list": frozenset({"supervisor"}), "row": frozenset({"supervisor"})},
     SensitiveWord: {

@@ -77,6 +77,7 @@ WRITTEN_BY_THE_SITE = {
     "ratings.Rating": "given through the domains' services; moderators only publish or reject comments",
     "courses.EvaluationText": "written with a learner's evaluation; moderators only publish or reject it",
     "courses.UpdateSuggestion": "proposed by a learner of the course; its owners answer it with the moves",
+    "community.Post": "posted by learners on the boards; staff read the posts, moderators act on reports",
     "community.Report": "sent by a learner from the thread page; moderators act on it with the moves",
     "community.Appeal": "filed by the author on their moderation page; moderators decide it with the moves",
 }

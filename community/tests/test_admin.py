@@ -15,6 +15,7 @@ from .factories import ReplyFactory
 pytestmark = pytest.mark.django_db
 
 QUEUE_QUERIES = 9
+POST_LIST_QUERIES = 10
 
 
 def _client(user) -> Client:
@@ -116,3 +117,27 @@ def test_the_queue_costs_the_same_queries_whatever_its_length(moderator, reports
     client.get("/admin/community/report/")
     with django_assert_num_queries(QUEUE_QUERIES):
         assert client.get("/admin/community/report/").status_code == 200
+
+
+def test_staff_list_the_visible_posts_and_moderators_the_hidden_ones_too(agent, moderator):
+    from community.models import Post
+
+    shown = ReplyFactory().post
+    hidden = ReplyFactory().post
+    Post.objects.filter(pk=hidden.pk).update(is_hidden=True)
+
+    listed = _client(agent).get("/admin/community/post/").content.decode()
+    assert shown.title in listed and hidden.title not in listed
+    assert _client(agent).get(f"/admin/community/post/{hidden.pk}/change/").status_code == 302  # not found
+    assert hidden.title in _client(moderator).get("/admin/community/post/").content.decode()
+    assert _client(agent).post("/admin/community/post/add/", {"title": "x"}).status_code == 403
+
+
+@pytest.mark.parametrize("posts", [1, 6])
+def test_the_post_list_costs_the_same_queries_whatever_its_length(agent, posts, django_assert_num_queries):
+    for _ in range(posts):
+        ReplyFactory()
+    client = _client(agent)
+    client.get("/admin/community/post/")
+    with django_assert_num_queries(POST_LIST_QUERIES):
+        assert client.get("/admin/community/post/").status_code == 200
