@@ -38,6 +38,8 @@ MIGRATION_SEEDS = (
     ("refunds.migrations.0002_defaults", "seed"),
     ("courses.migrations.0007_default_questionnaire", "seed"),
     ("helpcentre.migrations.0002_sections_editors_append_only", "seed"),
+    ("community.migrations.0002_boards", "seed"),
+    ("community.migrations.0002_boards", "let_supervisors_moderate"),
 )
 
 

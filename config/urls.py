@@ -54,6 +54,7 @@ api_v1 = [
     path("", include("qualifications.api_urls")),
     path("", include("activities.api_urls")),
     path("", include("helpcentre.api_urls")),
+    path("", include("community.api_urls")),
 ]
 
 handler404 = "core.views.page_not_found"
@@ -78,6 +79,7 @@ urlpatterns = [
     path("courses/", include("courses.urls")),
     path("activities/", include("activities.urls")),
     path("help/", include("helpcentre.urls")),
+    path("community/", include("community.urls")),
     # Before the admin's own: the same address (widgets reverse admin:autocomplete), its reads logged. Asked
     # by POST only: a GET is refused before the admin would send it to log in with its term in the address.
     path(

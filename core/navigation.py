@@ -38,6 +38,7 @@ NAVIGATION: tuple[NavItem, ...] = (
         frozenset(str(role) for role in {Role.LEARNER, Role.INSTRUCTOR} | STAFF_ROLES),
     ),
     NavItem(_("Help centre"), "helpcentre:index", None),
+    NavItem(_("Community"), "community:home", None),
     NavItem(_("My notices"), "notifications:inbox", None),
     NavItem(_("My data"), "privacy:my-data", None),
     NavItem(_("My account"), "account", None),

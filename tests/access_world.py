@@ -251,6 +251,36 @@ def _help_centre(*, victim):
     return article, article_vote(article=article, voter=victim, is_helpful=True, reason="solved")
 
 
+def _community(victim, people) -> dict:
+    """The victim's community post (with a picture) and reply, another learner's report of the reply, a
+    moderator's warning about the post and the victim's appeal against it, and one sensitive word."""
+    from community import services as community
+    from community.models import Board, SensitiveWord
+
+    post = community.post_create(
+        actor=victim,
+        board=Board.objects.get(slug="experience"),
+        title="备考心得",
+        body="每天复习两小时。",
+        images=[SimpleUploadedFile("笔记.png", PNG, content_type="image/png")],
+    )
+    reply = community.reply_create(actor=victim, post=post, body="补充：周末做真题。")
+    report = community.report_create(actor=people["other learner"], reply=reply, reason="spam")
+    warning = community.moderation_act(
+        actor=people["supervisor"], target=post, decision=community.Decision(kind="warn", reason="标题不规范")
+    )
+    appeal = community.appeal_file(actor=victim, action=warning, text="标题已经写清楚了。")
+    return {
+        "community post": post,
+        "community image": post.images.get(),
+        "community reply": reply,
+        "community report": report,
+        "community warning": warning,
+        "community appeal": appeal,
+        "sensitive word": SensitiveWord.objects.create(word="代考"),
+    }
+
+
 def build_world() -> World:
     world = World()
     department = DepartmentFactory()
@@ -547,6 +577,7 @@ def build_world() -> World:
         "suggestion": suggestion,
         "suggestion attachment": suggestion.attachments.get(),
     }
+    world.objects.update(_community(victim, people))
     # The log-in protection's records of the victim: a failed log-in (lockout counts, their log) and the
     # recovery codes of a member of staff.
     attempt = {

@@ -23,6 +23,10 @@ from django.urls import URLResolver, get_resolver
 
 from accounts.models import User
 from activities.models import Activity, Registration
+from community.models import Appeal as CommunityAppeal
+from community.models import Post as CommunityPost
+from community.models import Report as CommunityReport
+from community.models import SensitiveWord
 from complaints.api.urls import ACTION_VIEWS
 from complaints.models import Complaint
 from counseling.api import ACTION_VIEWS as COUNSELLING_ACTION_VIEWS
@@ -1318,6 +1322,16 @@ ADMIN_MODEL_READERS: dict[type, dict[str, frozenset]] = {
     # Activities: the learner-services team prepares them and reads who registered (names included).
     Activity: {"list": ACTIVITY_STAFF, "row": ACTIVITY_STAFF, "add": ACTIVITY_STAFF},
     Registration: {"list": ACTIVITY_STAFF, "row": ACTIVITY_STAFF},
+    # The community's moderators work the queue and the appeals and keep the sensitive-word list.
+    # Every member of staff lists the visible posts (authors' display names are public there).
+    CommunityPost: {"list": STAFF, "row": STAFF},
+    CommunityReport: {"list": frozenset({"supervisor"}), "row": frozenset({"supervisor"})},
+    CommunityAppeal: {"list": frozenset({"supervisor"}), "row": frozenset({"supervisor"})},
+    SensitiveWord: {
+        "list": frozenset({"supervisor"}),
+        "row": frozenset({"supervisor"}),
+        "add": frozenset({"supervisor"}),
+    },
 }
 # Rows whose history screen looks the row up in a queryset no staff role reaches: "does not exist" for all.
 ADMIN_HISTORY_HIDDEN = frozenset({User, IdentityDocument})
@@ -1371,9 +1385,123 @@ def admin_entries(model: type) -> list[Entry]:
     ]
 
 
+# The community: every signed-in person reads the boards and threads (an author's display name is public
+# there), posts, replies, likes, follows and reports; the victim alone reads and appeals the decisions about
+# their own messages; the moderators (the supervisors' role) mark official answers and work the queue.
+COMMUNITY_MODERATORS = frozenset({"supervisor"})
+
+
+def community_thread(suffix: str = "", *, prefix: str = "/community/experience/") -> Callable[[World], str]:
+    return lambda w: f"{prefix}{w.objects['community post'].pk}/{suffix}"
+
+
+THREAD_PATTERN = "community/<slug:board>/<int:post_id>/"
+COMMUNITY_ENTRIES = [
+    page("community/", OWN_PAGE),
+    page("community/search/", OWN_PAGE, readers=SIGNED_IN, url=lambda w: "/community/search/?q=备考"),
+    page("community/my/moderation/", OWN_PAGE),
+    page(
+        "community/my/moderation/<int:action_id>/appeal/",
+        expect((ANONYMOUS, 302), ({"learner"}, 200), (SIGNED_IN - {"learner"}, 404)),
+        url=lambda w: f"/community/my/moderation/{w.objects['community warning'].pk}/appeal/",
+    ),
+    page("community/<slug:board>/", OWN_PAGE, readers=SIGNED_IN, url=lambda w: "/community/experience/"),
+    page("community/<slug:board>/new/", OWN_PAGE, url=lambda w: "/community/experience/new/"),
+    page(THREAD_PATTERN, OWN_PAGE, readers=SIGNED_IN, url=community_thread()),
+    *(
+        page(
+            f"{THREAD_PATTERN}{action}/",
+            OWN_FORM_REFUSED,
+            readers=SIGNED_IN,
+            method="post",
+            data={},
+            url=community_thread(f"{action}/"),
+        )
+        for action in ("reply", "report")
+    ),
+    *(
+        page(
+            f"{THREAD_PATTERN}{action}/",
+            OWN_FORM_REDIRECTS,
+            method="post",
+            data={},
+            url=community_thread(f"{action}/"),
+        )
+        for action in ("like", "follow")
+    ),
+    page(
+        f"{THREAD_PATTERN}replies/<int:reply_id>/official/",
+        expect((ANONYMOUS, 302), (COMMUNITY_MODERATORS, 302), (SIGNED_IN - COMMUNITY_MODERATORS, 403)),
+        method="post",
+        data={},
+        url=lambda w: community_thread(f"replies/{w.objects['community reply'].pk}/official/")(w),
+    ),
+    page(
+        f"{THREAD_PATTERN}images/<int:image_id>/",
+        OWN_PAGE,
+        readers=SIGNED_IN,
+        url=lambda w: community_thread(f"images/{w.objects['community image'].pk}/")(w),
+    ),
+    page("api/v1/community/boards/", API_OWN),
+    page(
+        "api/v1/community/boards/<slug:slug>/posts/",
+        API_OWN,
+        readers=SIGNED_IN,
+        url=lambda w: "/api/v1/community/boards/experience/posts/",
+    ),
+    page(
+        "api/v1/community/posts/", API_OWN, readers=SIGNED_IN, url=lambda w: "/api/v1/community/posts/?q=备考"
+    ),
+    page(
+        "api/v1/community/posts/<int:pk>/",
+        API_OWN,
+        readers=SIGNED_IN,
+        url=community_thread(prefix="/api/v1/community/posts/"),
+    ),
+    page(
+        "api/v1/community/posts/<int:pk>/replies/",
+        API_OWN,
+        readers=SIGNED_IN,
+        url=community_thread("replies/", prefix="/api/v1/community/posts/"),
+    ),
+    *(
+        page(
+            f"api/v1/community/posts/<int:pk>/{action}/",
+            expect((ANONYMOUS, 403), (SIGNED_IN, 200)),
+            method="json",
+            data={},
+            url=community_thread(f"{action}/", prefix="/api/v1/community/posts/"),
+        )
+        for action in ("like", "follow")
+    ),
+    page(
+        "api/v1/community/reports/",
+        expect((ANONYMOUS, 403), (SIGNED_IN, 400)),
+        method="json",
+        data={},
+    ),
+    # The moderators' moves on a report (dismissing it, then rolled back) and on an appeal (refused without
+    # its reason: the moderator reaches it); other staff are refused before the row is looked up.
+    page(
+        "admin/community/report/<path:object_id>/move/<slug:name>/",
+        expect((NOT_STAFF, 302), (COMMUNITY_MODERATORS, 302), (STAFF - COMMUNITY_MODERATORS, 403)),
+        method="post",
+        data={},
+        url=lambda w: f"/admin/community/report/{w.objects['community report'].pk}/move/dismiss/",
+    ),
+    page(
+        "admin/community/appeal/<path:object_id>/move/<slug:name>/",
+        expect((NOT_STAFF, 302), (COMMUNITY_MODERATORS, 400), (STAFF - COMMUNITY_MODERATORS, 403)),
+        method="post",
+        data={},
+        url=lambda w: f"/admin/community/appeal/{w.objects['community appeal'].pk}/move/reject/",
+    ),
+]
+
 ENTRIES = [
     *SITE_ENTRIES,
     *HELP_ENTRIES,
+    *COMMUNITY_ENTRIES,
     *FEEDBACK_ENTRIES,
     *REFUND_ENTRIES,
     *COURSE_ENTRIES,

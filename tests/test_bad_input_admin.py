@@ -37,6 +37,7 @@ PROJECT_APPS = {
     "refunds",
     "counseling",
     "activities",
+    "community",
 }
 # Titles, and the names of departments, categories, calendars, instructors and counsellors, shown in lists and
 # choices.
@@ -78,6 +79,9 @@ WRITTEN_BY_THE_SITE = {
     "courses.EvaluationText": "written with a learner's evaluation; moderators only publish or reject it",
     "courses.UpdateSuggestion": "proposed by a learner of the course; its owners answer it with the moves",
     "activities.Registration": "made by a learner or parent registering on the site; staff mark attendance",
+    "community.Post": "posted by learners on the boards; staff read the posts, moderators act on reports",
+    "community.Report": "sent by a learner from the thread page; moderators act on it with the moves",
+    "community.Appeal": "filed by the author on their moderation page; moderators decide it with the moves",
 }
 
 

@@ -261,6 +261,11 @@ def test_a_bad_value_is_refused_next_to_its_field_and_nothing_is_stored(path, fi
         rating_comment_moderate(rating=rating, actor=moderator(), publish=True)
         client = logged_in(teacher)
         url = path.format(rating_id=rating.pk)
+    if path.startswith("/api/v1/community/"):
+        # a visible post on the learning-experience board, to post on, reply to and report
+        from community.tests.factories import PostFactory
+
+        url = path.format(slug="experience", id=PostFactory().pk)
     if url is None:
         url = path.format(reference=complaint.reference, **named)
     before = row_counts()

@@ -21,6 +21,7 @@ from accounts.roles import Role
 from accounts.tests.factories import GuardianshipFactory, StaffFactory
 from activities import admin as activity_admin
 from activities import forms as activity_forms
+from community import forms as community_forms
 from complaints import forms as complaint_forms
 from complaints.admin import forms as workspace_forms
 from complaints.admin.intake_forms import IntakeComplaintForm
@@ -260,6 +261,27 @@ FORMS = {
         lambda w: f"/counselling/penalties/{w['penalty'].pk}/reply/",
         "counsellor",
     ),
+    # The community: a new post, a reply and a report in a thread, an appeal against a moderator's warning.
+    "a community post": Form(community_forms.PostForm, lambda w: "/community/experience/new/", "learner"),
+    "a community reply": Form(
+        community_forms.ReplyForm,
+        lambda w: f"/community/experience/{w['community']['post'].pk}/reply/",
+        "learner",
+    ),
+    "a community report": Form(
+        community_forms.ReportForm,
+        lambda w: f"/community/experience/{w['community']['post'].pk}/report/",
+        "learner",
+        given=lambda w: {"reason": "abuse"},
+    ),
+    "a community appeal": Form(
+        community_forms.AppealForm,
+        lambda w: f"/community/my/moderation/{w['community']['warning'].pk}/appeal/",
+        "learner",
+    ),
+    "a community search": Form(
+        community_forms.SearchForm, lambda w: "/community/search/", "learner", method="get"
+    ),
 }
 
 
@@ -360,6 +382,7 @@ def world_for(form: Form) -> tuple[Client, dict]:
         world["help article"] = ArticleFactory(published=True)
     world["refund"] = _refund_for(form, learner)
     world["course"] = _course_for(form, learner)
+    world["community"] = _community_for(form, learner)
     return client, world
 
 
@@ -382,6 +405,21 @@ def _activity_for(form: "Form", learner):
     )
     RegistrationFactory(activity=activity, person=learner)
     return activity
+
+
+def _community_for(form: "Form", learner):
+    """For a community form: another learner's post, and a moderator's warning about one of the learner's."""
+    if not form.form_class.__module__.startswith("community."):
+        return None
+    from community.services import Decision, moderation_act
+    from community.tests.factories import PostFactory
+
+    warning = moderation_act(
+        actor=StaffFactory(roles=[Role.SUPERVISOR]),
+        target=PostFactory(author=learner),
+        decision=Decision(kind="warn", reason="语气过激"),
+    )
+    return {"post": PostFactory(), "warning": warning}
 
 
 def _course_for(form: "Form", learner):

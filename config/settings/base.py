@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "refunds",
     "activities",
     "helpcentre",
+    "community",
 ]
 
 MIDDLEWARE = [
@@ -196,6 +197,10 @@ RATINGS_REFRESH_BATCH = env.int("RATINGS_REFRESH_BATCH", default=3)
 # A learner evaluates a course once they have taken at least this share of its lessons (per cent; 100: only
 # a completed course).
 COURSE_EVALUATION_MIN_SHARE = env.int("COURSE_EVALUATION_MIN_SHARE", default=80)
+# The learner community: how many posts and replies one person may send in an hour (against spam), and
+# the largest picture a post or reply may carry.
+COMMUNITY_POSTS_PER_HOUR = env.int("COMMUNITY_POSTS_PER_HOUR", default=10)
+COMMUNITY_IMAGE_MAX_BYTES = env.int("COMMUNITY_IMAGE_MAX_BYTES", default=5 * 1024 * 1024)
 
 # --- Content-Security-Policy (django-csp) ----------------------------------------------------------------
 # Every script, style, image and font comes from the site itself: no CDN, no inline script, no inline style
