@@ -64,6 +64,7 @@ def bad_admin_values(form_class, name: str, field: forms.Field) -> dict[str, str
 # Records that only the site's services write: their admin has no add form, even for a superuser.
 WRITTEN_BY_THE_SITE = {
     "privacy.PolicyConsent": "written when a person accepts the policy",
+    "helpcentre.Section": "the four sections are seeded by a migration; editors read them, never add one",
     "privacy.AccessLogEntry": "written by every read of personal data",
     "privacy.ErasureRequest": "filed by the person on their data page",
     "privacy.IdentityDocument": "uploaded by the person",
