@@ -361,6 +361,8 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     # One name per choice set: a complaint's state and a remedy's state are different types to clients.
     "ENUM_NAME_OVERRIDES": {
+        "HelpfulVoteReasonEnum": "helpcentre.models.HelpfulVote.Reason",
+        "CommunityReportReasonEnum": "community.models.Report.Reason",
         "WaiverReasonEnum": "counseling.models.WaiverReason",
         "CounsellingStateEnum": "counseling.models.State",
         "RiskFlagEnum": "counseling.models.RiskFlag",
