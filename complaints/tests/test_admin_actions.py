@@ -197,7 +197,7 @@ class TestQueueActions:
         before.assert_unchanged()
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_two_agents_claiming_at_once_one_wins_and_the_other_is_told(department, category):
     complaint = ComplaintFactory(category=category)
     agents = [StaffFactory(department=department, roles=[Role.AGENT]) for _ in range(2)]

@@ -281,7 +281,7 @@ def test_a_rolled_back_filing_gives_its_number_back(learner, category):
     assert Complaint.objects.count() == 2
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_a_reference_is_only_taken_inside_a_transaction():
     with pytest.raises(RuntimeError):
         reference_allocate(prefix="TS")
@@ -304,7 +304,7 @@ def _close_connection_after(function):
     return run
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_concurrent_filings_get_distinct_gapless_references():
     category = CategoryFactory()
     learners = LearnerFactory.create_batch(8)
@@ -332,7 +332,7 @@ def test_concurrent_filings_get_distinct_gapless_references():
     assert counter.last_number == len(learners)
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_filings_wait_for_an_open_filing_and_reuse_its_number_when_it_rolls_back():
     category = CategoryFactory()
     learners = LearnerFactory.create_batch(3)
