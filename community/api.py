@@ -102,8 +102,9 @@ class PostSearchAPI(generics.ListAPIView):
     max_results = 50
 
     def get_queryset(self):
-        found = selectors.search_posts(self.request.user, self.request.query_params.get("q", ""))
-        return selectors.with_list_figures(found)[: self.max_results]
+        return selectors.search_posts(self.request.user, self.request.query_params.get("q", ""))[
+            : self.max_results
+        ]
 
     @extend_schema(tags=TAGS, summary=_("Search the community's posts"), parameters=[QUERY])
     def get(self, request, *args, **kwargs):

@@ -74,6 +74,10 @@ class Post(models.Model):
         permissions = [("moderate_community", _("Can moderate the learner community"))]
         indexes = [
             GinIndex(fields=["search_vector"], name="community_post_search"),
+            # A search reads its matches newest first along this until its page is full.
+            models.Index(
+                fields=["-created_at", "-id"], name="community_post_recent", condition=Q(is_hidden=False)
+            ),
             models.Index(
                 fields=["board", "-last_activity_at", "-id"],
                 name="community_post_board_recent",

@@ -2,16 +2,22 @@
 it) that the pages, the API and the search all call, so a hidden message is gone from all of them at once.
 The moderators' queue (``moderation_queue``) is the one place that still shows a hidden message, to them."""
 
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import overload
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Value
 from django.http import Http404
 
 from accounts.models import User
-from core.search import search_filter
+from core.search import read_in_parts, search_condition, title_first
 
 from .models import Appeal, Board, Follow, Image, Like, ModerationAction, Post, Reply, Report
 from .permissions import may_moderate_community
+
+SEARCH_TEXT_FIELDS = ("title", "body")
+# The order within each part of a search's results; an index on it (hidden posts left out) serves both.
+SEARCH_NEWEST = ("-created_at", "-id")
 
 
 def boards() -> QuerySet[Board]:
@@ -51,15 +57,71 @@ def board_posts(*, reader: User, board: Board) -> QuerySet[Post]:
     return with_list_figures(visible_posts(reader).filter(board=board)).order_by("-last_activity_at", "-id")
 
 
-def search_posts(reader: User, q: str) -> QuerySet[Post]:
-    """The visible posts that match ``q`` (title matches first, then the newest); a hidden post is never
-    found. The help centre's search calls this too."""
-    return search_filter(
-        visible_posts(reader).select_related("board", "author"),
-        q,
-        text_fields=["title", "body"],
-        newest=("-created_at", "-id"),
-    )
+class PostSearch(Sequence):
+    """The visible posts that match a query, for a paginator or a slice: the title matches first, then the
+    rest, each newest first; a hidden post is never found. The pages, the API and the help centre's search
+    all read posts through this.
+
+    Only the rows asked for are read, with their like and reply counts: each part walks the newest-first
+    index until the page is full, and the counts are taken for the page's posts alone, never for every
+    post a frequent term (退费) finds. ``search_title_hit`` on each post says which part it came from."""
+
+    def __init__(self, reader: User, q: str) -> None:
+        posts = visible_posts(reader)
+        condition = search_condition(q or "", text_fields=SEARCH_TEXT_FIELDS)
+        if condition is None:
+            self.found = posts.none()
+            self.parts: tuple[QuerySet, ...] = ()
+        else:
+            self.found = posts.filter(condition.matches)
+            in_title, rest = title_first(posts, condition, newest=SEARCH_NEWEST)
+            self.parts = (
+                in_title.values_list("pk", Value(True)),
+                rest.values_list("pk", Value(False)),
+            )
+        self._count: int | None = None
+
+    def count(self) -> int:
+        if self._count is None:
+            self._count = self.found.count()
+        return self._count
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __iter__(self) -> Iterator[Post]:
+        return iter(self[0 : self.count()])
+
+    @overload
+    def __getitem__(self, index: int) -> Post: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Post]: ...
+
+    def __getitem__(self, index):
+        if isinstance(index, int):
+            found = self[index : index + 1]
+            if not found:
+                raise IndexError(index)
+            return found[0]
+        start, stop = index.start or 0, index.stop
+        if stop is None or index.step is not None or start < 0 or stop < start:
+            raise ValueError("A post search is read in pages: [start:stop].")
+        if not self.parts or stop == start:
+            return []
+        rows = read_in_parts(self.parts, offset=start, limit=stop - start)
+        by_pk = with_list_figures(Post.objects.filter(pk__in=[pk for pk, _hit in rows])).in_bulk()
+        page = []
+        for pk, title_hit in rows:
+            post = by_pk[pk]
+            post.search_title_hit = title_hit
+            page.append(post)
+        return page
+
+
+def search_posts(reader: User, q: str) -> PostSearch:
+    """The visible posts that match ``q``, title matches first, then the newest (see ``PostSearch``)."""
+    return PostSearch(reader, q)
 
 
 def post_get_for_reader(*, reader: User, pk: int, board: Board | None = None) -> Post:

@@ -242,7 +242,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
     form = SearchForm(request.GET or None)
     page = None
     if form.is_valid() and form.cleaned_data["q"]:
-        found = selectors.with_list_figures(selectors.search_posts(request.user, form.cleaned_data["q"]))
+        found = selectors.search_posts(request.user, form.cleaned_data["q"])
         page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request, "community/search.html", {"form": form, "page": page}, status=400 if form.errors else 200

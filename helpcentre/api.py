@@ -18,7 +18,7 @@ from .selectors import (
     article_get,
     article_related,
     articles_visible,
-    search_articles,
+    search_help,
     section_get,
     sections_list,
 )
@@ -99,7 +99,8 @@ class ArticleDetailAPI(APIView):
 
 
 class SearchAPI(APIView):
-    """Search the help centre: title matches first, each hit with a highlighted snippet."""
+    """Search the help centre: its articles, title matches first, then (for a signed-in reader) the
+    community's posts; each hit with a highlighted snippet."""
 
     permission_classes = [AllowAny]
 
@@ -116,7 +117,7 @@ class SearchAPI(APIView):
         data = io.SearchInput(data={"q": request.query_params.get("q", "")})
         data.is_valid(raise_exception=True)
         reader = request.user if request.user.is_authenticated else None
-        hits = search_articles(reader=reader, q=data.validated_data["q"])
+        hits = search_help(reader=reader, q=data.validated_data["q"])
         return Response(io.SearchHitSerializer(hits, many=True).data)
 
 

@@ -16,11 +16,14 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from accounts.models import User
+from community.selectors import search_posts
 from core.search import MAX_QUERY_LENGTH, SearchTerms, search_filter
 
 from .models import Article, Section
 
 MOST_READ_COUNT = 5
+# The community's posts a help-centre search shows under the articles; its own search shows them all.
+POSTS_IN_SEARCH = 10
 CONTEXT_HELP_COUNT = 5
 SNIPPET_LENGTH = 90
 SEARCH_TEXT_FIELDS = (
@@ -138,9 +141,29 @@ def search_article_list(*, reader: User | None, q: str) -> QuerySet[Article]:
     return _search_article_queryset(reader=reader, q=q)
 
 
+def search_help(*, reader: User | None, q: str) -> list[SearchHit]:
+    """Everything the help centre's search finds for ``q``: the published articles, then the community's
+    posts that the reader may see (the community's own rule decides: signed-in readers, hidden posts never).
+    Empty for an unsearchable query."""
+    hits = search_articles(reader=reader, q=q)
+    if reader is not None:
+        for post in search_posts(reader, q)[:POSTS_IN_SEARCH]:
+            hits.append(
+                SearchHit(
+                    kind="post",
+                    title=post.title,
+                    url=reverse("community:thread", args=[post.board.slug, post.pk]),
+                    snippet=highlighted_snippet(post.body, q),
+                    section=post.board.localized_name,
+                    title_hit=post.search_title_hit,
+                )
+            )
+    return hits
+
+
 def search_articles(*, reader: User | None, q: str, limit: int = 50) -> list[SearchHit]:
-    """Everything in the help centre that matches ``q``, as hits the search page lists: articles now; other
-    sections (community posts) add their own hits here beside them. Empty for an unsearchable query."""
+    """The published articles that match ``q``, as hits the search page lists. Empty for an unsearchable
+    query."""
     if SearchTerms.parse(q or "") is None:
         return []
     hits = []

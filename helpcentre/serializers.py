@@ -50,7 +50,11 @@ class SearchInput(serializers.Serializer):
 
 
 class SearchHitSerializer(serializers.Serializer):
-    kind = serializers.CharField()
+    kind = serializers.CharField(
+        help_text=_(
+            "What was found: “article” (a help article) or “post” (a community post; signed-in readers only)."
+        )
+    )
     title = serializers.CharField()
     url = serializers.CharField()
     section = serializers.CharField()

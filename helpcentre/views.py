@@ -18,7 +18,7 @@ from .selectors import (
     article_url,
     articles_for_category,
     articles_most_read,
-    search_articles,
+    search_help,
     section_articles,
     section_get,
     sections_list,
@@ -107,7 +107,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
     hits, query = [], ""
     if form.is_valid():
         query = form.cleaned_data["q"].strip()
-        hits = search_articles(reader=_reader(request), q=query) if query else []
+        hits = search_help(reader=_reader(request), q=query) if query else []
     status = 400 if form.errors else 200
     return render(
         request, "helpcentre/search.html", {"search_form": form, "hits": hits, "query": query}, status=status

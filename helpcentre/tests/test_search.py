@@ -4,7 +4,7 @@ only published text is ever found."""
 import pytest
 from django.utils import translation
 
-from helpcentre.selectors import highlighted_snippet, search_articles
+from helpcentre.selectors import highlighted_snippet, search_articles, search_help
 from helpcentre.services import article_draft_save, article_publish, article_unpublish
 
 from .factories import ArticleFactory
@@ -92,3 +92,36 @@ def test_odd_queries_find_nothing_or_stay_bounded(shelf, query, django_assert_ma
     with django_assert_max_num_queries(1):
         hits = search_articles(reader=None, q=query)
     assert all("draft" not in hit.url for hit in hits)
+
+
+def test_a_signed_in_reader_finds_community_posts_under_the_articles(shelf, learner):
+    from community.tests.factories import PostFactory
+
+    post = PostFactory(title="我的退费经历", body="分享一下流程。")
+    PostFactory(title="退费吐槽", body="被版主隐藏。", is_hidden=True)
+
+    hits = search_help(reader=learner, q="退费")
+
+    assert [hit.kind for hit in hits] == ["article", "article", "post"]
+    assert hits[-1].title == "我的退费经历" and hits[-1].title_hit
+    assert hits[-1].url == f"/community/{post.board.slug}/{post.pk}/"
+    assert "<mark>退费</mark>" not in hits[-1].snippet  # the body does not hold it
+    assert search_help(reader=learner, q="的 了") == []
+
+
+def test_nobody_signed_out_finds_community_posts(shelf):
+    from community.tests.factories import PostFactory
+
+    PostFactory(title="我的退费经历", body="分享一下退费流程。")
+    assert [hit.kind for hit in search_help(reader=None, q="退费")] == ["article", "article"]
+
+
+def test_the_search_page_shows_posts_to_a_signed_in_reader_only(client, learner_client, shelf):
+    from community.tests.factories import PostFactory
+
+    PostFactory(title="我的退费经历", body="分享一下退费流程。")
+    signed_in = learner_client.get("/help/search/", {"q": "退费"}).content.decode()
+    assert "我的退费经历" in signed_in and "社区帖子" in signed_in
+    assert "/community/search/?q=%E9%80%80%E8%B4%B9" in signed_in
+    signed_out = client.get("/help/search/", {"q": "退费"}).content.decode()
+    assert "我的退费经历" not in signed_out and "/community/search/" not in signed_out
