@@ -185,15 +185,10 @@ TRIGGERS = (
 )
 
 
-def ensure_million() -> None:
-    """Create, migrate and fill the benchmark database unless it is complete already."""
+def ensure_database() -> str:
+    """Create and migrate the benchmark database (once); its name."""
     import psycopg2
-    from django.contrib.contenttypes.models import ContentType
     from django.core.management import call_command
-    from django.db import connection
-
-    from complaints.models import Complaint
-    from sla.models import WorkCalendar
 
     dbname = BENCH_DATABASE_URL.rsplit("/", 1)[1]
     admin = psycopg2.connect(dbname="postgres", host="127.0.0.1", user="root")
@@ -204,6 +199,27 @@ def ensure_million() -> None:
             cursor.execute(f'CREATE DATABASE "{dbname}"')
     admin.close()
     call_command("migrate", verbosity=0)
+    return dbname
+
+
+def ensure_learners() -> None:
+    """The benchmark's learners (bench-learner-N@bench.invalid), once."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(LEARNERS_SQL, {"learners": LEARNERS})
+
+
+def ensure_million() -> None:
+    """Create, migrate and fill the benchmark database unless it is complete already."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.core.management import call_command
+    from django.db import connection
+
+    from complaints.models import Complaint
+    from sla.models import WorkCalendar
+
+    dbname = ensure_database()
     complete = Complaint.objects.filter(reference__startswith=BENCH_PREFIX).count() >= COMPLAINTS
     if (
         complete
