@@ -91,10 +91,11 @@ def ensure_posts() -> None:
     """The benchmark's posts, replies and likes, generated once."""
     from django.db import connection
 
-    from community.models import Post
+    from community.models import Like, Post
 
     bench_posts = Post.objects.filter(author__email__startswith="bench-learner-", title__contains=" #")
-    if bench_posts.count() >= POSTS:
+    # Complete: the likes are written last.
+    if bench_posts.count() >= POSTS and Like.objects.filter(post__in=bench_posts).exists():
         return
     started = time.perf_counter()
     say(f"Generating {POSTS:,} posts (once; a minute or two) …")
@@ -103,13 +104,14 @@ def ensure_posts() -> None:
         for table in ("community_like", "community_reply"):
             cursor.execute(
                 f"DELETE FROM {table} WHERE post_id IN "  # noqa: S608 (fixed table names)
-                "(SELECT id FROM community_post WHERE title LIKE '%% #%%')"
+                "(SELECT id FROM community_post WHERE title LIKE '%% #%%')",
+                {},
             )
-        cursor.execute("DELETE FROM community_post WHERE title LIKE '%% #%%'")
+        cursor.execute("DELETE FROM community_post WHERE title LIKE '%% #%%'", {})
         cursor.execute(f"DROP INDEX IF EXISTS {search_index.name}")
         cursor.execute(POSTS_SQL, {"total": POSTS})
-        cursor.execute(REPLIES_SQL)
-        cursor.execute(LIKES_SQL)
+        cursor.execute(REPLIES_SQL, {})
+        cursor.execute(LIKES_SQL, {})
         cursor.execute("SET maintenance_work_mem = '512MB'")
         with connection.schema_editor() as editor:
             editor.add_index(Post, search_index)

@@ -17,7 +17,7 @@ from core.validators import NoBidiControlsAdminMixin, validate_no_bidi_controls
 
 from . import selectors, services
 from .errors import CommunityError
-from .models import REASON_MAX_LENGTH, Appeal, Post, Report, SensitiveWord
+from .models import REASON_MAX_LENGTH, Appeal, ModerationAction, Post, Reply, Report, SensitiveWord
 from .permissions import may_moderate_community
 from .services import MAX_MUTE_DAYS, Decision
 
@@ -220,10 +220,49 @@ class AppealAdmin(MoveFormsAdminMixin, ModeratorOnlyAdmin):
         return _("Appeal upheld; the action is undone.") if name == "uphold" else _("Appeal rejected.")
 
 
+# What a moderator may decide about a message nobody reported: the queue's moves but dismissing.
+MESSAGE_MOVES = {name: move for name, move in REPORT_MOVES.items() if name != "dismiss"}
+MESSAGE_DONE = {
+    "hide": gettext_lazy("Message hidden; its author is told why."),
+    "restore": gettext_lazy("Message restored; its author is told."),
+    "warn": gettext_lazy("Author warned; they are told why."),
+    "mute": gettext_lazy("Author muted; they are told why and until when."),
+}
+
+
+class MessageMovesMixin(MoveFormsAdminMixin):
+    """Moderation of any post or reply from its own page, reported or not (``services.moderation_act``)."""
+
+    change_form_template = "admin/community/moves.html"
+    moves = MESSAGE_MOVES
+    move_missing = gettext_lazy("This message is not here any more.")
+    moves_heading = gettext_lazy("Moderate this message")
+    moves_intro = gettext_lazy(
+        "The author reads the reason on their moderation page and may appeal. A hidden message leaves every "
+        "list, page and search at once."
+    )
+
+    def move_allowed(self, request) -> bool:
+        return may_moderate_community(request.user)
+
+    def moves_offered(self, request, obj) -> list[str]:
+        shown = "restore" if obj.is_hidden else "hide"
+        return [name for name in self.moves if name not in {"hide", "restore"} or name == shown]
+
+    def move_perform(self, request, obj, name: str, cleaned: dict) -> str:
+        decision = Decision(kind=name, reason=cleaned.get("reason", ""), mute_days=cleaned.get("days"))
+        services.moderation_act(actor=request.user, target=obj, decision=decision)
+        return str(MESSAGE_DONE[name])
+
+    def move_done_url(self, request, obj) -> str:
+        return self._change_url(obj.pk) if obj is not None else super().move_done_url(request, obj)
+
+
 @admin.register(Post)
-class CommunityPostAdmin(ModeratorOnlyAdmin):
+class CommunityPostAdmin(MessageMovesMixin, ModeratorOnlyAdmin):
     """The community's posts for every member of staff, read-only: what ``selectors.visible_posts`` shows a
-    reader (a hidden post is not here), and for moderators the hidden ones as well, marked."""
+    reader (a hidden post is not here), and for moderators the hidden ones as well, marked, with the moves
+    to hide, restore, warn or mute on each post's page."""
 
     list_display = ["title", "board", "author", "created_at", "like_count", "reply_count", "shown"]
     list_filter = ["board"]
@@ -257,6 +296,62 @@ class CommunityPostAdmin(ModeratorOnlyAdmin):
     @admin.display(description=gettext_lazy("shown"), boolean=True)
     def shown(self, post: Post) -> bool:
         return not post.is_hidden
+
+
+@admin.register(Reply)
+class CommunityReplyAdmin(MessageMovesMixin, ModeratorOnlyAdmin):
+    """Every reply, hidden ones marked, for moderators: each with the moves to hide, restore, warn or mute."""
+
+    list_display = ["body_excerpt", "post", "author", "created_at", "shown"]
+    list_select_related = ["post", "author"]
+    fields = ["post", "body", "author", "created_at", "shown"]
+    readonly_fields = fields
+    list_per_page = 50
+    show_full_result_count = False
+    actions = None
+
+    def get_queryset(self, request):
+        return Reply.objects.select_related("post", "author").order_by("-created_at", "-id")
+
+    @admin.display(description=gettext_lazy("text"))
+    def body_excerpt(self, reply: Reply) -> str:
+        return _excerpt(reply.body)
+
+    @admin.display(description=gettext_lazy("shown"), boolean=True)
+    def shown(self, reply: Reply) -> bool:
+        return not reply.is_hidden
+
+
+@admin.register(ModerationAction)
+class ModerationActionAdmin(ModeratorOnlyAdmin):
+    """Every moderation decision, newest first: what was decided about whose message, by whom, and why."""
+
+    list_display = [
+        "created_at",
+        "kind",
+        "message",
+        "subject",
+        "moderator",
+        "reason",
+        "muted_until",
+        "is_revoked",
+    ]
+    list_filter = ["kind", "is_revoked"]
+    list_select_related = ["post", "reply", "subject", "moderator"]
+    fields = list_display
+    readonly_fields = fields
+    list_per_page = 50
+    show_full_result_count = False
+    actions = None
+
+    def get_queryset(self, request):
+        return ModerationAction.objects.select_related("post", "reply", "subject", "moderator").order_by(
+            "-created_at", "-id"
+        )
+
+    @admin.display(description=gettext_lazy("message"))
+    def message(self, action: ModerationAction) -> str:
+        return _excerpt(action.post.title if action.post_id else action.reply.body)
 
 
 @admin.register(SensitiveWord)

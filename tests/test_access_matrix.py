@@ -24,9 +24,10 @@ from django.urls import URLResolver, get_resolver
 from accounts.models import User
 from activities.models import Activity, Registration
 from community.models import Appeal as CommunityAppeal
+from community.models import ModerationAction, SensitiveWord
 from community.models import Post as CommunityPost
+from community.models import Reply as CommunityReply
 from community.models import Report as CommunityReport
-from community.models import SensitiveWord
 from complaints.api.urls import ACTION_VIEWS
 from complaints.models import Complaint
 from counseling.api import ACTION_VIEWS as COUNSELLING_ACTION_VIEWS
@@ -1326,6 +1327,9 @@ ADMIN_MODEL_READERS: dict[type, dict[str, frozenset]] = {
     # Every member of staff lists the visible posts (authors' display names are public there).
     CommunityPost: {"list": STAFF, "row": STAFF},
     CommunityReport: {"list": frozenset({"supervisor"}), "row": frozenset({"supervisor"})},
+    # The moderators also read every reply and every decision taken, hidden messages included.
+    CommunityReply: {"list": frozenset({"supervisor"}), "row": frozenset({"supervisor"})},
+    ModerationAction: {"list": frozenset({"supervisor"}), "row": frozenset({"supervisor"})},
     CommunityAppeal: {"list": frozenset({"supervisor"}), "row": frozenset({"supervisor"})},
     SensitiveWord: {
         "list": frozenset({"supervisor"}),
@@ -1495,6 +1499,22 @@ COMMUNITY_ENTRIES = [
         method="post",
         data={},
         url=lambda w: f"/admin/community/appeal/{w.objects['community appeal'].pk}/move/reject/",
+    ),
+    # A moderator's moves on any post or reply, reported or not (refused without their reason: the
+    # moderator reaches it); other staff are refused before the row is looked up.
+    page(
+        "admin/community/post/<path:object_id>/move/<slug:name>/",
+        expect((NOT_STAFF, 302), (COMMUNITY_MODERATORS, 400), (STAFF - COMMUNITY_MODERATORS, 403)),
+        method="post",
+        data={},
+        url=lambda w: f"/admin/community/post/{w.objects['community post'].pk}/move/hide/",
+    ),
+    page(
+        "admin/community/reply/<path:object_id>/move/<slug:name>/",
+        expect((NOT_STAFF, 302), (COMMUNITY_MODERATORS, 400), (STAFF - COMMUNITY_MODERATORS, 403)),
+        method="post",
+        data={},
+        url=lambda w: f"/admin/community/reply/{w.objects['community reply'].pk}/move/warn/",
     ),
 ]
 

@@ -80,7 +80,9 @@ WRITTEN_BY_THE_SITE = {
     "courses.EvaluationText": "written with a learner's evaluation; moderators only publish or reject it",
     "courses.UpdateSuggestion": "proposed by a learner of the course; its owners answer it with the moves",
     "activities.Registration": "made by a learner or parent registering on the site; staff mark attendance",
-    "community.Post": "posted by learners on the boards; staff read the posts, moderators act on reports",
+    "community.Post": "posted by learners on the boards; staff read the posts, moderators act with the moves",
+    "community.Reply": "written by learners in a thread; moderators act on it with the moves",
+    "community.ModerationAction": "written by the moderators' moves; they read the decisions",
     "community.Report": "sent by a learner from the thread page; moderators act on it with the moves",
     "community.Appeal": "filed by the author on their moderation page; moderators decide it with the moves",
 }

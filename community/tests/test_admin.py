@@ -16,6 +16,8 @@ pytestmark = pytest.mark.django_db
 
 QUEUE_QUERIES = 9
 POST_LIST_QUERIES = 10
+REPLY_LIST_QUERIES = 9
+ACTION_LIST_QUERIES = 9
 
 
 def _client(user) -> Client:
@@ -141,3 +143,88 @@ def test_the_post_list_costs_the_same_queries_whatever_its_length(agent, posts, 
     client.get("/admin/community/post/")
     with django_assert_num_queries(POST_LIST_QUERIES):
         assert client.get("/admin/community/post/").status_code == 200
+
+
+def test_a_moderator_hides_an_unreported_post_from_its_page_and_restores_it(moderator, other_learner):
+    post = ReplyFactory(post__author=other_learner, post__title="无人举报的帖子").post
+    client = _client(moderator)
+    page = client.get(f"/admin/community/post/{post.pk}/change/").content.decode()
+    assert f"/admin/community/post/{post.pk}/move/hide/" in page
+    assert f"/admin/community/post/{post.pk}/move/restore/" not in page
+
+    answer = client.post(f"/admin/community/post/{post.pk}/move/hide/", {"hide-reason": "广告引流"})
+
+    assert answer.status_code == 302 and answer.url == f"/admin/community/post/{post.pk}/change/"
+    post.refresh_from_db()
+    assert post.is_hidden
+    action = ModerationAction.objects.get()
+    assert (action.kind, action.post, action.subject, action.report) == ("hide", post, other_learner, None)
+    assert Notification.objects.filter(recipient=other_learner, kind="community_hidden").exists()
+    page = client.get(f"/admin/community/post/{post.pk}/change/").content.decode()
+    assert f"/admin/community/post/{post.pk}/move/restore/" in page
+
+    client.post(f"/admin/community/post/{post.pk}/move/restore/", {"restore-reason": "误判"})
+    post.refresh_from_db()
+    assert not post.is_hidden and ModerationAction.objects.count() == 2
+
+
+def test_a_moderator_mutes_the_author_of_an_unreported_reply(moderator, other_learner):
+    reply = ReplyFactory(author=other_learner)
+    answer = _client(moderator).post(
+        f"/admin/community/reply/{reply.pk}/move/mute/", {"mute-reason": "连续刷屏", "mute-days": "3"}
+    )
+    assert answer.status_code == 302
+    action = ModerationAction.objects.get()
+    assert (action.kind, action.reply, action.subject) == ("mute", reply, other_learner)
+    assert services.mute_active(user=other_learner) is not None
+
+
+def test_a_refused_move_on_a_post_is_shown_next_to_its_field_and_changes_nothing(moderator):
+    post = ReplyFactory().post
+    answer = _client(moderator).post(f"/admin/community/post/{post.pk}/move/hide/", {"hide-reason": ""})
+    assert answer.status_code == 400
+    post.refresh_from_db()
+    assert not post.is_hidden and ModerationAction.objects.count() == 0 and Notification.objects.count() == 0
+
+
+def test_staff_who_do_not_moderate_see_no_moves_and_cannot_press_them(agent):
+    reply = ReplyFactory()
+    post = reply.post
+    client = _client(agent)
+    assert "/move/" not in client.get(f"/admin/community/post/{post.pk}/change/").content.decode()
+    assert client.post(f"/admin/community/post/{post.pk}/move/hide/", {"hide-reason": "x"}).status_code == 403
+    assert (
+        client.post(f"/admin/community/reply/{reply.pk}/move/hide/", {"hide-reason": "x"}).status_code == 403
+    )
+    assert client.get("/admin/community/reply/").status_code == 403
+    assert client.get("/admin/community/moderationaction/").status_code == 403
+    post.refresh_from_db()
+    reply.refresh_from_db()
+    assert not post.is_hidden and not reply.is_hidden and ModerationAction.objects.count() == 0
+
+
+@pytest.mark.parametrize("decisions", [1, 6])
+def test_the_moderators_list_every_decision_at_a_fixed_cost(moderator, decisions, django_assert_num_queries):
+    for n in range(decisions):
+        target = ReplyFactory() if n % 2 else ReplyFactory().post
+        services.moderation_act(
+            actor=moderator, target=target, decision=Decision(kind="warn", reason=f"提醒{n}")
+        )
+    client = _client(moderator)
+    client.get("/admin/community/moderationaction/")
+    with django_assert_num_queries(ACTION_LIST_QUERIES):
+        page = client.get("/admin/community/moderationaction/")
+    assert page.status_code == 200
+    assert all(f"提醒{n}" in page.content.decode() for n in range(decisions))
+
+
+@pytest.mark.parametrize("replies", [1, 6])
+def test_the_reply_list_costs_the_same_queries_whatever_its_length(
+    moderator, replies, django_assert_num_queries
+):
+    for _ in range(replies):
+        ReplyFactory()
+    client = _client(moderator)
+    client.get("/admin/community/reply/")
+    with django_assert_num_queries(REPLY_LIST_QUERIES):
+        assert client.get("/admin/community/reply/").status_code == 200
