@@ -119,6 +119,7 @@ def ensure_posts() -> None:
         cursor.execute("ANALYZE community_post")
         cursor.execute("ANALYZE community_reply")
         cursor.execute("ANALYZE community_like")
+        cursor.execute("ANALYZE accounts_user")
     say(f"Generated in {time.perf_counter() - started:.0f} s.")
 
 

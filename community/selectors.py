@@ -18,6 +18,8 @@ from .permissions import may_moderate_community
 SEARCH_TEXT_FIELDS = ("title", "body")
 # The order within each part of a search's results; an index on it (hidden posts left out) serves both.
 SEARCH_NEWEST = ("-created_at", "-id")
+# A search counts its matches up to this many (ten pages of the search page).
+SEARCH_COUNT_CAP = 200
 
 
 def boards() -> QuerySet[Board]:
@@ -80,10 +82,16 @@ class PostSearch(Sequence):
                 rest.values_list("pk", Value(False)),
             )
         self._count: int | None = None
+        self.is_capped = False
 
     def count(self) -> int:
+        """How many posts match, counted up to ``SEARCH_COUNT_CAP`` and one more: counting every post a
+        frequent term finds reads all of them, for a page number nobody goes to. Past the cap the search
+        says so (``is_capped``) and pages stop there; a narrower query finds the rest."""
         if self._count is None:
-            self._count = self.found.count()
+            counted = self.found.order_by().values("pk")[: SEARCH_COUNT_CAP + 1].count()
+            self.is_capped = counted > SEARCH_COUNT_CAP
+            self._count = min(counted, SEARCH_COUNT_CAP)
         return self._count
 
     def __len__(self) -> int:

@@ -87,3 +87,19 @@ def test_the_search_page_costs_the_same_queries_whatever_it_finds(learner, posts
         response = client.get("/community/search/?q=退费")
     assert response.status_code == 200
     assert response.content.decode().count('class="card"') == min(posts, 20)
+
+
+def test_a_frequent_term_is_counted_up_to_the_cap_and_the_page_says_so(learner, monkeypatch):
+    monkeypatch.setattr(selectors, "SEARCH_COUNT_CAP", 3)
+    posts = [_posted(n, title=f"退费第{n}帖", body="正文") for n in range(5)]
+    found = selectors.search_posts(learner, "退费")
+    assert (found.count(), found.is_capped) == (3, True)
+    assert found[0:5] == posts  # the rows themselves are all there to read
+    exact = selectors.search_posts(learner, "第1帖")
+    assert (exact.count(), exact.is_capped) == (1, False)
+
+    client = Client()
+    client.force_login(learner)
+    page = client.get("/community/search/?q=退费").content.decode()
+    assert "超过 3 条帖子含有这些词" in page
+    assert "超过" not in client.get("/community/search/?q=第1帖").content.decode()
