@@ -186,6 +186,31 @@ def _toggle_view(name: str, on, off, summary_on, summary_off):
 PostLikeAPI = _toggle_view(
     "liked", services.post_like, services.post_unlike, _("Like a post"), _("Take a like back")
 )
+
+
+class ReplyLikeAPI(ReadsBodyMixin, APIView):
+    """Like a visible reply, or take the like back."""
+
+    @extend_schema(
+        tags=TAGS, summary=_("Like a reply"), request=None, responses={200: io.StateSerializer, **ERRORS}
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        reply = selectors.reply_get_for_reader(reader=request.user, pk=pk)
+        services.reply_like(actor=request.user, reply=reply)
+        return Response({"liked": True})
+
+    @extend_schema(
+        tags=TAGS,
+        summary=_("Take back a like of a reply"),
+        request=None,
+        responses={200: io.StateSerializer, **ERRORS},
+    )
+    def delete(self, request: Request, pk: int) -> Response:
+        reply = selectors.reply_get_for_reader(reader=request.user, pk=pk)
+        services.reply_unlike(actor=request.user, reply=reply)
+        return Response({"liked": False})
+
+
 PostFollowAPI = _toggle_view(
     "following",
     services.post_follow,

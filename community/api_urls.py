@@ -14,5 +14,6 @@ urlpatterns = [
     path(f"{POST}replies/", api.ReplyListAPI.as_view(), name="community-replies"),
     path(f"{POST}like/", api.PostLikeAPI.as_view(), name="community-like"),
     path(f"{POST}follow/", api.PostFollowAPI.as_view(), name="community-follow"),
+    path("community/replies/<int:pk>/like/", api.ReplyLikeAPI.as_view(), name="community-reply-like"),
     path("community/reports/", api.ReportCreateAPI.as_view(), name="community-reports"),
 ]

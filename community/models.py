@@ -186,6 +186,24 @@ class Like(models.Model):
         return f"{self.user_id} → {self.post_id}"
 
 
+class ReplyLike(models.Model):
+    """One person's like of a reply (the answer that helped them): at most one each."""
+
+    reply = models.ForeignKey(Reply, verbose_name=_("reply"), on_delete=models.CASCADE, related_name="likes")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="+"
+    )
+    created_at = models.DateTimeField(_("liked at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("reply like")
+        verbose_name_plural = _("reply likes")
+        constraints = [models.UniqueConstraint(fields=["reply", "user"], name="community_reply_like_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} → {self.reply_id}"
+
+
 class Follow(models.Model):
     """A person following a thread: they get an in-app notice when a reply lands in it."""
 

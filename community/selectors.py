@@ -12,7 +12,7 @@ from django.http import Http404
 from accounts.models import User
 from core.search import read_in_parts, search_condition, title_first
 
-from .models import Appeal, Board, Follow, Image, Like, ModerationAction, Post, Reply, Report
+from .models import Appeal, Board, Follow, Image, Like, ModerationAction, Post, Reply, ReplyLike, Report
 from .permissions import may_moderate_community
 
 SEARCH_TEXT_FIELDS = ("title", "body")
@@ -192,8 +192,8 @@ def own_hidden_post(*, reader: User, pk: int, board: Board) -> HiddenMessage:
 
 @dataclass(frozen=True)
 class Thread:
-    """A thread as one reader sees it: the post, its visible replies, its images, and the reader's like and
-    follow."""
+    """A thread as one reader sees it: the post, its visible replies (each with its like count and the
+    reader's like), its images, and the reader's like and follow."""
 
     post: Post
     replies: list[Reply]
@@ -221,6 +221,10 @@ def thread_read(*, reader: User, post: Post) -> Thread:
         visible_replies(reader)
         .filter(post=post)
         .select_related("author")
+        .annotate(
+            like_count=Count("likes"),
+            liked=Exists(ReplyLike.objects.filter(reply=OuterRef("pk"), user=reader.pk)),
+        )
         .prefetch_related(Prefetch("images", queryset=Image.objects.order_by("uploaded_at", "id")))
         .order_by("-is_official", "created_at", "id")
     )

@@ -41,10 +41,12 @@ class PostSummarySerializer(serializers.ModelSerializer):
 
 class CommunityReplySerializer(serializers.ModelSerializer):
     author = serializers.CharField(source="author.display_name", read_only=True)
+    like_count = serializers.IntegerField(read_only=True, default=0)
+    liked = serializers.BooleanField(read_only=True, default=False, help_text=_("Whether you like it."))
 
     class Meta:
         model = Reply
-        fields = ["id", "author", "body", "created_at", "is_official"]
+        fields = ["id", "author", "body", "created_at", "is_official", "like_count", "liked"]
 
 
 class PostDetailSerializer(serializers.ModelSerializer):

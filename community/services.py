@@ -43,6 +43,7 @@ from .models import (
     ModerationAction,
     Post,
     Reply,
+    ReplyLike,
     Report,
     SensitiveWord,
 )
@@ -237,6 +238,22 @@ def post_unlike(*, actor: User, post: Post) -> bool:
     _require_participant(actor)
     with transaction.atomic():
         deleted, _rows = Like.objects.filter(post=post, user=actor).delete()
+    return bool(deleted)
+
+
+def reply_like(*, actor: User, reply: Reply) -> bool:
+    """Like a reply (once: liking again changes nothing). Returns whether a like was added."""
+    _require_participant(actor)
+    with transaction.atomic():
+        _like, created = ReplyLike.objects.get_or_create(reply=reply, user=actor)
+    return created
+
+
+def reply_unlike(*, actor: User, reply: Reply) -> bool:
+    """Take back the actor's like of a reply; returns whether there was one."""
+    _require_participant(actor)
+    with transaction.atomic():
+        deleted, _rows = ReplyLike.objects.filter(reply=reply, user=actor).delete()
     return bool(deleted)
 
 

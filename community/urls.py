@@ -19,5 +19,6 @@ urlpatterns = [
     path(f"{THREAD}follow/", views.post_follow_toggle, name="follow"),
     path(f"{THREAD}report/", views.report_new, name="report"),
     path(f"{THREAD}replies/<int:reply_id>/official/", views.reply_official, name="official"),
+    path(f"{THREAD}replies/<int:reply_id>/like/", views.reply_like_toggle, name="reply-like"),
     path(f"{THREAD}images/<int:image_id>/", views.image_file, name="image"),
 ]

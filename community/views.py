@@ -156,6 +156,22 @@ def post_like_toggle(request: HttpRequest, board: str, post_id: int) -> HttpResp
 
 @login_required
 @require_POST
+def reply_like_toggle(request: HttpRequest, board: str, post_id: int, reply_id: int) -> HttpResponse:
+    post = selectors.post_get_for_reader(
+        reader=request.user, pk=post_id, board=selectors.board_get(slug=board)
+    )
+    reply = selectors.reply_get_for_reader(reader=request.user, pk=reply_id)
+    if reply.post_id != post.pk:
+        raise Http404
+    if request.POST.get("like") == "0":
+        services.reply_unlike(actor=request.user, reply=reply)
+    else:
+        services.reply_like(actor=request.user, reply=reply)
+    return redirect(f"{_thread_url(post)}#reply-{reply.pk}")
+
+
+@login_required
+@require_POST
 def post_follow_toggle(request: HttpRequest, board: str, post_id: int) -> HttpResponse:
     post = selectors.post_get_for_reader(
         reader=request.user, pk=post_id, board=selectors.board_get(slug=board)

@@ -1441,6 +1441,13 @@ COMMUNITY_ENTRIES = [
         url=lambda w: community_thread(f"replies/{w.objects['community reply'].pk}/official/")(w),
     ),
     page(
+        f"{THREAD_PATTERN}replies/<int:reply_id>/like/",
+        OWN_FORM_REDIRECTS,
+        method="post",
+        data={},
+        url=lambda w: community_thread(f"replies/{w.objects['community reply'].pk}/like/")(w),
+    ),
+    page(
         f"{THREAD_PATTERN}images/<int:image_id>/",
         OWN_PAGE,
         readers=SIGNED_IN,
@@ -1477,6 +1484,13 @@ COMMUNITY_ENTRIES = [
             url=community_thread(f"{action}/", prefix="/api/v1/community/posts/"),
         )
         for action in ("like", "follow")
+    ),
+    page(
+        "api/v1/community/replies/<int:pk>/like/",
+        expect((ANONYMOUS, 403), (SIGNED_IN, 200)),
+        method="json",
+        data={},
+        url=lambda w: f"/api/v1/community/replies/{w.objects['community reply'].pk}/like/",
     ),
     page(
         "api/v1/community/reports/",

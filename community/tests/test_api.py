@@ -128,3 +128,19 @@ def test_the_board_list_costs_the_same_queries_whatever_its_length(learner, post
     with django_assert_num_queries(BOARD_POSTS_QUERIES):
         answer = client.get("/api/v1/community/boards/experience/posts/")
     assert len(answer.json()["results"]) == posts
+
+
+def test_a_reply_is_liked_and_its_count_read_in_the_thread(learner, other_learner, moderator):
+    reply = ReplyFactory(author=other_learner)
+    client = _api(learner)
+    assert client.post(f"/api/v1/community/replies/{reply.pk}/like/").json() == {"liked": True}
+    assert client.post(f"/api/v1/community/replies/{reply.pk}/like/").status_code == 200
+    [read] = client.get(f"/api/v1/community/posts/{reply.post.pk}/").json()["replies"]
+    assert (read["like_count"], read["liked"]) == (1, True)
+    assert client.delete(f"/api/v1/community/replies/{reply.pk}/like/").json() == {"liked": False}
+    assert not reply.likes.exists()
+
+    services.moderation_act(actor=moderator, target=reply, decision=Decision(kind="hide", reason="辱骂"))
+    assert client.post(f"/api/v1/community/replies/{reply.pk}/like/").status_code == 404
+    assert APIClient().post(f"/api/v1/community/replies/{reply.pk}/like/").status_code in {401, 403}
+    assert not reply.likes.exists()

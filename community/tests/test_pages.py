@@ -203,3 +203,35 @@ def test_a_refused_report_opens_its_own_form_with_the_error(learner, other_learn
     assert (
         list(replies[second.pk].report_form.errors) == ["reason"] and not replies[first.pk].report_form.errors
     )
+
+
+def test_a_learner_likes_a_reply_from_the_thread_and_takes_it_back(learner, other_learner):
+    reply = ReplyFactory(author=other_learner, body="可以先找班主任沟通。")
+    ReplyFactory(post=reply.post)
+    url = f"/community/experience/{reply.post.pk}/"
+    client = _client(learner)
+    page = client.get(url).content.decode()
+    assert f"/community/experience/{reply.post.pk}/replies/{reply.pk}/like/" in page
+
+    answer = client.post(f"{url}replies/{reply.pk}/like/", {"like": "1"})
+    client.post(f"{url}replies/{reply.pk}/like/", {"like": "1"})  # liking again changes nothing
+
+    assert answer.status_code == 302 and answer.url == f"{url}#reply-{reply.pk}"
+    assert list(reply.likes.values_list("user", flat=True)) == [learner.pk]
+    thread = client.get(url).context["thread"]
+    liked = [(r.like_count, r.liked) for r in thread.replies if r.pk == reply.pk]
+    assert liked == [(1, True)]
+    assert [r.liked for r in _client(other_learner).get(url).context["thread"].replies] == [False, False]
+    client.post(f"{url}replies/{reply.pk}/like/", {"like": "0"})
+    assert reply.likes.count() == 0
+
+
+def test_a_hidden_reply_or_one_from_another_thread_takes_no_like(learner, moderator):
+    hidden = ReplyFactory()
+    services.moderation_act(actor=moderator, target=hidden, decision=Decision(kind="hide", reason="辱骂"))
+    elsewhere = ReplyFactory()
+    client = _client(learner)
+    post = hidden.post.pk
+    assert client.post(f"/community/experience/{post}/replies/{hidden.pk}/like/").status_code == 404
+    assert client.post(f"/community/experience/{post}/replies/{elsewhere.pk}/like/").status_code == 404
+    assert not hidden.likes.exists() and not elsewhere.likes.exists()
