@@ -7,7 +7,7 @@ class CommunityConfig(AppConfig):
     verbose_name = _("Learner community")
 
     def ready(self) -> None:
-        from . import complaint_drafts, notices
+        from . import complaint_drafts, notices, personal_data  # noqa: F401  (export and erasure)
 
         notices.register()
         complaint_drafts.register()
