@@ -5,7 +5,7 @@ lr_bench; the posts are generated once, beside whatever else that database holds
 
 Shape of the data: 100,000 posts by the benchmark's 5,000 learners over the last 365 days on every board,
 2 % hidden by a moderator; three replies and two likes per post on average; varied Chinese texts, so a
-two-character term matches a realistic share (退费 about one post in six, 老师 one in four), never every
+two-character term matches a realistic share (退费 about one post in three, 老师 one in five), never every
 post or none.
 
 For each term it times, BENCH_SEARCHES times (default 40):
