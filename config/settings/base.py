@@ -34,6 +34,8 @@ DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="demo-2026-Learn")
 DEMO_TOTP_SECRET = env.str("DEMO_TOTP_SECRET", default="DEMOSTAFFSECRETFORTHEPLATFORMXYZ")
 
 INSTALLED_APPS = [
+    # First: its runserver serves the ASGI application (pages and the chats' WebSockets) in development.
+    "daphne",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -71,6 +73,7 @@ INSTALLED_APPS = [
     "activities",
     "helpcentre",
     "community",
+    "livechat",
 ]
 
 MIDDLEWARE = [
@@ -100,6 +103,8 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
+# Pages and the online customer service's WebSockets (config/asgi.py).
+ASGI_APPLICATION = "config.asgi.application"
 
 TEMPLATES = [
     {
@@ -137,6 +142,16 @@ CACHES = {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": "lr",
+    }
+}
+
+# The chats' messages pass between server processes through Redis (channels-redis); a database of its own
+# may be named apart (CHANNEL_LAYER_URL), else the cache's.
+CHANNEL_LAYER_URL = env.str("CHANNEL_LAYER_URL", default=REDIS_URL)
+CHANNEL_LAYERS = {
+    "default": {
+        "BACKEND": "channels_redis.core.RedisChannelLayer",
+        "CONFIG": {"hosts": [CHANNEL_LAYER_URL], "prefix": "lr:chat:"},
     }
 }
 

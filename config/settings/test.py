@@ -21,6 +21,12 @@ CACHES = {
     }
 }
 CELERY_BROKER_URL = REDIS_URL
+CHANNEL_LAYERS = {
+    "default": {
+        "BACKEND": "channels_redis.core.RedisChannelLayer",
+        "CONFIG": {"hosts": [REDIS_URL], "prefix": "lrtest:chat:"},
+    }
+}
 CELERY_RESULT_BACKEND = REDIS_URL
 CELERY_REDBEAT_REDIS_URL = REDIS_URL
 
