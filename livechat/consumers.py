@@ -39,6 +39,14 @@ CLOSE_NOT_SIGNED_IN = 4401
 CLOSE_NOT_FOUND = 4404
 
 
+def in_thread_pool(function):
+    """Run the function's database work in the thread pool, many at once (channels' default runs every
+    connection's database work of a process one after the other, in one thread: a message then waits for every
+    other connection's commit; bench/README.md has the figures). Each connection handles its own frames in
+    order, and a chat's row lock orders two writers of one chat."""
+    return database_sync_to_async(function, thread_sensitive=False)
+
+
 def chat_group(chat: Chat | str) -> str:
     reference = chat if isinstance(chat, str) else chat.reference
     return f"livechat.chat.{reference}"
@@ -66,7 +74,7 @@ def _second_factor_passed(session, user) -> bool:
     return device is not None and device.user_id == user.pk and device.confirmed
 
 
-@database_sync_to_async
+@in_thread_pool
 def _connection_user(scope):
     """The signed-in, active user of the connection, if a staff member then one past the second factor."""
     user = scope.get("user")
@@ -148,16 +156,22 @@ def _current(user) -> User:
     return current
 
 
-@database_sync_to_async
+@in_thread_pool
 def _reach(user, reference: str, action: str = policy.VIEW) -> Chat:
     return chat_get_for_user(user=_current(user), reference=reference, action=action)
 
 
-@database_sync_to_async
+@in_thread_pool
 def _post(user, reference: str, body, action: str = policy.VIEW) -> ChatMessage:
     user = _current(user)
     chat = chat_get_for_user(user=user, reference=reference, action=action)
     return services.chat_message_post(chat=chat, actor=user, body=body)
+
+
+@in_thread_pool
+def _post_own(user, reference: str, body) -> ChatMessage:
+    """The learner's message to their own chat: checked (active, theirs, open) and stored in one statement."""
+    return services.chat_learner_message_post(reference=reference, actor=user, body=body)
 
 
 class LearnerChatConsumer(ChatBase):
@@ -170,10 +184,12 @@ class LearnerChatConsumer(ChatBase):
             return
         self.reference = self.scope["url_route"]["kwargs"]["reference"]
         try:
-            await _reach(self.user, self.reference)
+            chat = await _reach(self.user, self.reference)
         except ChatNotFound:
             await self.close(code=CLOSE_NOT_FOUND)
             return
+        # The chat's learner keeps it for good: their messages take the one-statement path.
+        self.own = chat.learner_id == self.user.pk
         await self.channel_layer.group_add(chat_group(self.reference), self.channel_name)
         await self.accept()
 
@@ -183,7 +199,8 @@ class LearnerChatConsumer(ChatBase):
 
     async def frame_received(self, frame: dict) -> None:
         if frame["type"] == "message":
-            message = await _post(self.user, self.reference, frame.get("body"))
+            post = _post_own if self.own else _post
+            message = await post(self.user, self.reference, frame.get("body"))
             await self.broadcast(message, self.reference)
         elif frame["type"] == "close":
             chat = await _close(self.user, self.reference)
@@ -194,33 +211,33 @@ class LearnerChatConsumer(ChatBase):
             raise FrameRefused("bad_frame", _("The message could not be read."))
 
 
-@database_sync_to_async
+@in_thread_pool
 def _close(user, reference: str) -> Chat:
     user = _current(user)
     chat = chat_get_for_user(user=user, reference=reference)
     return services.chat_close(chat=chat, actor=user)
 
 
-@database_sync_to_async
+@in_thread_pool
 def _take(user, reference: str) -> Chat:
     user = _current(user)
     chat = chat_get_for_user(user=user, reference=reference, action=policy.CHANGE)
     return services.chat_take(chat=chat, actor=user)
 
 
-@database_sync_to_async
+@in_thread_pool
 def _join(user, reference: str) -> tuple[Chat, list[dict]]:
     user = _current(user)
     chat = chat_get_for_user(user=user, reference=reference, action=policy.CHANGE)
     return chat, [message_frame(message, chat.reference) for message in chat_messages(chat=chat)]
 
 
-@database_sync_to_async
+@in_thread_pool
 def _duty(user, on_duty) -> bool:
     return services.duty_set(actor=_current(user), on_duty=bool(on_duty)).on_duty
 
 
-@database_sync_to_async
+@in_thread_pool
 def _may_answer(user) -> bool:
     return is_chat_staff(user) and may_answer_chats(user)
 

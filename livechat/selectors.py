@@ -25,6 +25,19 @@ def chats_open(*, user: User) -> QuerySet[Chat]:
     return chats_visible(user=user).filter(state__in=OPEN_STATES).order_by("created_at", "id")
 
 
+def chats_own(*, user: User) -> QuerySet[Chat]:
+    """The user's own chats (as their learner), newest first."""
+    return Chat.objects.filter(learner=user).select_related("agent").order_by("-created_at", "-id")
+
+
+def chat_get_own(*, user: User, reference: str) -> Chat:
+    """Return the user's own chat; raises ChatNotFound for anyone else's."""
+    chat = chats_own(user=user).filter(reference=reference).first() if user.is_authenticated else None
+    if chat is None:
+        raise ChatNotFound()
+    return chat
+
+
 def chat_get_for_user(*, user: User, reference: str, action: str = policy.VIEW) -> Chat:
     """Return the chat if the user reaches it (``action`` CHANGE: may answer it); raises ChatNotFound."""
     queryset = policy.visible_to(

@@ -4,7 +4,7 @@ Each service is keyword-only, checks who acts and the chat's state under a row l
 transaction; the chat's SLA clocks (only for a chat left as a message, ``clocks``) follow in the same one.
 """
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -12,7 +12,7 @@ from accounts.models import User
 from core.references import reference_allocate
 
 from .clocks import chat_clocks_sync
-from .errors import ChatClosed, ChatNotAllowed, MessageEmpty, MessageTooLong
+from .errors import ChatClosed, ChatNotAllowed, ChatNotFound, MessageEmpty, MessageTooLong
 from .models import MAX_MESSAGE_LENGTH, REFERENCE_PREFIX, Chat, ChatMessage, DutyStatus, State
 from .permissions import may_answer_chats, may_open_chat
 from .selectors import anyone_on_duty
@@ -104,6 +104,43 @@ def chat_message_post(*, chat: Chat, actor: User, body: object) -> ChatMessage:
                     chat_clocks_sync(chat=chat)
     message.chat = chat
     return message
+
+
+# A learner's message to their own open chat, checked and stored in one statement: the learner is active and
+# the chat theirs and open, and the chat's row is share-locked, so an ending that commits first refuses it.
+_LEARNER_MESSAGE_SQL = """
+INSERT INTO livechat_chatmessage (chat_id, author_id, from_staff, body, created_at)
+SELECT chat.id, person.id, false, %(body)s, %(now)s
+FROM livechat_chat AS chat
+JOIN accounts_user AS person ON person.id = chat.learner_id
+WHERE chat.reference = %(reference)s AND person.id = %(author)s AND person.is_active
+    AND chat.state <> 'closed'
+FOR SHARE OF chat
+RETURNING id, chat_id
+"""
+
+
+def chat_learner_message_post(*, reference: str, actor: User, body: object) -> ChatMessage:
+    """Add the learner's message to their own open chat: the path of most messages, in one statement.
+
+    Raises MessageEmpty or MessageTooLong for bad text, ChatNotFound for a chat that is not the actor's (or
+    an actor no longer active), ChatClosed for an ended chat, and then writes nothing. A learner's message
+    changes nothing else of the chat (no clock moves), so nothing more is written.
+    """
+    text = message_body_check(body)
+    now = timezone.now()
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            _LEARNER_MESSAGE_SQL, {"body": text, "now": now, "reference": reference, "author": actor.pk}
+        )
+        row = cursor.fetchone()
+    if row is None:
+        owned = Chat.objects.filter(reference=reference, learner_id=actor.pk, learner__is_active=True)
+        raise ChatClosed() if owned.exists() else ChatNotFound()
+    message_id, chat_id = row
+    return ChatMessage(
+        pk=message_id, chat_id=chat_id, author=actor, from_staff=False, body=text, created_at=now
+    )
 
 
 def _take(chat: Chat, actor: User, now) -> list[str]:

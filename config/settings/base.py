@@ -147,11 +147,18 @@ CACHES = {
 
 # The chats' messages pass between server processes through Redis (channels-redis); a database of its own
 # may be named apart (CHANNEL_LAYER_URL), else the cache's.
+# Each server process keeps a pool of up to CHANNEL_LAYER_MAX_CONNECTIONS connections to it: every chat
+# connection joining its group at once (a restart with hundreds of chats open) takes one each for a moment,
+# and redis-py refuses, rather than waits, past the pool's size.
 CHANNEL_LAYER_URL = env.str("CHANNEL_LAYER_URL", default=REDIS_URL)
+CHANNEL_LAYER_MAX_CONNECTIONS = env.int("CHANNEL_LAYER_MAX_CONNECTIONS", default=1000)
 CHANNEL_LAYERS = {
     "default": {
-        "BACKEND": "channels_redis.core.RedisChannelLayer",
-        "CONFIG": {"hosts": [CHANNEL_LAYER_URL], "prefix": "lr:chat:"},
+        "BACKEND": env.str("CHANNEL_LAYER_BACKEND", default="channels_redis.core.RedisChannelLayer"),
+        "CONFIG": {
+            "hosts": [{"address": CHANNEL_LAYER_URL, "max_connections": CHANNEL_LAYER_MAX_CONNECTIONS}],
+            "prefix": "lr:chat:",
+        },
     }
 }
 
