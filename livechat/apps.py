@@ -7,6 +7,8 @@ class LivechatConfig(AppConfig):
     verbose_name = _("Online customer service")
 
     def ready(self) -> None:
-        from . import clocks, permissions  # noqa: F401  (permissions registers its access rules)
+        # permissions registers its access rules; personal_data its export section and erasure.
+        from . import clocks, notices, permissions, personal_data  # noqa: F401
 
         clocks.register()
+        notices.register()

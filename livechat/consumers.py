@@ -24,12 +24,14 @@ from django_otp.models import Device
 from accounts.models import User
 from core.errors import DomainError
 from privacy import policy
+from privacy.models import AccessLogEntry
+from privacy.services import access_log_record
 
 from . import services
 from .errors import ChatNotFound
 from .models import Chat, ChatMessage
 from .permissions import is_chat_staff, may_answer_chats
-from .selectors import chat_get_for_user, chat_messages
+from .selectors import chat_get_for_user, chat_get_own, chat_messages
 
 # A frame larger than this is refused before it is parsed: a message holds at most 2,000 characters.
 MAX_FRAME_CHARS = 8_000
@@ -157,8 +159,8 @@ def _current(user) -> User:
 
 
 @in_thread_pool
-def _reach(user, reference: str, action: str = policy.VIEW) -> Chat:
-    return chat_get_for_user(user=_current(user), reference=reference, action=action)
+def _own(user, reference: str) -> Chat:
+    return chat_get_own(user=_current(user), reference=reference)
 
 
 @in_thread_pool
@@ -175,7 +177,8 @@ def _post_own(user, reference: str, body) -> ChatMessage:
 
 
 class LearnerChatConsumer(ChatBase):
-    """One chat's page: its learner (or a member of staff who reads chats) writes and reads it live."""
+    """One chat's page: its learner writes and reads it live (staff answer in the console, where each
+    transcript they open is logged)."""
 
     async def connect(self):
         self.user = await _connection_user(self.scope)
@@ -184,12 +187,10 @@ class LearnerChatConsumer(ChatBase):
             return
         self.reference = self.scope["url_route"]["kwargs"]["reference"]
         try:
-            chat = await _reach(self.user, self.reference)
+            await _own(self.user, self.reference)
         except ChatNotFound:
             await self.close(code=CLOSE_NOT_FOUND)
             return
-        # The chat's learner keeps it for good: their messages take the one-statement path.
-        self.own = chat.learner_id == self.user.pk
         await self.channel_layer.group_add(chat_group(self.reference), self.channel_name)
         await self.accept()
 
@@ -199,8 +200,7 @@ class LearnerChatConsumer(ChatBase):
 
     async def frame_received(self, frame: dict) -> None:
         if frame["type"] == "message":
-            post = _post_own if self.own else _post
-            message = await post(self.user, self.reference, frame.get("body"))
+            message = await _post_own(self.user, self.reference, frame.get("body"))
             await self.broadcast(message, self.reference)
         elif frame["type"] == "close":
             chat = await _close(self.user, self.reference)
@@ -229,6 +229,15 @@ def _take(user, reference: str) -> Chat:
 def _join(user, reference: str) -> tuple[Chat, list[dict]]:
     user = _current(user)
     chat = chat_get_for_user(user=user, reference=reference, action=policy.CHANGE)
+    # Opening a chat in the console shows its transcript: a staff read of the learner's data.
+    access_log_record(
+        actor=user,
+        subject=chat.learner,
+        record=chat,
+        fields=("transcript",),
+        channel=AccessLogEntry.Channel.ADMIN,
+        screen="chat console",
+    )
     return chat, [message_frame(message, chat.reference) for message in chat_messages(chat=chat)]
 
 

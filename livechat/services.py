@@ -4,6 +4,9 @@ Each service is keyword-only, checks who acts and the chat's state under a row l
 transaction; the chat's SLA clocks (only for a chat left as a message, ``clocks``) follow in the same one.
 """
 
+import datetime
+
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -14,6 +17,7 @@ from core.references import reference_allocate
 from .clocks import chat_clocks_sync
 from .errors import ChatClosed, ChatNotAllowed, ChatNotFound, MessageEmpty, MessageTooLong
 from .models import MAX_MESSAGE_LENGTH, REFERENCE_PREFIX, Chat, ChatMessage, DutyStatus, State
+from .notices import notify_message_answered
 from .permissions import may_answer_chats, may_open_chat
 from .selectors import anyone_on_duty
 
@@ -98,6 +102,8 @@ def chat_message_post(*, chat: Chat, actor: User, body: object) -> ChatMessage:
             if chat.first_reply_at is None:
                 chat.first_reply_at = now
                 changed.append("first_reply_at")
+                if chat.left_as_message:
+                    notify_message_answered(chat)
             if changed:
                 chat.save(update_fields=changed)
                 if chat.left_as_message:
@@ -185,6 +191,19 @@ def chat_close(*, chat: Chat, actor: User) -> Chat:
         if chat.left_as_message:
             chat_clocks_sync(chat=chat)
     return chat
+
+
+def chat_transcripts_purge(*, now: datetime.datetime | None = None) -> int:
+    """Delete the messages of chats that ended more than the retention period ago; return how many.
+
+    The chats stay (reference, times, what they became) without their text. One statement per call.
+    """
+    now = now or timezone.now()
+    cutoff = now - datetime.timedelta(days=settings.LIVECHAT_TRANSCRIPT_RETENTION_DAYS)
+    deleted, _kinds = ChatMessage.objects.filter(
+        chat__state=State.CLOSED, chat__closed_at__lt=cutoff
+    ).delete()
+    return deleted
 
 
 def duty_set(*, actor: User, on_duty: bool) -> DutyStatus:

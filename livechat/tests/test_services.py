@@ -11,6 +11,7 @@ from livechat import services
 from livechat.clocks import SLA_BREACH, chat_clocks
 from livechat.errors import ChatClosed, ChatNotAllowed, MessageEmpty, MessageTooLong
 from livechat.models import Chat, ChatMessage, State
+from livechat.notices import MESSAGE_ANSWERED
 from notifications.models import Notification
 from sla.models import Escalation, Target
 from sla.services import sla_sweep
@@ -70,6 +71,9 @@ def test_the_first_staff_reply_takes_the_chat_and_meets_its_reply_target(agent):
 
     services.chat_close(chat=chat, actor=agent)
     assert chat_clocks().get(subject_id=chat.pk, target=Target.RESOLUTION).met_at is not None
+    # the learner, who left the message, is told it has been answered, once
+    told = Notification.objects.filter(kind=MESSAGE_ANSWERED, recipient=chat.learner)
+    assert told.filter(channel="in_app").count() == 1
 
 
 def test_an_unanswered_message_escalates_once_to_the_customer_service_supervisor():
@@ -131,3 +135,46 @@ def test_only_staff_who_answer_chats_go_on_duty():
         services.duty_set(actor=StaffFactory(is_staff=True, roles=[Role.LEGAL]), on_duty=True)
     with pytest.raises(ChatNotAllowed):
         services.duty_set(actor=LearnerFactory(), on_duty=True)
+
+
+def test_transcripts_past_their_retention_are_deleted_and_the_chats_stay(agent, settings):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    settings.LIVECHAT_TRANSCRIPT_RETENTION_DAYS = 30
+    old = services.chat_open(actor=LearnerFactory(), first_message="旧的")
+    services.chat_close(chat=old, actor=old.learner)
+    Chat.objects.filter(pk=old.pk).update(closed_at=timezone.now() - dt.timedelta(days=31))
+    recent = services.chat_open(actor=LearnerFactory(), first_message="新的")
+    services.chat_close(chat=recent, actor=recent.learner)
+    still_open = services.chat_open(actor=LearnerFactory(), first_message="进行中")
+
+    assert services.chat_transcripts_purge() == 1
+    assert services.chat_transcripts_purge() == 0
+    assert Chat.objects.filter(pk=old.pk).exists()
+    assert set(ChatMessage.objects.values_list("chat_id", flat=True)) == {recent.pk, still_open.pk}
+
+
+def test_a_persons_export_holds_their_chats_and_erasure_deletes_the_messages(agent):
+    import io
+    import json
+    import zipfile
+
+    from privacy.services import ANONYMISERS, personal_data_export
+
+    learner = LearnerFactory()
+    chat = services.chat_open(actor=learner, first_message="我的问题")
+    services.chat_message_post(chat=chat, actor=agent, body="我们的答复")
+    other = services.chat_open(actor=LearnerFactory(), first_message="别人的问题")
+
+    archive = zipfile.ZipFile(io.BytesIO(personal_data_export(user=learner)))
+    exported = json.loads(archive.read(archive.namelist()[0]))
+    assert [entry["reference"] for entry in exported["chats"]] == [chat.reference]
+    assert [m["text"] for m in exported["chats"][0]["messages"]] == ["我的问题", "我们的答复"]
+    assert "别人的问题" not in json.dumps(exported, ensure_ascii=False)
+
+    for anonymise in ANONYMISERS:
+        anonymise(learner)
+    assert not ChatMessage.objects.filter(chat=chat).exists()
+    assert ChatMessage.objects.filter(chat=other).count() == 1

@@ -6,6 +6,7 @@ from websockets.exceptions import InvalidStatus
 from accounts.tests.factories import LearnerFactory, StaffFactory
 from livechat import services
 from livechat.models import Chat, ChatMessage, State
+from privacy.models import AccessLogEntry
 from sla.models import Target
 
 from .conftest import receive, receive_nothing, send
@@ -56,6 +57,9 @@ def test_a_learner_and_an_agent_exchange_messages_in_order_and_another_learner_h
     chat.refresh_from_db()
     assert chat.state == State.ACTIVE and chat.agent == on_duty_agent and chat.first_reply_at is not None
     assert not ChatMessage.objects.filter(chat=other_chat).exists()
+    # the agent's opening of the transcript in the console is in the learner's access log
+    read = AccessLogEntry.objects.get(actor=on_duty_agent, screen="chat console")
+    assert (read.subject, read.object_id) == (chat_learner, str(chat.pk))
 
 
 def test_a_learner_cannot_join_another_learners_chat(chat_server, on_duty_agent, chat_learner):
@@ -97,6 +101,13 @@ def test_a_connection_from_another_sites_page_is_refused(chat_server, chat_learn
         chat_server.connect(f"/ws/chat/{chat.reference}/", chat_learner, origin="https://evil.example.com")
 
     assert refused.value.response.status_code == 403
+
+
+def test_staff_read_chats_in_the_console_not_on_the_learners_page(chat_server, on_duty_agent, chat_learner):
+    chat = services.chat_open(actor=chat_learner)
+
+    with pytest.raises(InvalidStatus):
+        chat_server.connect(f"/ws/chat/{chat.reference}/", on_duty_agent)
 
 
 def test_a_learner_cannot_open_the_staff_console(chat_server, chat_learner):
