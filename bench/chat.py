@@ -235,7 +235,9 @@ async def run(pairs: list[tuple[str, str]], agent_session: str) -> None:
     print(f"uvicorn, {WORKERS} worker process(es); {len(sockets)} learner connections + 1 staff console")
     print(f"connections opened and the console joined to every chat in {opened:.1f} s")
     print(f"held for {SECONDS:.0f} s: {still_open} of {len(sockets) + 1} still open at the end")
-    print(f"channel layer {os.environ.get('CHANNEL_LAYER_BACKEND', 'channels_redis.core.RedisChannelLayer')}")
+    from django.conf import settings
+
+    print(f"channel layer {settings.CHANNEL_LAYERS['default']['BACKEND']}")
     print(f"messages sent {total} ({total / SECONDS:.1f}/s), back {len(latencies)}, errors {len(errors)}")
     print(
         f"latency ms: p50 {percentile(0.50):.0f}, p95 {percentile(0.95):.0f}, p99 {percentile(0.99):.0f}, "
