@@ -40,6 +40,7 @@ MIGRATION_SEEDS = (
     ("helpcentre.migrations.0002_sections_editors_append_only", "seed"),
     ("community.migrations.0002_boards", "seed"),
     ("community.migrations.0002_boards", "let_supervisors_moderate"),
+    ("livechat.migrations.0002_sla_policy", "seed"),
 )
 
 

@@ -137,6 +137,11 @@ app.conf.beat_schedule = {
         "schedule": crontab(minute=35),
         "options": {"expires": 3000},
     },
+    # Deletes the chat transcripts past their retention (LIVECHAT_TRANSCRIPT_RETENTION_DAYS).
+    "chat-transcripts-purge": {
+        "task": "livechat.tasks.chat_transcripts_purge_task",
+        "schedule": crontab(hour=3, minute=29),
+    },
     "clear-expired-sessions": {
         "task": "accounts.tasks.clear_expired_sessions",
         "schedule": crontab(hour=3, minute=17),

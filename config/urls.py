@@ -80,6 +80,7 @@ urlpatterns = [
     path("activities/", include("activities.urls")),
     path("help/", include("helpcentre.urls")),
     path("community/", include("community.urls")),
+    path("chat/", include("livechat.urls")),
     # Before the admin's own: the same address (widgets reverse admin:autocomplete), its reads logged. Asked
     # by POST only: a GET is refused before the admin would send it to log in with its term in the address.
     path(

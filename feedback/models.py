@@ -29,6 +29,7 @@ class Channel(models.TextChoices):
     SURVEY = "survey", _("Term survey")
     PAPER = "paper", _("Paper form")
     MEETING = "meeting", _("Representative meeting")
+    CHAT = "chat", _("Online customer service")
 
 
 class State(models.TextChoices):

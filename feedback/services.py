@@ -51,7 +51,7 @@ from .permissions import may_handle_feedback
 from .workflow import Transition, feedback_transition
 
 # The channels staff enter for learners; the online form is the learners' own.
-STAFF_CHANNELS = (Channel.PAPER, Channel.MEETING, Channel.SURVEY)
+STAFF_CHANNELS = (Channel.PAPER, Channel.MEETING, Channel.SURVEY, Channel.CHAT)
 ENTRY_ROLES = frozenset({Role.AGENT, Role.SUPERVISOR, Role.MANAGER, Role.LEADERSHIP})
 MAX_ATTACHMENTS_PER_ITEM = 5
 

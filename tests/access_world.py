@@ -281,6 +281,13 @@ def _community(victim, people) -> dict:
     }
 
 
+def _chat(victim):
+    """The victim's chat with the online customer service, left as a message (nobody is on duty)."""
+    from livechat import services as livechat
+
+    return livechat.chat_open(actor=victim, first_message=f"{DESCRIPTION_MARKER} 请尽快回复我")
+
+
 def build_world() -> World:
     world = World()
     department = DepartmentFactory()
@@ -578,6 +585,7 @@ def build_world() -> World:
         "suggestion attachment": suggestion.attachments.get(),
     }
     world.objects.update(_community(victim, people))
+    world.objects["chat"] = _chat(victim)
     # The log-in protection's records of the victim: a failed log-in (lockout counts, their log) and the
     # recovery codes of a member of staff.
     attempt = {

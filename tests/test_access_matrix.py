@@ -53,6 +53,7 @@ from courses.suggestions.models import UpdateSuggestion
 from feedback.api import ACTION_VIEWS as FEEDBACK_ACTION_VIEWS
 from feedback.models import FeedbackCategory, FeedbackItem, PaperBatch, RepresentativeMeeting
 from incentives.models import Award, Reward, RewardRule
+from livechat.models import Chat
 from privacy.models import AccessLogEntry, ErasureRequest, IdentityDocument, PolicyConsent
 from qualifications.api import ACTION_VIEWS as QUALIFICATION_ACTION_VIEWS
 from qualifications.models import Qualification, QualificationKind
@@ -1254,6 +1255,10 @@ ADMIN_ENTRIES = [
 LEGAL = frozenset({"legal"})
 SPOT_CHECKERS = frozenset({"supervisor", "manager"})
 SAFETY_READERS = frozenset({"safety", "leadership"})
+# Who reads the chats: the customer-service agents (every agent here), supervisors, managers, the leadership.
+CHAT_READERS = frozenset(
+    {"agent", "supervisor", "manager", "leadership", "agent of another department", "subject staff member"}
+)
 ADMIN_MODEL_READERS: dict[type, dict[str, frozenset]] = {
     Complaint: {"list": STAFF, "row": CASE_STAFF, "hidden": OUTSIDE_STAFF},
     PolicyConsent: {"list": LEGAL, "row": LEGAL},
@@ -1336,6 +1341,9 @@ ADMIN_MODEL_READERS: dict[type, dict[str, frozenset]] = {
         "row": frozenset({"supervisor"}),
         "add": frozenset({"supervisor"}),
     },
+    # The online customer service: its staff and those who lead them read every chat (the learner's name and
+    # messages; each read logged); legal counsel and the safety officer do not.
+    Chat: {"list": CHAT_READERS, "row": CHAT_READERS},
 }
 # Rows whose history screen looks the row up in a queryset no staff role reaches: "does not exist" for all.
 ADMIN_HISTORY_HIDDEN = frozenset({User, IdentityDocument})
@@ -1532,8 +1540,35 @@ COMMUNITY_ENTRIES = [
     ),
 ]
 
+# The online customer service: learners and parents open chats and read their own; staff do not open chats.
+# Agents and supervisors answer them in the console (which names the victim, whose chat is open) and turn
+# them into complaints or feedback (refused here without a category: back to the chat).
+CHAT_ANSWERERS = frozenset({"agent", "supervisor", "agent of another department", "subject staff member"})
+CHAT_ENTRIES = [
+    page("chat/", OWN_PAGE),
+    page("chat/start/", expect((ANONYMOUS, 302), (LEARNERS, 302), (STAFF, 403)), method="post", data={}),
+    page(
+        "chat/<str:reference>/",
+        expect((ANONYMOUS, 302), ({"learner"}, 200), (SIGNED_IN - {"learner"}, 404)),
+        url=lambda w: f"/chat/{w.objects['chat'].reference}/",
+    ),
+    page(
+        "admin/livechat/chat/console/",
+        expect((NOT_STAFF, 302), (CHAT_ANSWERERS, 200), (STAFF - CHAT_ANSWERERS, 403)),
+        readers=CHAT_ANSWERERS,
+    ),
+    page(
+        "admin/livechat/chat/<path:object_id>/convert/<slug:kind>/",
+        expect((NOT_STAFF, 302), (CHAT_ANSWERERS, 302), (STAFF - CHAT_ANSWERERS, 403)),
+        method="post",
+        data={},
+        url=lambda w: f"/admin/livechat/chat/{w.objects['chat'].pk}/convert/complaint/",
+    ),
+]
+
 ENTRIES = [
     *SITE_ENTRIES,
+    *CHAT_ENTRIES,
     *HELP_ENTRIES,
     *COMMUNITY_ENTRIES,
     *FEEDBACK_ENTRIES,

@@ -38,6 +38,7 @@ PROJECT_APPS = {
     "counseling",
     "activities",
     "community",
+    "livechat",
 }
 # Titles, and the names of departments, categories, calendars, instructors and counsellors, shown in lists and
 # choices.
@@ -85,6 +86,7 @@ WRITTEN_BY_THE_SITE = {
     "community.ModerationAction": "written by the moderators' moves; they read the decisions",
     "community.Report": "sent by a learner from the thread page; moderators act on it with the moves",
     "community.Appeal": "filed by the author on their moderation page; moderators decide it with the moves",
+    "livechat.Chat": "opened by a learner on the chat page; staff answer it in the chat console",
 }
 
 

@@ -30,6 +30,7 @@ from counseling import forms as counselling_forms
 from courses import forms as course_forms
 from dashboard.forms import ScopeForm
 from helpcentre import forms as help_forms
+from livechat import forms as livechat_forms
 from privacy.forms import ErasureRequestForm
 from privacy.models import AccessLogEntry
 from refunds import forms as refund_forms
@@ -282,6 +283,8 @@ FORMS = {
     "a community search": Form(
         community_forms.SearchForm, lambda w: "/community/search/", "learner", method="get"
     ),
+    # The online customer service: a learner opens a chat, with a first question if they like.
+    "opening a chat": Form(livechat_forms.ChatOpenForm, lambda w: "/chat/start/", "learner"),
 }
 
 

@@ -32,6 +32,7 @@ class Channel(models.TextChoices):
     WECHAT = "wechat", _("WeChat")
     LETTER = "letter", _("Letter")
     FEEDBACK = "feedback", _("Converted from feedback")
+    CHAT = "chat", _("Online customer service")
 
 
 # Channels where the complainant files in person online; staff log the others on their behalf.

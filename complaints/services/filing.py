@@ -42,9 +42,12 @@ from .notices import NoticeKind, notify_complainant
 # Staff who log complaints received by phone, counter, letter, e-mail or WeChat on the complainant's behalf.
 INTAKE_ROLES = frozenset({Role.AGENT, Role.SUPERVISOR, Role.MANAGER, Role.LEADERSHIP})
 # The channels staff log; the web and the app are the complainants' own.
-# (A complaint converted from feedback is filed by the feedback service, not logged at the intake screen.)
+# (A complaint converted from feedback or from a chat is filed by that service, not logged at the intake
+# screen.)
 STAFF_CHANNELS = tuple(
-    channel for channel in Channel if channel not in SELF_SERVICE_CHANNELS and channel != Channel.FEEDBACK
+    channel
+    for channel in Channel
+    if channel not in SELF_SERVICE_CHANNELS and channel not in (Channel.FEEDBACK, Channel.CHAT)
 )
 
 

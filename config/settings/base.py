@@ -34,6 +34,8 @@ DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="demo-2026-Learn")
 DEMO_TOTP_SECRET = env.str("DEMO_TOTP_SECRET", default="DEMOSTAFFSECRETFORTHEPLATFORMXYZ")
 
 INSTALLED_APPS = [
+    # First: its runserver serves the ASGI application (pages and the chats' WebSockets) in development.
+    "daphne",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -71,6 +73,7 @@ INSTALLED_APPS = [
     "activities",
     "helpcentre",
     "community",
+    "livechat",
 ]
 
 MIDDLEWARE = [
@@ -100,6 +103,8 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
+# Pages and the online customer service's WebSockets (config/asgi.py).
+ASGI_APPLICATION = "config.asgi.application"
 
 TEMPLATES = [
     {
@@ -137,6 +142,25 @@ CACHES = {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": "lr",
+    }
+}
+
+# The chats' messages pass between server processes through Redis (channels-redis); a database of its own
+# may be named apart (CHANNEL_LAYER_URL), else the cache's. Publish/subscribe by default: a message is
+# only for the connections open now (what was sent is in the database), and under 500 connections it kept
+# its latency where the list-based layer timed out (bench/README.md).
+# Each server process keeps a pool of up to CHANNEL_LAYER_MAX_CONNECTIONS connections to it: every chat
+# connection joining its group at once (a restart with hundreds of chats open) takes one each for a moment,
+# and redis-py refuses, rather than waits, past the pool's size.
+CHANNEL_LAYER_URL = env.str("CHANNEL_LAYER_URL", default=REDIS_URL)
+CHANNEL_LAYER_MAX_CONNECTIONS = env.int("CHANNEL_LAYER_MAX_CONNECTIONS", default=1000)
+CHANNEL_LAYERS = {
+    "default": {
+        "BACKEND": env.str("CHANNEL_LAYER_BACKEND", default="channels_redis.pubsub.RedisPubSubChannelLayer"),
+        "CONFIG": {
+            "hosts": [{"address": CHANNEL_LAYER_URL, "max_connections": CHANNEL_LAYER_MAX_CONNECTIONS}],
+            "prefix": "lr:chat:",
+        },
     }
 }
 
@@ -201,6 +225,8 @@ COURSE_EVALUATION_MIN_SHARE = env.int("COURSE_EVALUATION_MIN_SHARE", default=80)
 # the largest picture a post or reply may carry.
 COMMUNITY_POSTS_PER_HOUR = env.int("COMMUNITY_POSTS_PER_HOUR", default=10)
 COMMUNITY_IMAGE_MAX_BYTES = env.int("COMMUNITY_IMAGE_MAX_BYTES", default=5 * 1024 * 1024)
+# The online customer service: a chat's transcript is deleted this many days after the chat ended.
+LIVECHAT_TRANSCRIPT_RETENTION_DAYS = env.int("LIVECHAT_TRANSCRIPT_RETENTION_DAYS", default=730)
 
 # --- Content-Security-Policy (django-csp) ----------------------------------------------------------------
 # Every script, style, image and font comes from the site itself: no CDN, no inline script, no inline style

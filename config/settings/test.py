@@ -1,7 +1,7 @@
 """Settings for the test suite: the real PostgreSQL and Redis, fast password hashing, mail kept in memory."""
 
 from .base import *  # noqa: F403
-from .base import INSTALLED_APPS, REST_FRAMEWORK, env
+from .base import CHANNEL_LAYERS, INSTALLED_APPS, REST_FRAMEWORK, env
 from .guard import refuse_unsafe_settings
 
 DEBUG = False
@@ -21,6 +21,12 @@ CACHES = {
     }
 }
 CELERY_BROKER_URL = REDIS_URL
+CHANNEL_LAYERS = {
+    "default": {
+        "BACKEND": CHANNEL_LAYERS["default"]["BACKEND"],
+        "CONFIG": {"hosts": [{"address": REDIS_URL, "max_connections": 1000}], "prefix": "lrtest:chat:"},
+    }
+}
 CELERY_RESULT_BACKEND = REDIS_URL
 CELERY_REDBEAT_REDIS_URL = REDIS_URL
 
