@@ -14,6 +14,7 @@ import time
 import pytest
 import uvicorn
 from django.conf import settings
+from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler
 from django.test import Client
 from websockets.sync.client import connect
 
@@ -66,8 +67,14 @@ def chat_server(transactional_db):
     kept_age = database.get("CONN_MAX_AGE")
     database["CONN_MAX_AGE"] = 0
     port = free_port()
+    # Static files as the test server of the other browser tests serves them (collected files in production).
     config = uvicorn.Config(
-        application, host="127.0.0.1", port=port, lifespan="off", log_level="warning", ws="websockets-sansio"
+        ASGIStaticFilesHandler(application),
+        host="127.0.0.1",
+        port=port,
+        lifespan="off",
+        log_level="warning",
+        ws="websockets-sansio",
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, name="chat-server", daemon=True)
