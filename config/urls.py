@@ -55,6 +55,7 @@ api_v1 = [
     path("", include("activities.api_urls")),
     path("", include("helpcentre.api_urls")),
     path("", include("community.api_urls")),
+    path("", include("livechat.api_urls")),
 ]
 
 handler404 = "core.views.page_not_found"

@@ -66,6 +66,16 @@ def message_frame(message: ChatMessage, reference: str) -> dict:
     }
 
 
+async def message_broadcast(layer, message: ChatMessage, reference: str) -> None:
+    """Send a stored message to every connection of its chat, and tell the consoles the chat moved: the
+    consumers and the API (a message sent without a WebSocket) both send it this way."""
+    frame = message_frame(message, reference)
+    await layer.group_send(chat_group(reference), {"type": "chat.message", "frame": frame})
+    await layer.group_send(
+        CONSOLE_GROUP, {"type": "chat.activity", "chat": reference, "from_staff": message.from_staff}
+    )
+
+
 def _second_factor_passed(session, user) -> bool:
     """Whether the session passed the second factor with a confirmed device of the user (django-otp's
     rule)."""
@@ -134,11 +144,7 @@ class ChatBase(AsyncWebsocketConsumer):
         raise NotImplementedError
 
     async def broadcast(self, message: ChatMessage, reference: str) -> None:
-        frame = message_frame(message, reference)
-        await self.channel_layer.group_send(chat_group(reference), {"type": "chat.message", "frame": frame})
-        await self.channel_layer.group_send(
-            CONSOLE_GROUP, {"type": "chat.activity", "chat": reference, "from_staff": message.from_staff}
-        )
+        await message_broadcast(self.channel_layer, message, reference)
 
     async def chat_message(self, event: dict) -> None:
         await self.send_json(event["frame"])

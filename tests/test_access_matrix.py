@@ -1564,6 +1564,26 @@ CHAT_ENTRIES = [
         data={},
         url=lambda w: f"/admin/livechat/chat/{w.objects['chat'].pk}/convert/complaint/",
     ),
+    # The chat API for a learner's app: the same rules as the pages (an empty message is refused: 400); the
+    # list of one's own chats answers every signed-in person as the page does.
+    page(
+        "api/v1/chats/",
+        expect((ANONYMOUS, 403), (LEARNERS, 201), (STAFF, 403)),
+        method="json",
+        data={},
+    ),
+    page(
+        "api/v1/chats/<str:reference>/",
+        expect((ANONYMOUS, 403), ({"learner"}, 200), (SIGNED_IN - {"learner"}, 404)),
+        url=lambda w: f"/api/v1/chats/{w.objects['chat'].reference}/",
+    ),
+    page(
+        "api/v1/chats/<str:reference>/messages/",
+        expect((ANONYMOUS, 403), ({"learner"}, 400), (SIGNED_IN - {"learner"}, 404)),
+        method="json",
+        data={},
+        url=lambda w: f"/api/v1/chats/{w.objects['chat'].reference}/messages/",
+    ),
 ]
 
 ENTRIES = [

@@ -261,6 +261,14 @@ def test_a_bad_value_is_refused_next_to_its_field_and_nothing_is_stored(path, fi
         rating_comment_moderate(rating=rating, actor=moderator(), publish=True)
         client = logged_in(teacher)
         url = path.format(rating_id=rating.pk)
+    if path.startswith("/api/v1/chats/"):
+        # a learner's own open chat: a chat answers only the learner who opened it
+        from accounts.tests.factories import LearnerFactory
+        from livechat.services import chat_open
+
+        learner = LearnerFactory()
+        client = logged_in(learner)
+        url = path.format(reference=chat_open(actor=learner).reference)
     if path.startswith("/api/v1/community/"):
         # a visible post on the learning-experience board, to post on, reply to and report
         from community.tests.factories import PostFactory

@@ -389,6 +389,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "HelpfulVoteReasonEnum": "helpcentre.models.HelpfulVote.Reason",
         "CommunityReportReasonEnum": "community.models.Report.Reason",
+        "ChatStateEnum": "livechat.models.State",
         "WaiverReasonEnum": "counseling.models.WaiverReason",
         "CounsellingStateEnum": "counseling.models.State",
         "RiskFlagEnum": "counseling.models.RiskFlag",
