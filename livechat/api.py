@@ -6,8 +6,6 @@ as the WebSocket; a message sent here reaches the chat's open connections and th
 refusal becomes JSON in the API's one exception handler, next to its field.
 """
 
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
@@ -18,7 +16,7 @@ from rest_framework.views import APIView
 from core.api import ErrorSerializer, ReadsBodyMixin
 
 from . import serializers as io
-from .consumers import message_broadcast
+from .consumers import console_announce, message_announce
 from .selectors import chat_get_own, chat_messages, chats_own
 from .services import chat_learner_message_post, chat_open
 
@@ -54,6 +52,7 @@ class ChatListAPI(ReadsBodyMixin, APIView):
             opened_from=data.validated_data.get("opened_from", ""),
             first_message=data.validated_data.get("message", ""),
         )
+        console_announce(chat)
         answer = io.ChatDetailSerializer(chat, context={"messages": chat_messages(chat=chat)})
         return Response(answer.data, status=status.HTTP_201_CREATED)
 
@@ -83,5 +82,5 @@ class ChatMessageAPI(ReadsBodyMixin, APIView):
         message = chat_learner_message_post(
             reference=chat.reference, actor=request.user, body=data.validated_data["body"]
         )
-        async_to_sync(message_broadcast)(get_channel_layer(), message, chat.reference)
+        message_announce(message, chat.reference)
         return Response(io.ChatMessageSerializer(message).data, status=status.HTTP_201_CREATED)

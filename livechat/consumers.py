@@ -12,14 +12,19 @@ frame (``code``, ``message``) to the sender alone for a frame it refuses; a refu
 """
 
 import json
+import logging
+from collections.abc import Awaitable, Callable
 
+from asgiref.sync import async_to_sync
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
+from channels.layers import get_channel_layer
 from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.models import Device
+from redis.exceptions import RedisError
 
 from accounts.models import User
 from core.errors import DomainError
@@ -32,6 +37,8 @@ from .errors import ChatNotFound
 from .models import Chat, ChatMessage
 from .permissions import is_chat_staff, may_answer_chats
 from .selectors import chat_get_for_user, chat_get_own, chat_messages
+
+logger = logging.getLogger(__name__)
 
 # A frame larger than this is refused before it is parsed: a message holds at most 2,000 characters.
 MAX_FRAME_CHARS = 8_000
@@ -74,6 +81,41 @@ async def message_broadcast(layer, message: ChatMessage, reference: str) -> None
     await layer.group_send(
         CONSOLE_GROUP, {"type": "chat.activity", "chat": reference, "from_staff": message.from_staff}
     )
+
+
+def _tell(send: Callable[[], Awaitable[None]], what: str) -> None:
+    """Run a group send from a page or the API. What is stored is stored: if Redis does not answer, the
+    connections miss this frame (a console lists the chat at its next load, a learner's page shows the
+    message when it is opened again) and the request still succeeds; the log says what was missed."""
+    try:
+        async_to_sync(send)()
+    except (RedisError, OSError):
+        logger.warning("The chat connections were not told of %s: the channel layer did not answer.", what)
+
+
+def console_announce(chat: Chat) -> None:
+    """Tell the open consoles that a chat was opened, so the staff on duty see it listed without a reload.
+    Every console is of someone who answers chats, and they all reach every chat (``permissions``)."""
+    event = {
+        "type": "chat.opened",
+        "chat": chat.reference,
+        "learner": chat.learner.display_name,
+        "state": str(chat.get_state_display()),
+    }
+
+    async def send() -> None:
+        await get_channel_layer().group_send(CONSOLE_GROUP, event)
+
+    _tell(send, f"the new chat {chat.reference}")
+
+
+def message_announce(message: ChatMessage, reference: str) -> None:
+    """Send a message stored outside a WebSocket (through the API) to its chat's connections."""
+
+    async def send() -> None:
+        await message_broadcast(get_channel_layer(), message, reference)
+
+    _tell(send, f"a message of {reference}")
 
 
 def _second_factor_passed(session, user) -> bool:
@@ -316,3 +358,8 @@ class ConsoleConsumer(ChatBase):
 
     async def chat_activity(self, event: dict) -> None:
         await self.send_json({"type": "activity", "chat": event["chat"], "from_staff": event["from_staff"]})
+
+    async def chat_opened(self, event: dict) -> None:
+        await self.send_json(
+            {"type": "opened", "chat": event["chat"], "learner": event["learner"], "state": event["state"]}
+        )

@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from .consumers import console_announce
 from .errors import ChatNotAllowed, ChatNotFound
 from .forms import ChatOpenForm
 from .models import MAX_MESSAGE_LENGTH
@@ -47,6 +48,7 @@ def chat_start(request: HttpRequest) -> HttpResponse:
         )
     except ChatNotAllowed as refused:
         raise PermissionDenied(str(refused.message)) from refused
+    console_announce(chat)
     return redirect("livechat:chat", reference=chat.reference)
 
 

@@ -1,8 +1,8 @@
 """End to end in headless Chromium over the real ASGI server (pages and WebSockets on one origin): an agent
 logs in to the admin with the second factor, goes on duty in the chat console by ticking its box; a learner
-on their phone opens a chat from the "在线客服" entry on the page they were reading, asks a question, and the
-agent joins the chat from the console and answers. Each sees the other's message appear without reloading;
-the database keeps the transcript in order, and nobody's page shows an error."""
+on their phone opens a chat from the "在线客服" entry on the page they were reading and asks a question; the
+chat appears in the open console, and the agent joins it and answers. Each sees the other's message appear
+without reloading; the database keeps the transcript in order, and nobody's page shows an error."""
 
 import pytest
 
@@ -69,9 +69,11 @@ def test_a_learner_asks_on_their_phone_and_the_agent_on_duty_answers_in_the_cons
     assert phone.page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     phone.assert_no_error()
 
-    # the agent sees the new chat in the console, joins it and answers
-    staff.goto("/admin/livechat/chat/console/")
-    staff.page.locator(".join-chat", has_text=chat.reference).click()
+    # the new chat appears in the agent's console without a reload; they join it and answer
+    entry = staff.page.locator(f'#chat-open-list li[data-chat="{chat.reference}"]')
+    entry.wait_for()
+    assert "unread" in entry.get_attribute("class") and learner.display_name in entry.inner_text()
+    entry.get_by_role("button", name=chat.reference).click()
     pane = staff.page.locator(f'.chat-pane[data-chat="{chat.reference}"]')
     pane.locator(".chat-transcript", has_text=QUESTION).wait_for()
     pane.get_by_label("您的回复").fill(ANSWER)

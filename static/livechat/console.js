@@ -63,6 +63,37 @@
     return node;
   }
 
+  function joinButton(button) {
+    button.addEventListener("click", function () {
+      send({ type: "join", chat: button.dataset.chat });
+      button.closest("li").classList.remove("unread");
+    });
+  }
+
+  // A chat opened while the console is open: listed at the end (the longest wait stays on top), unread.
+  function listed(frame) {
+    var list = document.getElementById("chat-open-list");
+    if (!list) {
+      list = document.createElement("ul");
+      list.className = "chat-open-list";
+      list.id = "chat-open-list";
+      var none = document.getElementById("no-open-chat");
+      if (none) { none.replaceWith(list); } else { status.before(list); }
+    }
+    if (list.querySelector('li[data-chat="' + frame.chat + '"]')) { return; }
+    var item = document.createElement("li");
+    item.dataset.chat = frame.chat;
+    item.className = "unread";
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "button join-chat";
+    button.dataset.chat = frame.chat;
+    button.textContent = frame.chat;
+    item.append(button, " " + frame.learner + " · " + frame.state);
+    list.append(item);
+    joinButton(button);
+  }
+
   socket.addEventListener("message", function (event) {
     var frame = JSON.parse(event.data);
     if (frame.type === "joined") {
@@ -72,6 +103,8 @@
     } else if (frame.type === "message" && open[frame.chat]) {
       line(open[frame.chat], frame);
       open[frame.chat].querySelector(".chat-error").hidden = true;
+    } else if (frame.type === "opened") {
+      listed(frame);
     } else if (frame.type === "activity" && !open[frame.chat]) {
       var entry = document.querySelector('#chat-open-list li[data-chat="' + frame.chat + '"]');
       if (entry) { entry.classList.add("unread"); }
@@ -92,10 +125,5 @@
   });
   socket.addEventListener("close", function () { status.textContent = root.dataset.disconnected; });
   duty.addEventListener("change", function () { send({ type: "duty", on_duty: duty.checked }); });
-  document.querySelectorAll(".join-chat").forEach(function (button) {
-    button.addEventListener("click", function () {
-      send({ type: "join", chat: button.dataset.chat });
-      button.closest("li").classList.remove("unread");
-    });
-  });
+  document.querySelectorAll(".join-chat").forEach(joinButton);
 }());
